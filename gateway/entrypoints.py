@@ -1,0 +1,143 @@
+"""The gateway's HTTP entrypoint: request ids, OpenAPI validation, JSON in and out, and the
+mapping of local and remote errors to HTTP statuses (nameko-examples' ``mapped_errors`` idea).
+
+A handler returns plain data (JSON 200), ``(status, data)``, ``(status, headers, data)`` or a
+werkzeug Response. Nothing an exception carries beyond its message reaches the client: no
+traceback, no exception repr.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import partial
+from pathlib import Path
+
+import yaml
+from eventlet.event import Event
+from jsonschema_path import SchemaPath
+from nameko.exceptions import BadRequest, RemoteError
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
+from openapi_core.validation.request import validators
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from interlude import errors
+from interlude import logging as interlude_logging
+
+log = interlude_logging.get_logger(__name__)
+
+SPEC_PATH = Path(__file__).with_name("openapi.yaml")
+SPEC = yaml.safe_load(SPEC_PATH.read_text())
+_SCHEMA = SchemaPath.from_dict(SPEC)
+_BODY = validators.V31RequestBodyValidator(_SCHEMA)
+_PARAMETERS = validators.V31RequestParametersValidator(_SCHEMA)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+MAX_JSON_BYTES = 1024 * 1024
+
+
+def json_response(data, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), status=status, headers=headers,
+                    mimetype="application/json")
+
+
+def error_response(code: str, message: str, status: int) -> Response:
+    return json_response({"error": code, "message": message}, status)
+
+
+def _validation_message(exc: Exception) -> str:
+    cause = exc.__cause__
+    details = [e.message for e in getattr(cause, "schema_errors", ())][:3]
+    head = str(exc).split(":")[0] if "body" in str(exc).lower() else str(exc)
+    return f"{head}: {'; '.join(details)}" if details else head
+
+
+def validate_request(request) -> None:
+    """Raise InvalidInput if the request does not match the OpenAPI document."""
+    if request.content_length and request.content_length > MAX_JSON_BYTES:
+        raise errors.PayloadTooLarge(f"The request body is larger than {MAX_JSON_BYTES} bytes.")
+    openapi_request = WerkzeugOpenAPIRequest(request)
+    for validator in (_PARAMETERS, _BODY):
+        try:
+            validator.validate(openapi_request)
+        except Exception as exc:  # openapi-core raises one class per kind of problem
+            raise errors.InvalidInput(_validation_message(exc)) from None
+
+
+class JsonWsgiApp(WsgiApp):
+    """Unknown paths and wrong methods answer in the same JSON shape as every other error."""
+
+    def __call__(self, environ, start_response):
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            adapter.match()
+        except HTTPException as exc:
+            code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "http_error")
+            message = {404: "No such endpoint: see /api/v1/openapi.json.",
+                       405: "This method is not allowed on this endpoint."}.get(exc.code, exc.name)
+            return error_response(code, message, exc.code or 400)(environ, start_response)
+        return super().__call__(environ, start_response)
+
+
+class JsonWebServer(WebServer):
+    def get_wsgi_app(self):
+        return JsonWsgiApp(self)
+
+
+class ApiHandler(HttpRequestHandler):
+    server = JsonWebServer()
+
+    def __init__(self, method, url, *, validate: bool = True, **kwargs):
+        self.validate = validate
+        kwargs.setdefault("expected_exceptions", (errors.InterludeError, RemoteError))
+        super().__init__(method, url, **kwargs)
+
+    def handle_request(self, request):
+        request.shallow = False
+        offered = request.headers.get("X-Request-Id", "")
+        request_id = offered if _REQUEST_ID.match(offered) else interlude_logging.new_request_id()
+        try:
+            if self.validate:
+                validate_request(request)
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            event = Event()
+            self.container.spawn_worker(
+                self, args, kwargs, context_data={interlude_logging.REQUEST_ID_KEY: request_id},
+                handle_result=partial(self.handle_result, event))
+            response = self.response_from_result(event.wait())
+        except Exception as exc:
+            response = self.response_from_exception(exc, request_id)
+        response.headers["X-Request-Id"] = request_id
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        status, headers, payload = 200, None, result
+        if isinstance(result, tuple):
+            status, headers, payload = result if len(result) == 3 else (result[0], None, result[1])
+        if payload is None:
+            return Response(status=status, headers=headers)
+        return json_response(payload, status, headers)
+
+    def response_from_exception(self, exc, request_id: str = ""):
+        if isinstance(exc, errors.InterludeError):
+            return error_response(exc.code, exc.message, exc.status)
+        if isinstance(exc, RemoteError):
+            mapped = errors.BY_NAME.get(exc.exc_type)
+            if mapped is not None:
+                return error_response(mapped.code, exc.value, mapped.status)
+        if isinstance(exc, (BadRequest, ValueError)) and not isinstance(exc, RemoteError):
+            return error_response("invalid_input", "The request could not be read as JSON.", 400)
+        if isinstance(exc, HTTPException):
+            return error_response("http_error", exc.description or exc.name, exc.code or 400)
+        log.error("request_failed", error_type=type(exc).__name__,
+                  remote_type=getattr(exc, "exc_type", None))
+        return error_response("internal_error",
+                              f"Something went wrong on our side. Quote request id {request_id}.", 500)
+
+
+api = ApiHandler.decorator

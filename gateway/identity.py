@@ -1,0 +1,141 @@
+"""Clinics, their users and login sessions. Plain Python over the documents port.
+
+Passwords are hashed with argon2. A login returns a random token; only its SHA-256 is stored, so
+a leaked database holds no usable session. The same token works as the web app's session cookie
+and as an API bearer token.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from interlude.actor import ROLES, Actor
+from interlude.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from interlude.ports.documents import DocumentStore
+
+SESSION_HOURS = 12
+MIN_PASSWORD = 10
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+_hasher = PasswordHasher()
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _clean_email(email) -> str:
+    email = str(email or "").strip().lower()
+    if not _EMAIL.match(email):
+        raise InvalidInput("Give a valid email address.")
+    return email
+
+
+def _clean_name(name, what: str) -> str:
+    name = " ".join(str(name or "").split())
+    if not 1 <= len(name) <= 120:
+        raise InvalidInput(f"Give a {what} of 1 to 120 characters.")
+    return name
+
+
+def _check_password(password) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    return password
+
+
+def public_user(user: dict) -> dict:
+    return {k: user[k] for k in ("id", "clinic_id", "email", "name", "role", "created_at")}
+
+
+class Identity:
+    def __init__(self, store: DocumentStore):
+        self.clinics = store.collection("clinics")
+        self.users = store.collection("users")
+        self.sessions = store.collection("sessions")
+        self.users.ensure_index(["email"], unique=True)
+        self.users.ensure_index(["clinic_id"])
+        self.sessions.ensure_index(["user_id"])
+
+    # clinics and users -------------------------------------------------------------------
+    def create_clinic(self, name: str, admin_email: str, admin_name: str, password: str) -> tuple[dict, dict]:
+        name = _clean_name(name, "clinic name")
+        email = _clean_email(admin_email)
+        _check_password(password)
+        if self.users.find({"email": email}, limit=1):
+            raise Conflict("A user with this email already exists.")
+        clinic = {"id": f"cln_{uuid.uuid4().hex[:16]}", "name": name, "created_at": now().isoformat()}
+        self.clinics.insert(clinic)
+        user = self._insert_user(clinic["id"], email, admin_name, "clinic_admin", password)
+        return clinic, public_user(user)
+
+    def _insert_user(self, clinic_id, email, name, role, password) -> dict:
+        if role not in ROLES:
+            raise InvalidInput(f"Role must be one of: {', '.join(ROLES)}.")
+        user = {
+            "id": f"usr_{uuid.uuid4().hex[:16]}", "clinic_id": clinic_id, "email": _clean_email(email),
+            "name": _clean_name(name, "name"), "role": role,
+            "password_hash": _hasher.hash(_check_password(password)), "created_at": now().isoformat(),
+        }
+        self.users.insert(user)
+        return user
+
+    def create_user(self, actor: Actor, email, name, role, password) -> dict:
+        actor.require_role("clinic_admin")
+        return public_user(self._insert_user(actor.clinic_id, email, name, role, password))
+
+    def list_users(self, actor: Actor) -> list[dict]:
+        return [public_user(u) for u in self.users.find({"clinic_id": actor.clinic_id}, sort=[("email", 1)])]
+
+    def clinic(self, actor: Actor) -> dict:
+        clinic = self.clinics.get(actor.clinic_id)
+        if clinic is None:
+            raise NotFound("Your clinic no longer exists.")
+        return clinic
+
+    # sessions ----------------------------------------------------------------------------
+    def login(self, email, password) -> tuple[str, dict]:
+        try:
+            email = _clean_email(email)
+        except InvalidInput:
+            raise Unauthenticated("Wrong email or password.") from None
+        found = self.users.find({"email": email}, limit=1)
+        user = found[0] if found else None
+        try:
+            if user is None:
+                # Spend the same time as a real check, so timing does not reveal which emails exist.
+                _hasher.hash(str(password))
+                raise VerificationError
+            _hasher.verify(user["password_hash"], str(password))
+        except (VerificationError, InvalidHashError):
+            raise Unauthenticated("Wrong email or password.") from None
+        token = secrets.token_urlsafe(32)
+        self.sessions.insert({
+            "id": _token_id(token), "user_id": user["id"], "clinic_id": user["clinic_id"],
+            "role": user["role"], "created_at": now().isoformat(),
+            "expires_at": (now() + timedelta(hours=SESSION_HOURS)).isoformat(),
+        })
+        return token, public_user(user)
+
+    def resolve(self, token: str | None) -> Actor:
+        if not token:
+            raise Unauthenticated("Log in first: send a bearer token or the session cookie.")
+        session = self.sessions.get(_token_id(token))
+        if session is None or session["expires_at"] <= now().isoformat():
+            raise Unauthenticated("Your session has expired or was ended: log in again.")
+        return Actor(user_id=session["user_id"], clinic_id=session["clinic_id"], role=session["role"])
+
+    def logout(self, token: str) -> None:
+        self.sessions.delete(_token_id(token))
+
+    def user(self, actor: Actor) -> dict:
+        return public_user(self.users.get_or_raise(actor.user_id, "user"))

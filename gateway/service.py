@@ -1,0 +1,132 @@
+"""HTTP gateway: versioned REST under /api/v1 in front of the services (RPC), plus health probes.
+
+Each handler authenticates, parses, makes one or two RPC calls carrying the acting user and
+clinic, and returns plain data; ``entrypoints.ApiHandler`` does validation, JSON and errors.
+"""
+from __future__ import annotations
+
+import json
+
+from nameko.rpc import RpcProxy
+from werkzeug.wrappers import Response
+
+from gateway.auth import COOKIE, Auth, bearer_or_cookie
+from gateway.entrypoints import SPEC, api, json_response
+from gateway.identity import SESSION_HOURS, Identity
+from gateway.readiness import check_readiness
+from interlude.errors import InvalidInput
+from interlude.nameko_deps import Config, Documents, RequestContext
+
+SERVICES = ("catalog", "search", "workbook", "progress")
+
+
+def json_body(request) -> dict:
+    try:
+        body = json.loads(request.get_data(as_text=True) or "{}")
+    except ValueError:
+        raise InvalidInput("The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise InvalidInput("The request body must be a JSON object.")
+    return body
+
+
+class GatewayService:
+    name = "gateway"
+
+    documents = Documents()
+    settings = Config()
+    auth = Auth()
+    request_id = RequestContext()
+    catalog_rpc = RpcProxy("catalog")
+    search_rpc = RpcProxy("search")
+    workbook_rpc = RpcProxy("workbook")
+    progress_rpc = RpcProxy("progress")
+
+    # probes -----------------------------------------------------------------------------
+    @api("GET", "/healthz", validate=False)
+    def healthz(self, request):
+        return {"status": "up"}
+
+    @api("GET", "/readyz", validate=False)
+    def readyz(self, request):
+        proxies = {"catalog": self.catalog_rpc, "search": self.search_rpc,
+                   "workbook": self.workbook_rpc, "progress": self.progress_rpc}
+        ready, checks = check_readiness(self.documents, proxies)
+        return (200 if ready else 503), {"status": "ready" if ready else "not_ready", "checks": checks}
+
+    @api("GET", "/api/v1/openapi.json", validate=False)
+    def openapi(self, request):
+        return SPEC
+
+    @api("GET", "/", validate=False)
+    def home(self, request):
+        return Response(HOME_PAGE, mimetype="text/html")
+
+    # identity ---------------------------------------------------------------------------
+    @api("POST", "/api/v1/auth/login")
+    def login(self, request):
+        body = json_body(request)
+        token, user = Identity(self.documents).login(body.get("email"), body.get("password"))
+        secure = "; Secure" if request.scheme == "https" else ""
+        cookie = (f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; "
+                  f"Max-Age={SESSION_HOURS * 3600}{secure}")
+        return 200, {"Set-Cookie": cookie}, {"token": token, "expires_in": SESSION_HOURS * 3600, "user": user}
+
+    @api("POST", "/api/v1/auth/logout")
+    def logout(self, request):
+        self.auth.actor(request)
+        Identity(self.documents).logout(bearer_or_cookie(request))
+        return 204, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, None
+
+    @api("GET", "/api/v1/me")
+    def me(self, request):
+        actor = self.auth.actor(request)
+        identity = Identity(self.documents)
+        return {"user": identity.user(actor), "clinic": identity.clinic(actor)}
+
+    @api("GET", "/api/v1/users")
+    def list_users(self, request):
+        return Identity(self.documents).list_users(self.auth.actor(request))
+
+    @api("POST", "/api/v1/users")
+    def create_user(self, request):
+        body = json_body(request)
+        user = Identity(self.documents).create_user(self.auth.actor(request), body.get("email"),
+                                                    body.get("name"), body.get("role"), body.get("password"))
+        return 201, user
+
+    # clinic tools -----------------------------------------------------------------------
+    @api("GET", "/api/v1/clinic-tools")
+    def list_clinic_tools(self, request):
+        include = request.args.get("include_retired", "false").lower() == "true"
+        return self.catalog_rpc.list_clinic_tools(self.auth.actor_dict(request), include)
+
+    @api("POST", "/api/v1/clinic-tools")
+    def create_clinic_tool(self, request):
+        return 201, self.catalog_rpc.create_clinic_tool(self.auth.actor_dict(request), json_body(request))
+
+    @api("GET", "/api/v1/clinic-tools/<string:tool_id>")
+    def get_clinic_tool(self, request, tool_id):
+        return self.catalog_rpc.get_clinic_tool(self.auth.actor_dict(request), tool_id)
+
+    @api("PUT", "/api/v1/clinic-tools/<string:tool_id>")
+    def update_clinic_tool(self, request, tool_id):
+        return self.catalog_rpc.update_clinic_tool(self.auth.actor_dict(request), tool_id, json_body(request))
+
+    @api("DELETE", "/api/v1/clinic-tools/<string:tool_id>")
+    def retire_clinic_tool(self, request, tool_id):
+        return self.catalog_rpc.retire_clinic_tool(self.auth.actor_dict(request), tool_id)
+
+    # search -----------------------------------------------------------------------------
+    @api("GET", "/api/v1/search")
+    def search(self, request):
+        return self.search_rpc.search(self.auth.actor_dict(request), request.args.to_dict())
+
+
+HOME_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Interlude</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:.1rem .3rem}</style></head><body>
+<h1>Interlude</h1><p>Therapeutic homework for your clients, and a record of how it goes.</p>
+<p>The API lives under <code>/api/v1</code>; its OpenAPI document is at
+<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>. Log in with
+<code>POST /api/v1/auth/login</code>. The web app arrives in a later release.</p></body></html>"""

@@ -1,0 +1,1 @@
+"""Adapters for the ports in ``interlude.ports``; ``interlude.wiring`` picks one per setting."""

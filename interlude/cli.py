@@ -1,0 +1,157 @@
+"""The ``interlude`` command.
+
+  interlude run [--port N] [--host H]     the whole platform in one process (embedded default)
+  interlude serve SERVICE                 one service against the configured broker and stores
+  interlude admin create-clinic ...       a clinic and its first admin
+  interlude settings                      the engines the environment selects (no secrets)
+
+Errors print one line saying what to do and exit non-zero.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+
+from interlude import logging as interlude_logging
+from interlude import settings as settings_module
+
+SERVE_CHOICES = ("catalog", "search", "workbook", "progress", "gateway")
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def _load_settings(port: int | None = None, host: str | None = None):
+    env = dict(os.environ)
+    if port is not None:
+        env[settings_module.PREFIX + "HTTP_PORT"] = str(port)
+    if host is not None:
+        env[settings_module.PREFIX + "HTTP_HOST"] = host
+    settings = settings_module.load(env)
+    interlude_logging.configure(settings.log_format, settings.log_level)
+    return settings
+
+
+def _green():
+    """Monkey-patch before nameko and the adapters are imported: nameko runs on eventlet."""
+    import warnings
+    # nameko 2.14 is built on eventlet; its deprecation notice is known and says nothing new.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=Warning)
+    import eventlet
+    eventlet.monkey_patch()
+
+
+def cmd_run(args) -> int:
+    _green()
+    settings = _load_settings(args.port, args.host)
+    if not settings.embedded:
+        raise CliError("`interlude run` hosts every service in one process over memory://; "
+                       "unset INTERLUDE_BROKER_URL, or use `interlude serve SERVICE` per process.")
+    from interlude import demo, runner
+    account = demo.ensure_demo_data(settings)
+    service_runner = runner.build_runner(settings, runner.SERVICES)
+
+    def announce():
+        url = f"http://{settings.http_host}:{settings.http_port}"
+        print(f"Interlude is running at {url}  (data in {settings.data_dir})", flush=True)
+        if account:
+            print(f"Demo account: {account['email']} / {account['password']}  "
+                  f"(log in: POST {url}/api/v1/auth/login)", flush=True)
+        print("Stop with Ctrl-C.", flush=True)
+
+    runner.run_until_signalled(service_runner, announce)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _green()
+    settings = _load_settings(args.port, args.host)
+    if settings.embedded:
+        raise CliError("`interlude serve` runs one service, so the services need a shared broker: "
+                       "set INTERLUDE_BROKER_URL=amqp://user:pass@host:5672/ (or use `interlude run`).")
+    from interlude import runner
+    service_runner = runner.build_runner(settings, [args.service])
+    runner.run_until_signalled(
+        service_runner, lambda: print(f"{args.service} service started", flush=True))
+    return 0
+
+
+def cmd_create_clinic(args) -> int:
+    settings = _load_settings()
+    password = os.environ.get("INTERLUDE_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise CliError("Set INTERLUDE_ADMIN_PASSWORD (at least 10 characters) to give the admin's password.")
+        password = getpass.getpass("Password for the clinic admin (at least 10 characters): ")
+    from gateway.identity import Identity
+    from interlude import wiring
+    store = wiring.documents(settings)
+    try:
+        clinic, user = Identity(store).create_clinic(args.name, args.email, args.admin_name, password)
+    finally:
+        store.close()
+    print(json.dumps({"clinic": clinic, "admin": user}, indent=2) if args.json else
+          f"Created clinic {clinic['name']} ({clinic['id']}); admin {user['email']} can log in now.")
+    return 0
+
+
+def cmd_settings(args) -> int:
+    settings = _load_settings()
+    print(json.dumps({**settings.safe_summary(), "embedded": settings.embedded}, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="interlude", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the whole platform in one process")
+    run.add_argument("--port", type=int, default=None, help="HTTP port (default 8080)")
+    run.add_argument("--host", default=None, help="HTTP host (default 127.0.0.1)")
+    run.set_defaults(func=cmd_run)
+
+    serve = commands.add_parser("serve", help="run one service against RabbitMQ")
+    serve.add_argument("service", choices=SERVE_CHOICES)
+    serve.add_argument("--port", type=int, default=None, help="HTTP port for the gateway")
+    serve.add_argument("--host", default=None, help="HTTP host for the gateway")
+    serve.set_defaults(func=cmd_serve)
+
+    admin = commands.add_parser("admin", help="administration")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_commands.add_parser("create-clinic", help="create a clinic and its first admin "
+                                       "(password from INTERLUDE_ADMIN_PASSWORD or a prompt)")
+    create.add_argument("--name", required=True, help="the clinic's name")
+    create.add_argument("--email", required=True, help="the admin's email, used to log in")
+    create.add_argument("--admin-name", required=True, help="the admin's name")
+    create.add_argument("--json", action="store_true", help="print the result as JSON")
+    create.set_defaults(func=cmd_create_clinic)
+
+    show = commands.add_parser("settings", help="show the engines the environment selects")
+    show.set_defaults(func=cmd_settings)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except settings_module.SettingsError as exc:
+        print(f"interlude: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except CliError as exc:
+        print(f"interlude: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from interlude.errors import InterludeError
+        if isinstance(exc, InterludeError):
+            print(f"interlude: {exc.message}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Domain errors shared by every service. They import no framework.
+
+The gateway maps them, by name, from nameko's RemoteError to an HTTP status and a JSON body
+``{"error": <name>, "message": <text>}``. Messages are written for the caller: they say what was
+wrong and what to do, and never include client data.
+"""
+
+
+class InterludeError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or self.__doc__ or self.code)
+        self.message = message or (self.__doc__ or self.code).strip()
+
+
+class InvalidInput(InterludeError):
+    """The request is malformed."""
+    status, code = 400, "invalid_input"
+
+
+class Unauthenticated(InterludeError):
+    """Log in first: no valid session or bearer token."""
+    status, code = 401, "unauthenticated"
+
+
+class Forbidden(InterludeError):
+    """Your role does not allow this."""
+    status, code = 403, "forbidden"
+
+
+class NotFound(InterludeError):
+    """No such record."""
+    status, code = 404, "not_found"
+
+
+class Conflict(InterludeError):
+    """The record already exists or changed meanwhile."""
+    status, code = 409, "conflict"
+
+
+class Gone(InterludeError):
+    """This link has expired."""
+    status, code = 410, "gone"
+
+
+class PayloadTooLarge(InterludeError):
+    """The upload is too large."""
+    status, code = 413, "payload_too_large"
+
+
+class UnsupportedMediaType(InterludeError):
+    """This file type is not accepted."""
+    status, code = 415, "unsupported_media_type"
+
+
+EXPECTED = (InvalidInput, Unauthenticated, Forbidden, NotFound, Conflict, Gone, PayloadTooLarge,
+            UnsupportedMediaType)
+BY_NAME = {cls.__name__: cls for cls in EXPECTED}

@@ -1,0 +1,13 @@
+"""Event names and the services that dispatch them, in one place so producers and consumers agree."""
+
+CATALOG = "catalog"
+WORKBOOK = "workbook"
+PROGRESS = "progress"
+
+TOOL_PUBLISHED = "tool_published"
+TOOL_UPDATED = "tool_updated"
+TOOL_RETIRED = "tool_retired"
+WORKBOOK_RENDERED = "workbook_rendered"
+HOMEWORK_COMPLETED = "homework_completed"
+MEASURE_SCORED = "measure_scored"
+RISK_FLAGGED = "risk_flagged"

@@ -1,0 +1,1 @@
+"""Ports: small abstract classes that domain and service code depend on (cosmicpython style)."""

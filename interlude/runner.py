@@ -1,0 +1,73 @@
+"""Start services: all of them in one process (embedded), or one per process (distributed).
+
+Callers must have run ``eventlet.monkey_patch()`` first (the CLI does, before importing this).
+"""
+from __future__ import annotations
+
+import importlib
+import signal
+
+import eventlet
+from nameko.runners import ServiceRunner
+
+from interlude.logging import get_logger
+from interlude.messaging import nameko_config
+from interlude.settings import Settings
+
+log = get_logger(__name__)
+
+SERVICES = {
+    "catalog": "services.catalog.service:CatalogService",
+    "search": "services.search.service:SearchService",
+    "workbook": "services.workbook.service:WorkbookService",
+    "progress": "services.progress.service:ProgressService",
+    "gateway": "gateway.service:GatewayService",
+}
+STOP_TIMEOUT_SECONDS = 10
+
+
+def service_class(name: str):
+    module, _, attr = SERVICES[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def build_runner(settings: Settings, names) -> ServiceRunner:
+    runner = ServiceRunner(nameko_config(settings))
+    for name in names:
+        runner.add_service(service_class(name))
+    return runner
+
+
+def stop_runner(runner: ServiceRunner) -> None:
+    """Stop gracefully; kill what does not stop in time (the in-memory transport can hang here)."""
+    stopped = False
+    with eventlet.Timeout(STOP_TIMEOUT_SECONDS, False):
+        runner.stop()
+        stopped = True
+    if not stopped:
+        runner.kill()
+
+
+def run_until_signalled(runner: ServiceRunner, on_started=None) -> None:
+    stopping = eventlet.event.Event()
+
+    def request_stop(signum, _frame):
+        if not stopping.ready():
+            stopping.send(signum)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    runner.start()
+    if on_started:
+        on_started()
+    watcher = eventlet.spawn(runner.wait)
+    waiter = eventlet.spawn(stopping.wait)
+    # Whichever comes first: a signal, or a container dying on its own.
+    done = eventlet.event.Event()
+    watcher.link(lambda gt: done.ready() or done.send("crashed"))
+    waiter.link(lambda gt: done.ready() or done.send("signal"))
+    reason = done.wait()
+    log.info("stopping", reason=reason)
+    stop_runner(runner)
+    watcher.kill()
+    waiter.kill()

@@ -1,0 +1,175 @@
+"""Settings read from environment variables, validated once at start.
+
+Every engine is chosen by the scheme of its URL (warehouse style: the backend is a setting):
+
+=========================  ==============================  ==================================
+variable                   embedded default                real engine
+=========================  ==============================  ==================================
+INTERLUDE_BROKER_URL       memory://                       amqp://user:pass@host:5672/vhost
+INTERLUDE_DOCUMENTS_URL    sqlite:///<data>/documents.db   mongodb://host:27017/interlude
+INTERLUDE_BLOBS_URL        <data>/blobs (a folder)         s3://host:9000/bucket
+INTERLUDE_SEARCH_URL       <data>/search-index (a folder)  http(s)://host:9200
+=========================  ==============================  ==================================
+
+A bad value stops the program with a message that names the variable and says what to do.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PREFIX = "INTERLUDE_"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    broker_url: str
+    documents_url: str
+    blobs_url: str
+    search_url: str
+    secret_key: str = field(repr=False)
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    log_format: str = "console"
+    log_level: str = "info"
+    s3_access_key: str = field(default="", repr=False)
+    s3_secret_key: str = field(default="", repr=False)
+
+    @property
+    def embedded(self) -> bool:
+        """True when every service runs in one process over the in-memory transport."""
+        return self.broker_url.startswith("memory://")
+
+    @property
+    def documents_kind(self) -> str:
+        return "mongodb" if self.documents_url.startswith("mongodb") else "sqlite"
+
+    @property
+    def blobs_kind(self) -> str:
+        return "s3" if self.blobs_url.startswith("s3://") else "folder"
+
+    @property
+    def search_kind(self) -> str:
+        return "elasticsearch" if self.search_url.startswith(("http://", "https://")) else "tantivy"
+
+    def safe_summary(self) -> dict:
+        """What may be printed or logged: engines and hosts, never credentials."""
+        return {
+            "data_dir": str(self.data_dir),
+            "broker": _without_credentials(self.broker_url),
+            "documents": _without_credentials(self.documents_url),
+            "blobs": _without_credentials(self.blobs_url),
+            "search": _without_credentials(self.search_url),
+        }
+
+
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return parts._replace(netloc=host).geturl()
+    return url
+
+
+def _get(env: dict, name: str, default: str | None = None) -> str | None:
+    value = env.get(PREFIX + name)
+    return default if value is None or value == "" else value
+
+
+def _check_scheme(name: str, value: str, allowed: tuple[str, ...], hint: str) -> None:
+    scheme = urlsplit(value).scheme
+    if "://" in value and scheme not in allowed:
+        raise SettingsError(
+            f"{PREFIX}{name}={_without_credentials(value)!r}: unsupported scheme {scheme!r}; "
+            f"use {hint}"
+        )
+
+
+def _secret_key(env: dict, data_dir: Path, embedded: bool) -> str:
+    key = _get(env, "SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            raise SettingsError(f"{PREFIX}SECRET_KEY is too short: use at least 32 random characters")
+        return key
+    if not embedded:
+        raise SettingsError(
+            f"{PREFIX}SECRET_KEY is required when {PREFIX}BROKER_URL is not memory://: "
+            "set it to at least 32 random characters, the same for every service"
+        )
+    # Embedded, single-machine mode only: keep a generated key with the data it protects.
+    key_file = data_dir / "secret.key"
+    if not key_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def load(env: dict | None = None) -> Settings:
+    """Read and validate the settings; raise SettingsError naming the first bad variable."""
+    env = dict(os.environ if env is None else env)
+    data_dir = Path(_get(env, "DATA_DIR", "./data")).expanduser().resolve()
+
+    broker_url = _get(env, "BROKER_URL", "memory://")
+    _check_scheme("BROKER_URL", broker_url, ("memory", "amqp", "amqps", "pyamqp"),
+                  "memory:// (one process) or amqp://user:pass@host:5672/vhost")
+    if "://" not in broker_url:
+        raise SettingsError(f"{PREFIX}BROKER_URL={broker_url!r} is not a URL: use memory:// or amqp://…")
+
+    documents_url = _get(env, "DOCUMENTS_URL", f"sqlite:///{data_dir / 'documents.db'}")
+    _check_scheme("DOCUMENTS_URL", documents_url, ("sqlite", "mongodb", "mongodb+srv"),
+                  "sqlite:///path/to/file.db or mongodb://host:27017/database")
+    if "://" not in documents_url:
+        raise SettingsError(
+            f"{PREFIX}DOCUMENTS_URL={documents_url!r} is not a URL: use sqlite:///… or mongodb://…")
+
+    blobs_url = _get(env, "BLOBS_URL", str(data_dir / "blobs"))
+    _check_scheme("BLOBS_URL", blobs_url, ("s3", "file"), "a folder path or s3://host:9000/bucket")
+    if blobs_url.startswith("s3://") and not urlsplit(blobs_url).path.strip("/"):
+        raise SettingsError(f"{PREFIX}BLOBS_URL={_without_credentials(blobs_url)!r} names no bucket: "
+                            "use s3://host:9000/bucket")
+
+    search_url = _get(env, "SEARCH_URL", str(data_dir / "search-index"))
+    _check_scheme("SEARCH_URL", search_url, ("http", "https", "file"),
+                  "an index folder path or http(s)://elasticsearch-host:9200")
+
+    port_text = _get(env, "HTTP_PORT", "8080")
+    try:
+        http_port = int(port_text)
+        if not 0 <= http_port <= 65535:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}HTTP_PORT={port_text!r} is not a port number (0-65535)") from None
+
+    log_format = _get(env, "LOG_FORMAT", "console")
+    if log_format not in ("console", "json"):
+        raise SettingsError(f"{PREFIX}LOG_FORMAT={log_format!r}: use console or json")
+    log_level = _get(env, "LOG_LEVEL", "info").lower()
+    if log_level not in ("debug", "info", "warning", "error"):
+        raise SettingsError(f"{PREFIX}LOG_LEVEL={log_level!r}: use debug, info, warning or error")
+
+    return Settings(
+        data_dir=data_dir,
+        broker_url=broker_url,
+        documents_url=documents_url,
+        blobs_url=blobs_url,
+        search_url=search_url,
+        secret_key=_secret_key(env, data_dir, broker_url.startswith("memory://")),
+        http_host=_get(env, "HTTP_HOST", "127.0.0.1"),
+        http_port=http_port,
+        log_format=log_format,
+        log_level=log_level,
+        s3_access_key=_get(env, "S3_ACCESS_KEY", "") or urlsplit(blobs_url).username or "",
+        s3_secret_key=_get(env, "S3_SECRET_KEY", "") or urlsplit(blobs_url).password or "",
+    )

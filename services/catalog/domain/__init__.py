@@ -1,0 +1,1 @@
+"""Catalogue domain: plain Python, no framework imports."""

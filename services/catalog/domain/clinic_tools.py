@@ -1,0 +1,126 @@
+"""Clinic-authored tools: written by a clinic, visible only to that clinic, versioned, retirable.
+
+Input is a structured form; every text is reduced to plain text (no markup survives), with limits
+on length and count, because it is later laid out in PDFs and web pages.
+"""
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from datetime import datetime, timezone
+
+from interlude.actor import Actor
+from interlude.errors import InvalidInput, NotFound
+from interlude.ports.documents import DocumentStore, TenantScope
+
+FORMATS = ("worksheet", "handout", "tracker", "audio", "game", "measure")
+AGE_GROUPS = ("child", "teen", "adult")
+FIELD_KINDS = ("lines", "scale", "checklist", "table")
+_TAG = re.compile(r"<[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value, what: str, *, max_len: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text.")
+    text = _CONTROL.sub("", html.unescape(_TAG.sub("", value))).strip()
+    if required and not text:
+        raise InvalidInput(f"{what} is required.")
+    if len(text) > max_len:
+        raise InvalidInput(f"{what} is too long: at most {max_len} characters.")
+    return text
+
+
+def _choice(value, options, what: str) -> str:
+    if value not in options:
+        raise InvalidInput(f"{what} must be one of: {', '.join(options)}.")
+    return value
+
+
+def clean_form(form: dict) -> dict:
+    if not isinstance(form, dict):
+        raise InvalidInput("The tool must be an object.")
+    steps = form.get("instructions") or []
+    if not isinstance(steps, list) or not 1 <= len(steps) <= 12:
+        raise InvalidInput("instructions must be a list of 1 to 12 steps.")
+    fields = form.get("fields") or []
+    if not isinstance(fields, list) or len(fields) > 20:
+        raise InvalidInput("fields must be a list of at most 20 fields.")
+    problems = form.get("problems") or []
+    if not isinstance(problems, list) or len(problems) > 10:
+        raise InvalidInput("problems must be a list of at most 10 problem slugs.")
+    return {
+        "title": plain_text(form.get("title"), "title", max_len=140),
+        "summary": plain_text(form.get("summary"), "summary", max_len=600),
+        "instructions": [plain_text(s, f"instruction {i + 1}", max_len=600) for i, s in enumerate(steps)],
+        "fields": [_clean_field(f, i) for i, f in enumerate(fields)],
+        "problems": [plain_text(p, "problem", max_len=60) for p in problems],
+        "format": _choice(form.get("format", "worksheet"), FORMATS, "format"),
+        "age_group": _choice(form.get("age_group", "adult"), AGE_GROUPS, "age_group"),
+        "approach": plain_text(form.get("approach", ""), "approach", max_len=40, required=False),
+    }
+
+
+def _clean_field(field, index: int) -> dict:
+    if not isinstance(field, dict):
+        raise InvalidInput(f"field {index + 1} must be an object.")
+    return {"label": plain_text(field.get("label"), f"field {index + 1} label", max_len=200),
+            "kind": _choice(field.get("kind", "lines"), FIELD_KINDS, f"field {index + 1} kind")}
+
+
+def search_document(tool: dict) -> dict:
+    """What the search service indexes for this tool."""
+    return {
+        "id": tool["id"], "clinic_id": tool["clinic_id"], "title": tool["title"],
+        "summary": tool["summary"], "body": " ".join(tool["instructions"]),
+        "problem_names": tool["problems"], "lay_phrases": [], "problems": tool["problems"],
+        "technique": "", "approach": tool["approach"], "format": tool["format"],
+        "age_group": tool["age_group"], "phase": "", "source": "clinic",
+    }
+
+
+class ClinicTools:
+    def __init__(self, store: DocumentStore, actor: Actor):
+        self.actor = actor
+        self.tools = TenantScope(store.collection("clinic_tools"), actor.clinic_id)
+        self.versions = TenantScope(store.collection("clinic_tool_versions"), actor.clinic_id)
+
+    def _now(self) -> str:
+        return datetime.now(timezone.utc).isoformat()
+
+    def create(self, form: dict) -> dict:
+        content = clean_form(form)
+        tool = {"id": f"ct_{uuid.uuid4().hex[:16]}", **content, "version": 1, "status": "published",
+                "source": "clinic", "created_by": self.actor.user_id, "created_at": self._now(),
+                "updated_at": self._now()}
+        tool = self.tools.insert(tool)
+        self._keep_version(tool)
+        return tool
+
+    def get(self, tool_id: str) -> dict:
+        return self.tools.get_or_raise(tool_id, "clinic tool")
+
+    def list(self, *, include_retired: bool = False) -> list[dict]:
+        where = {} if include_retired else {"status": "published"}
+        return self.tools.find(where, sort=[("updated_at", -1)])
+
+    def update(self, tool_id: str, form: dict) -> dict:
+        current = self.get(tool_id)
+        if current["status"] != "published":
+            raise InvalidInput("A retired tool cannot be edited.")
+        changes = {**clean_form(form), "version": current["version"] + 1, "updated_at": self._now()}
+        tool = self.tools.update(tool_id, changes, expect={"version": current["version"]})
+        if tool is None:
+            raise NotFound("The tool changed or disappeared meanwhile: reload it and try again.")
+        self._keep_version(tool)
+        return tool
+
+    def retire(self, tool_id: str) -> dict:
+        self.get(tool_id)
+        return self.tools.update(tool_id, {"status": "retired", "updated_at": self._now()})
+
+    def _keep_version(self, tool: dict) -> None:
+        self.versions.insert({**tool, "id": f"{tool['id']}@{tool['version']}", "tool_id": tool["id"]})

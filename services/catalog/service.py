@@ -1,0 +1,54 @@
+"""Catalog service: thin nameko entrypoints over the catalogue domain."""
+from __future__ import annotations
+
+from nameko.events import EventDispatcher
+from nameko.rpc import rpc
+
+from interlude import errors, events
+from interlude.actor import Actor
+from interlude.logging import get_logger
+from interlude.nameko_deps import Documents, RequestContext
+from services.catalog.domain.clinic_tools import ClinicTools, search_document
+
+log = get_logger(__name__)
+
+
+class CatalogService:
+    name = events.CATALOG
+
+    documents = Documents()
+    request_id = RequestContext()
+    dispatch = EventDispatcher()
+
+    @rpc
+    def health(self):
+        self.documents.ping()
+        return {"service": self.name, "ok": True}
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def create_clinic_tool(self, actor, form):
+        actor = Actor.from_dict(actor)
+        tool = ClinicTools(self.documents, actor).create(form)
+        self.dispatch(events.TOOL_PUBLISHED, {"tool_id": tool["id"], "search": search_document(tool)})
+        log.info("clinic_tool_created", tool_id=tool["id"], clinic_id=actor.clinic_id)
+        return tool
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def update_clinic_tool(self, actor, tool_id, form):
+        tool = ClinicTools(self.documents, Actor.from_dict(actor)).update(tool_id, form)
+        self.dispatch(events.TOOL_UPDATED, {"tool_id": tool["id"], "search": search_document(tool)})
+        return tool
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def retire_clinic_tool(self, actor, tool_id):
+        tool = ClinicTools(self.documents, Actor.from_dict(actor)).retire(tool_id)
+        self.dispatch(events.TOOL_RETIRED, {"tool_id": tool["id"]})
+        return tool
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def get_clinic_tool(self, actor, tool_id):
+        return ClinicTools(self.documents, Actor.from_dict(actor)).get(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def list_clinic_tools(self, actor, include_retired=False):
+        return ClinicTools(self.documents, Actor.from_dict(actor)).list(include_retired=bool(include_retired))
