@@ -60,6 +60,9 @@ class Settings:
     def search_kind(self) -> str:
         return "elasticsearch" if self.search_url.startswith(("http://", "https://")) else "tantivy"
 
+    def __repr__(self) -> str:
+        return f"Settings({self.safe_summary()!r})"
+
     def safe_summary(self) -> dict:
         """What may be printed or logged: engines and hosts, never credentials."""
         return {

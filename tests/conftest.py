@@ -49,11 +49,30 @@ def _rabbitmqctl(*args):
     subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)
 
 
+class RabbitVhost:
+    """A RabbitMQ vhost of our own, so no queue or message is shared with another test run."""
+
+    def __init__(self):
+        self.name = f"interlude-test-{uuid.uuid4().hex[:12]}"
+        _rabbitmqctl("add_vhost", self.name)
+        _rabbitmqctl("set_permissions", "-p", self.name, RABBIT_USER, ".*", ".*", ".*")
+        self.url = f"amqp://{RABBIT_USER}:{RABBIT_PASSWORD}@{RABBIT_HOST}:5672/{self.name}"
+
+    def delete(self):
+        _rabbitmqctl("delete_vhost", self.name)
+
+
 @pytest.fixture(scope="session")
 def rabbit_url():
     """A fresh RabbitMQ vhost for this test run, removed afterwards."""
-    vhost = f"interlude-test-{uuid.uuid4().hex[:12]}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, RABBIT_USER, ".*", ".*", ".*")
-    yield f"amqp://{RABBIT_USER}:{RABBIT_PASSWORD}@{RABBIT_HOST}:5672/{vhost}"
-    _rabbitmqctl("delete_vhost", vhost)
+    vhost = RabbitVhost()
+    yield vhost.url
+    vhost.delete()
+
+
+@pytest.fixture
+def fresh_rabbit_url():
+    """A vhost for one test that must not see any other test's durable queues."""
+    vhost = RabbitVhost()
+    yield vhost.url
+    vhost.delete()

@@ -1,0 +1,70 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from gateway import identity as identity_module
+from gateway.identity import Identity
+from interlude.adapters.sqlite_documents import SqliteDocumentStore
+from interlude.actor import Actor
+from interlude.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+
+PASSWORD = "long enough password"
+
+
+@pytest.fixture
+def identity(tmp_path):
+    return Identity(SqliteDocumentStore(tmp_path / "docs.db"))
+
+
+def test_create_clinic_then_login_and_resolve(identity):
+    clinic, admin = identity.create_clinic("Harbour Clinic", "Admin@Harbour.example", "Ana", PASSWORD)
+    assert admin["email"] == "admin@harbour.example" and admin["role"] == "clinic_admin"
+    token, user = identity.login("admin@harbour.example", PASSWORD)
+    actor = identity.resolve(token)
+    assert actor == Actor(admin["id"], clinic["id"], "clinic_admin")
+    stored = identity.users.get(admin["id"])
+    assert stored["password_hash"].startswith("$argon2") and PASSWORD not in str(stored)
+    assert identity.sessions.get(token) is None  # only the token's hash is stored
+
+
+@pytest.mark.parametrize("email, password", [("admin@harbour.example", "wrong password"),
+                                             ("nobody@harbour.example", PASSWORD), ("not an email", PASSWORD)])
+def test_wrong_credentials_are_one_message(identity, email, password):
+    identity.create_clinic("Harbour Clinic", "admin@harbour.example", "Ana", PASSWORD)
+    with pytest.raises(Unauthenticated, match="Wrong email or password"):
+        identity.login(email, password)
+
+
+def test_logout_and_expiry_end_a_session(identity, monkeypatch):
+    identity.create_clinic("Harbour Clinic", "admin@harbour.example", "Ana", PASSWORD)
+    token, _ = identity.login("admin@harbour.example", PASSWORD)
+    identity.logout(token)
+    with pytest.raises(Unauthenticated):
+        identity.resolve(token)
+    token, _ = identity.login("admin@harbour.example", PASSWORD)
+    later = datetime.now(timezone.utc) + timedelta(hours=identity_module.SESSION_HOURS, minutes=1)
+    monkeypatch.setattr(identity_module, "now", lambda: later)
+    with pytest.raises(Unauthenticated, match="expired"):
+        identity.resolve(token)
+
+
+def test_only_admins_add_users_and_emails_are_unique(identity):
+    clinic, admin = identity.create_clinic("Harbour Clinic", "admin@harbour.example", "Ana", PASSWORD)
+    admin_actor = Actor(admin["id"], clinic["id"], "clinic_admin")
+    user = identity.create_user(admin_actor, "pat@harbour.example", "Pat", "practitioner", PASSWORD)
+    with pytest.raises(Forbidden):
+        identity.create_user(Actor(user["id"], clinic["id"], "practitioner"), "x@harbour.example", "X",
+                             "practitioner", PASSWORD)
+    with pytest.raises(Conflict):
+        identity.create_user(admin_actor, "PAT@harbour.example", "Pat 2", "practitioner", PASSWORD)
+    with pytest.raises(InvalidInput):
+        identity.create_user(admin_actor, "q@harbour.example", "Q", "superuser", PASSWORD)
+    with pytest.raises(InvalidInput, match="at least 10"):
+        identity.create_user(admin_actor, "q@harbour.example", "Q", "practitioner", "short")
+
+
+def test_users_are_listed_per_clinic(identity):
+    clinic_a, admin_a = identity.create_clinic("A", "a@a.example", "A", PASSWORD)
+    identity.create_clinic("B", "b@b.example", "B", PASSWORD)
+    listed = identity.list_users(Actor(admin_a["id"], clinic_a["id"], "clinic_admin"))
+    assert [u["email"] for u in listed] == ["a@a.example"]
