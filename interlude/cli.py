@@ -5,11 +5,13 @@
   interlude admin create-clinic ...       a clinic and its first admin
   interlude settings                      the engines the environment selects (no secrets)
 
-Errors print one line saying what to do and exit non-zero.
+Service packages add their own commands (``services/<name>/cli.py``, a ``register(subparsers)``
+function). Errors print one line saying what to do and exit non-zero.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import getpass
 import json
 import os
@@ -19,13 +21,16 @@ from interlude import logging as interlude_logging
 from interlude import settings as settings_module
 
 SERVE_CHOICES = ("catalog", "search", "workbook", "progress", "gateway")
+# Each service package may add its own commands: a module with `register(subparsers)`.
+COMMAND_MODULES = ("services.catalog.cli", "services.search.cli", "services.workbook.cli",
+                   "services.progress.cli")
 
 
 class CliError(Exception):
     """A user-facing error: printed as one line, exit status 2."""
 
 
-def _load_settings(port: int | None = None, host: str | None = None):
+def load_settings(port: int | None = None, host: str | None = None):
     env = dict(os.environ)
     if port is not None:
         env[settings_module.PREFIX + "HTTP_PORT"] = str(port)
@@ -47,7 +52,7 @@ def _green():
 
 def cmd_run(args) -> int:
     _green()
-    settings = _load_settings(args.port, args.host)
+    settings = load_settings(args.port, args.host)
     if not settings.embedded:
         raise CliError("`interlude run` hosts every service in one process over memory://; "
                        "unset INTERLUDE_BROKER_URL, or use `interlude serve SERVICE` per process.")
@@ -69,7 +74,7 @@ def cmd_run(args) -> int:
 
 def cmd_serve(args) -> int:
     _green()
-    settings = _load_settings(args.port, args.host)
+    settings = load_settings(args.port, args.host)
     if settings.embedded:
         raise CliError("`interlude serve` runs one service, so the services need a shared broker: "
                        "set INTERLUDE_BROKER_URL=amqp://user:pass@host:5672/ (or use `interlude run`).")
@@ -81,7 +86,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_create_clinic(args) -> int:
-    settings = _load_settings()
+    settings = load_settings()
     password = os.environ.get("INTERLUDE_ADMIN_PASSWORD")
     if not password:
         if not sys.stdin.isatty():
@@ -100,7 +105,7 @@ def cmd_create_clinic(args) -> int:
 
 
 def cmd_settings(args) -> int:
-    settings = _load_settings()
+    settings = load_settings()
     print(json.dumps({**settings.safe_summary(), "embedded": settings.embedded}, indent=2))
     return 0
 
@@ -132,6 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("settings", help="show the engines the environment selects")
     show.set_defaults(func=cmd_settings)
+
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(commands)
     return parser
 
 

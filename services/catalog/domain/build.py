@@ -1,0 +1,166 @@
+"""The catalogue build: every tool composed deterministically from the loaded content.
+
+A tool is made for each fit × age group × technique format, plus one psychoeducation handout per
+problem and age group, plus one tool per published measure. The same content always gives the
+same tools in the same order. A tool's ``id`` hashes only what it is (problem, technique, age,
+format), so it never changes between builds and saved assignments keep pointing at it; its
+``version`` hashes its text, so any change in wording gives a new version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+
+from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem
+from services.catalog.domain.content_reading import ContentError
+from services.catalog.domain import tool_sections as parts
+
+# progress(done, total): called after each fit, problem and measure is composed.
+Progress = Callable[[int, int], None]
+
+AGE_QUALIFIERS = {"child": " (for children)", "teen": " (for teens)", "adult": " (for adults)"}
+FORMAT_QUALIFIERS = {"worksheet": " — worksheet", "handout": " — handout", "tracker": " — 7-day log",
+                     "audio": " — audio"}
+GAME_QUALIFIERS = {"cards": " — card game", "bingo": " — bingo", "board": " — board game"}
+HANDOUT_MINUTES = 5
+
+
+def tool_id(problem: str, technique: str, age: str, fmt: str) -> str:
+    key = "\x1f".join((problem, technique, age, fmt))
+    return "cat_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def tool_slug(problem: str, technique: str, age: str, fmt: str) -> str:
+    # Content slugs never hold a double hyphen, so "--" keeps the parts apart unambiguously.
+    return "--".join(part for part in (problem, technique, age, fmt) if part)
+
+
+def build_catalogue(content: Content, progress: Progress | None = None) -> list[dict]:
+    units: list[Callable[[], list[dict]]] = []
+    units += [lambda fit=fit: _fit_tools(fit, content) for fit in content.fits]
+    units += [lambda problem=problem: _handouts(problem) for problem in content.problems.values()]
+    units += [lambda measure=measure: [_measure_tool(measure)] for measure in content.measures.values()]
+    tools: list[dict] = []
+    for done, make in enumerate(units, start=1):
+        tools.extend(make())
+        if progress is not None:
+            progress(done, len(units))
+    _check_unique(tools)
+    return tools
+
+
+def formats_for(age: str, formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The technique's formats made for an age group.
+
+    The games are written for a child or teen with a grown-up, so an adult gets a game only when
+    the technique comes in no other format.
+    """
+    if age == "adult" and any(fmt != "game" for fmt in formats):
+        return tuple(fmt for fmt in formats if fmt != "game")
+    return formats
+
+
+def _base_age(ages: tuple[str, ...]) -> str:
+    """The age group whose title carries no qualifier: adult where present, else the first."""
+    return "adult" if "adult" in ages else ages[0]
+
+
+def _fit_tools(fit: Fit, content: Content) -> list[dict]:
+    technique, problem = content.techniques[fit.technique], content.problems[fit.problem]
+    tools = []
+    for age in fit.ages:
+        formats = formats_for(age, technique.formats)
+        for fmt in formats:
+            qualifier = "" if fmt == formats[0] else (
+                GAME_QUALIFIERS[technique.game.kind] if fmt == "game" else FORMAT_QUALIFIERS[fmt])
+            title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
+            tools.append(_tool(
+                (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
+                summary=technique.summary, instructions=parts.steps_for(technique, age),
+                sections=parts.fit_sections(fit, technique, problem, age, fmt),
+                fields=parts.fit_fields(technique, fmt), approach=technique.approach, phase=fit.phase,
+                minutes=technique.minutes, focus=fit.focus))
+    return tools
+
+
+def _handouts(problem: Problem) -> list[dict]:
+    name = problem.short_name
+    # Lower the first letter of "Panic attacks" but not of "OCD checking".
+    if name[:2] != name[:2].upper():
+        name = name[0].lower() + name[1:]
+    return [_tool((problem.slug, PSYCHOEDUCATION, age, "handout"), kind="psychoeducation",
+                  title=f"Understanding {name}" + ("" if age == _base_age(problem.ages)
+                                                    else AGE_QUALIFIERS[age]),
+                  summary=_first_sentences(problem.psychoeducation),
+                  instructions=parts.HANDOUT_STEPS[age], sections=parts.handout_sections(problem, age),
+                  fields=[], approach=PSYCHOEDUCATION, phase="understand", minutes=HANDOUT_MINUTES)
+            for age in problem.ages]
+
+
+def _measure_tool(measure: Measure) -> dict:
+    # The id keys on the measure's slug; the tool names no technique.
+    return _tool(("", measure.slug, "adult", "measure"), kind="measure", title=measure.name,
+                 summary=f"{measure.short_name}: {len(measure.items)} questions about {measure.measures}.",
+                 instructions=[measure.instructions or parts.MEASURE_STEP],
+                 sections=parts.measure_sections(measure), fields=parts.measure_fields(measure),
+                 approach="assessment", phase="understand", minutes=max(2, -(-len(measure.items) // 4)),
+                 problems=list(measure.problems), technique="", measure=measure.raw)
+
+
+def _tool(key: tuple[str, str, str, str], *, problems: list[str] | None = None,
+          technique: str | None = None, **details) -> dict:
+    """A tool keyed by (problem, technique, age, format); the key alone gives its id and slug."""
+    problem, key_technique, age, fmt = key
+    tool = {"id": tool_id(*key), "slug": tool_slug(*key),
+            "title": details.pop("title"), "summary": details.pop("summary"),
+            "instructions": list(details.pop("instructions")), "sections": details.pop("sections"),
+            "fields": details.pop("fields"),
+            "problems": problems if problems is not None else [problem],
+            "technique": key_technique if technique is None else technique, "format": fmt, "age_group": age,
+            **details, "source": "catalogue", "clinic_id": ""}
+    text = json.dumps({k: v for k, v in tool.items() if k not in ("id", "version")}, sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":"))
+    tool["version"] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return tool
+
+
+def _first_sentences(text: str, limit: int = 240) -> str:
+    """Whole sentences from the start of the text, as many as fit within ``limit`` characters."""
+    summary = ""
+    for sentence in text.replace("\n", " ").split(". "):
+        candidate = f"{summary} {sentence.rstrip('.')}.".strip()
+        if summary and len(candidate) > limit:
+            break
+        summary = candidate
+    return summary
+
+
+def _check_unique(tools: list[dict]) -> None:
+    issues, seen = [], {}
+    for tool in tools:
+        for key in ("id", "title"):
+            other = seen.setdefault((key, tool[key]), tool["slug"])
+            if other != tool["slug"]:
+                issues.append(f"tools '{other}' and '{tool['slug']}' share the {key} '{tool[key]}': "
+                              "change the fit or problem text so that they differ")
+    if issues:
+        raise ContentError(issues)
+
+
+def search_document(tool: dict, problems: Mapping[str, Problem]) -> dict:
+    """What the search service indexes for a catalogue tool (see interlude/ports/search.py)."""
+    known = [problems[slug] for slug in tool["problems"] if slug in problems]
+    body = [*tool["instructions"]]
+    for sec in tool["sections"]:
+        body += [sec["heading"], sec["text"], *sec["items"]]
+    body += [field["label"] for field in tool["fields"]]
+    return {
+        "id": tool["id"], "clinic_id": "", "title": tool["title"], "summary": tool["summary"],
+        "body": " ".join(part for part in body if part),
+        "problem_names": [name for p in known for name in dict.fromkeys((p.name, p.short_name))],
+        "lay_phrases": [phrase for p in known for phrase in p.lay_phrases],
+        "problems": list(tool["problems"]), "technique": tool["technique"], "approach": tool["approach"],
+        "format": tool["format"], "age_group": tool["age_group"], "phase": tool["phase"],
+        "source": "catalogue",
+    }

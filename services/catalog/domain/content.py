@@ -1,0 +1,241 @@
+"""The catalogue content (services/catalog/content) loaded and checked into frozen dataclasses.
+
+``load_content(root)`` reads every problem, fit, technique and measure file that exists, checks
+each item and the links between them, and raises one ContentError listing every mistake (file,
+item, what to fix). A domain whose files are not written yet is simply absent; a file that exists
+but is malformed is an error. The rules come from content/SCHEMA.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.catalog.domain.content_reading import ContentError, Issues, read_yaml
+
+AGE_GROUPS = ("child", "teen", "adult")
+PHASES = ("understand", "skills", "practice", "maintain")
+FORMATS = ("worksheet", "handout", "tracker", "audio", "game", "measure")
+APPROACHES = ("CBT", "DBT", "ACT", "MI", "CFT", "mindfulness", "behavioural", "relaxation", "grief",
+              "parenting", "positive-psychology", "CBT-I", "trauma-informed")
+FIELD_KINDS = ("lines", "scale", "checklist", "table")
+GAME_KINDS = ("cards", "bingo", "board")
+# The build files each problem's psychoeducation handout under this technique slug.
+PSYCHOEDUCATION = "psychoeducation"
+
+__all__ = ["AGE_GROUPS", "APPROACHES", "FIELD_KINDS", "FORMATS", "GAME_KINDS", "PHASES", "Adaptation",
+           "Content", "ContentError", "Field", "Fit", "Game", "Measure", "Problem", "Technique",
+           "Tracker", "load_content"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One "Your turn" entry: lines to write on, a 0-10 scale, a checklist or a table."""
+    id: str
+    kind: str
+    label: str
+    lines: int = 0
+    low: str = ""
+    high: str = ""
+    options: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        extra = {"lines": {"lines": self.lines}, "scale": {"low": self.low, "high": self.high},
+                 "checklist": {"options": list(self.options)}, "table": {"columns": list(self.columns)}}
+        return {"id": self.id, "kind": self.kind, "label": self.label, **extra[self.kind]}
+
+
+@dataclass(frozen=True)
+class Adaptation:
+    """How a technique changes for children (done with a grown-up) or teens."""
+    steps: tuple[str, ...]
+    example: str
+    note_for_adult: str = ""
+
+
+@dataclass(frozen=True)
+class Tracker:
+    columns: tuple[str, ...]
+    legend: str
+
+
+@dataclass(frozen=True)
+class Game:
+    kind: str
+    players: str
+    materials: str
+    rules: tuple[str, ...]
+    safety: str
+    items: tuple[str, ...]
+    caller_prompts: tuple[tuple[str, str], ...] = ()   # bingo: (feeling, what the caller asks)
+    free_centre: str = ""
+
+
+@dataclass(frozen=True)
+class Technique:
+    slug: str
+    name: str
+    approach: str
+    phase: str
+    formats: tuple[str, ...]
+    minutes: int
+    summary: str
+    why: str
+    steps: tuple[str, ...]
+    fields: tuple[Field, ...]
+    example: str
+    reflection: tuple[str, ...]
+    adaptations: dict[str, Adaptation]
+    file: str
+    tracker: Tracker | None = None
+    script: str = ""
+    game: Game | None = None
+    cautions: str = ""
+    remember: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    slug: str
+    name: str
+    short_name: str
+    domain: str
+    domain_name: str
+    ages: tuple[str, ...]
+    lay_phrases: tuple[str, ...]
+    psychoeducation: str
+    situations: dict[str, str]
+    file: str
+    safety: str = ""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A technique that really serves a problem, with the text that changes for that problem."""
+    problem: str
+    technique: str
+    phase: str
+    ages: tuple[str, ...]
+    title: str
+    why: str
+    focus: str
+    example: str
+    file: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A published questionnaire, kept word for word; ``raw`` holds every published detail."""
+    slug: str
+    name: str
+    short_name: str
+    measures: str
+    timeframe: str
+    instructions: str
+    source: str
+    licence: str
+    options: tuple[tuple[int, str], ...]
+    items: tuple[dict, ...]
+    problems: tuple[str, ...]
+    file: str
+    raw: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Content:
+    problems: dict[str, Problem]
+    techniques: dict[str, Technique]
+    fits: tuple[Fit, ...]
+    measures: dict[str, Measure]
+    problem_files: tuple[str, ...]   # domains whose problems/<domain>.yaml is present
+
+
+def load_content(root: Path | str) -> Content:
+    # Imported here because the parsers need the dataclasses above.
+    from services.catalog.domain import content_parsing as parse
+
+    root = Path(root)
+    issues = Issues()
+    problems: dict[str, Problem] = {}
+    domains = []
+    for path in sorted((root / "problems").glob("*.yaml")):
+        if path.name.endswith(".fit.yaml") or (data := read_yaml(path, root, issues)) is None:
+            continue
+        domains.append(path.stem)
+        for problem in parse.problems(data, path.stem, _name(path, root), issues):
+            _add_unique(problems, problem.slug, problem, "problem", issues)
+    techniques: dict[str, Technique] = {}
+    for path in sorted((root / "techniques").glob("*.yaml")):
+        if (data := read_yaml(path, root, issues)) is not None:
+            for technique in parse.techniques(data, _name(path, root), issues):
+                _add_unique(techniques, technique.slug, technique, "technique", issues)
+    fits: list[Fit] = []
+    for path in sorted((root / "problems").glob("*.fit.yaml")):
+        domain = path.name[: -len(".fit.yaml")]
+        if not (root / "problems" / f"{domain}.yaml").exists():
+            issues.add(_name(path, root), f"has no problems/{domain}.yaml beside it: write that file first")
+        if (data := read_yaml(path, root, issues)) is not None:
+            fits.extend(parse.fits(data, _name(path, root), issues))
+    measures: dict[str, Measure] = {}
+    for path in sorted((root / "measures").glob("*.yaml")):
+        if (data := read_yaml(path, root, issues)) is not None:
+            measure = parse.measure(data, _name(path, root), issues)
+            _add_unique(measures, measure.slug, measure, "measure", issues)
+    _check_links(problems, techniques, fits, measures, issues)
+    issues.raise_if_any()
+    return Content(problems, techniques, tuple(fits), measures, tuple(domains))
+
+
+def _name(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _add_unique(found: dict, slug: str, item, what: str, issues: Issues) -> None:
+    if not slug:
+        return
+    if slug in found:
+        issues.add(item.file, f"{what} '{slug}' is also defined in {found[slug].file}: "
+                              "slugs must be unique, rename one")
+        return
+    found[slug] = item
+
+
+def _check_links(problems, techniques, fits, measures, issues: Issues) -> None:
+    """Checks that need every file: the references between fits, problems and techniques."""
+    if PSYCHOEDUCATION in techniques:
+        issues.add(techniques[PSYCHOEDUCATION].file, f"technique slug '{PSYCHOEDUCATION}' is reserved "
+                   "for the problems' handouts: choose another slug")
+    pairs, titles = {}, {}
+    for fit in fits:
+        where = f"{fit.file}: fit '{fit.problem} × {fit.technique}'"
+        problem, technique = problems.get(fit.problem), techniques.get(fit.technique)
+        if fit.problem and problem is None:
+            issues.add(where, f"problem '{fit.problem}' is not in any problems/*.yaml: "
+                              "check the spelling or add the problem")
+        if fit.technique and technique is None:
+            issues.add(where, f"technique '{fit.technique}' is not in any techniques/*.yaml: "
+                              "check the spelling or add the technique")
+        if problem is not None:
+            outside = [age for age in fit.ages if age not in problem.ages]
+            if outside:
+                issues.add(where, f"ages {outside} are not among the problem's ages "
+                                  f"{list(problem.ages)}: remove them or add them to the problem")
+        if technique is not None:
+            missing = [age for age in fit.ages if age != "adult" and age not in technique.adaptations]
+            if missing:
+                issues.add(where, f"technique '{technique.slug}' has no adaptation for {missing}: "
+                                  f"add `adaptations: {missing[0]}:` in {technique.file} or drop the age")
+        key = (fit.problem, fit.technique)
+        if key in pairs:
+            issues.add(where, f"this problem and technique are already paired in {pairs[key]}: "
+                              "keep one fit per pair")
+        pairs.setdefault(key, fit.file)
+        if fit.title and fit.title in titles:
+            issues.add(where, f"title '{fit.title}' is already used by the fit "
+                              f"'{titles[fit.title]}': give each fit its own title")
+        titles.setdefault(fit.title, f"{fit.problem} × {fit.technique}")
+    for measure in measures.values():
+        unknown = [slug for slug in measure.problems if slug not in problems]
+        if unknown:
+            issues.add(measure.file, f"`problems` {unknown} are not in any problems/*.yaml: "
+                                     "check the spelling")

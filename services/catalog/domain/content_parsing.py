@@ -1,0 +1,176 @@
+"""One YAML item at a time into the content dataclasses, recording what is wrong with it.
+
+Only checks that need a single item live here; links between files are checked in content.py.
+"""
+from __future__ import annotations
+
+from services.catalog.domain.content import (
+    AGE_GROUPS, APPROACHES, FIELD_KINDS, FORMATS, GAME_KINDS, PHASES, Adaptation, Field, Fit, Game,
+    Measure, Problem, Technique, Tracker,
+)
+from services.catalog.domain.content_reading import FIELD_ID, Issues, Item
+
+# A technique comes in these formats; measures are their own files, never a technique's format.
+TECHNIQUE_FORMATS = tuple(f for f in FORMATS if f != "measure")
+
+
+def problems(data: dict, domain: str, file: str, issues: Issues) -> list[Problem]:
+    top = Item(data, file, issues)
+    if top.text("domain") and data["domain"] != domain:
+        top.fail(f"`domain` is '{data['domain']}' but the file is named {domain}.yaml: make them match")
+    domain_name = top.text("domain_name")
+    found = []
+    for index, raw in enumerate(top.items("problems")):
+        item = Item(raw, f"{file}: problem {_label(raw, index)}", issues)
+        ages = item.choices("ages", AGE_GROUPS)
+        situations = item.mapping("situations")
+        for age in ages:
+            if not isinstance(situations.get(age), str) or not situations[age].strip():
+                item.fail(f"`situations` has no text for '{age}': write one situation per age in `ages`")
+        for age in situations:
+            if age not in ages:
+                item.fail(f"`situations` has '{age}', which is not in `ages`: remove it or add the age")
+        found.append(Problem(
+            slug=item.slug(), name=item.text("name"), short_name=item.text("short_name"),
+            domain=domain, domain_name=domain_name, ages=ages, lay_phrases=item.texts("lay_phrases"),
+            psychoeducation=item.text("psychoeducation"),
+            situations={age: situations[age].strip() for age in ages if isinstance(situations.get(age), str)},
+            file=file, safety=item.text("safety", required=False)))
+    return found
+
+
+def techniques(data: dict, file: str, issues: Issues) -> list[Technique]:
+    top = Item(data, file, issues)
+    return [_technique(Item(raw, f"{file}: technique {_label(raw, i)}", issues), file)
+            for i, raw in enumerate(top.items("techniques"))]
+
+
+def _technique(item: Item, file: str) -> Technique:
+    formats = item.choices("formats", TECHNIQUE_FORMATS)
+    needs = {"audio": "script", "game": "game", "tracker": "tracker"}
+    for fmt, key in needs.items():
+        if fmt in formats and not item.has(key):
+            item.fail(f"comes in '{fmt}' format but has no `{key}`: write the {key} or drop the format")
+    fields = _fields(item)
+    if "worksheet" in formats and not fields:
+        item.fail("a worksheet needs `fields` (the \"Your turn\" part): add at least one")
+    return Technique(
+        slug=item.slug(), name=item.text("name"), approach=item.choice("approach", APPROACHES),
+        phase=item.choice("phase", PHASES), formats=formats, minutes=item.integer("minutes", minimum=1),
+        summary=item.text("summary"), why=item.text("why"), steps=item.texts("steps"), fields=fields,
+        example=item.text("example"), reflection=item.texts("reflection"),
+        adaptations=_adaptations(item), file=file,
+        tracker=_tracker(item.child("tracker")) if "tracker" in formats and item.has("tracker") else None,
+        script=item.text("script", required="audio" in formats),
+        game=_game(item.child("game")) if "game" in formats and item.has("game") else None,
+        cautions=item.text("cautions", required=False),
+        remember=item.texts("remember", required=False))
+
+
+def _fields(item: Item) -> tuple[Field, ...]:
+    fields, seen = [], set()
+    for index, raw in enumerate(item.items("fields", required=False)):
+        entry = Item(raw, f"{item.where}, field {_label(raw, index, key='id')}", item.issues)
+        field_id, kind = entry.text("id"), entry.choice("kind", FIELD_KINDS)
+        if field_id and not FIELD_ID.match(field_id):
+            entry.fail(f"`id` '{field_id}' must be lowercase letters, digits and underscores")
+        if field_id in seen:
+            entry.fail(f"`id` '{field_id}' is used twice in this technique: make each field id unique")
+        seen.add(field_id)
+        label = entry.text("label")
+        if kind == "lines":
+            fields.append(Field(field_id, kind, label, lines=entry.integer("lines", minimum=1)))
+        elif kind == "scale":
+            fields.append(Field(field_id, kind, label, low=entry.text("low"), high=entry.text("high")))
+        elif kind == "checklist":
+            fields.append(Field(field_id, kind, label, options=entry.texts("options", at_least=2)))
+        elif kind == "table":
+            fields.append(Field(field_id, kind, label, columns=entry.texts("columns")))
+    return tuple(fields)
+
+
+def _adaptations(item: Item) -> dict[str, Adaptation]:
+    found = {}
+    for age, raw in item.mapping("adaptations", required=False).items():
+        if age not in ("child", "teen"):
+            item.fail(f"`adaptations` has '{age}': only child and teen are adapted (adult is the main text)")
+            continue
+        entry = Item(raw, f"{item.where}, {age} adaptation", item.issues)
+        found[age] = Adaptation(steps=entry.texts("steps"), example=entry.text("example"),
+                                note_for_adult=entry.text("note_for_adult", required=age == "child"))
+    return found
+
+
+def _tracker(item: Item) -> Tracker:
+    return Tracker(columns=item.texts("columns", at_least=2), legend=item.text("legend"))
+
+
+def _game(item: Item) -> Game:
+    prompts = []
+    for index, raw in enumerate(item.items("caller_prompts", required=False)):
+        entry = Item(raw, f"{item.where}, caller prompt {index + 1}", item.issues)
+        prompts.append((entry.text("feeling"), entry.text("prompt")))
+    return Game(kind=item.choice("kind", GAME_KINDS), players=item.text("players"),
+                materials=item.text("materials"), rules=item.texts("rules"), safety=item.text("safety"),
+                items=item.texts("items", at_least=4), caller_prompts=tuple(prompts),
+                free_centre=item.text("free_centre", required=False))
+
+
+def fits(data: dict, file: str, issues: Issues) -> list[Fit]:
+    top = Item(data, file, issues)
+    found = []
+    for index, raw in enumerate(top.items("fit")):
+        pair = f"'{raw.get('problem')} × {raw.get('technique')}'" if isinstance(raw, dict) else ""
+        item = Item(raw, f"{file}: fit #{index + 1} {pair}".rstrip(), issues)
+        found.append(Fit(problem=item.slug("problem"), technique=item.slug("technique"),
+                         phase=item.choice("phase", PHASES), ages=item.choices("ages", AGE_GROUPS),
+                         title=item.text("title"), why=item.text("why"), focus=item.text("focus"),
+                         example=item.text("example"), file=file))
+    return found
+
+
+def measure(data: dict, file: str, issues: Issues) -> Measure:
+    item = Item(data, file, issues)
+    options = []
+    for index, raw in enumerate(item.items("options")):
+        entry = Item(raw, f"{file}, option {index + 1}", issues)
+        options.append((entry.integer("value"), entry.text("label")))
+    items = []
+    for index, raw in enumerate(item.items("items")):
+        entry = Item(raw, f"{file}, item {_label(raw, index, key='id')}", issues)
+        items.append({**entry.raw, "id": entry.text("id"), "text": entry.text("text")})
+    if not items or not options:
+        item.fail("a measure needs `items` and `options` (the published questions and answers)")
+    if len({i["id"] for i in items}) != len(items):
+        item.fail("two items share an `id`: give each item its own")
+    _check_scoring(item, [value for value, _ in options], len(items))
+    return Measure(
+        slug=item.slug(), name=item.text("name"), short_name=item.text("short_name"),
+        measures=item.text("measures"), timeframe=item.text("timeframe"),
+        instructions=item.text("instructions", required=False), source=item.text("source"),
+        licence=item.text("licence"), options=tuple(options), items=tuple(items),
+        problems=item.texts("problems", required=False), file=file, raw=dict(data))
+
+
+def _check_scoring(item: Item, values: list[int], count: int) -> None:
+    """A summed score must span what the published options allow, and the bands must tile it."""
+    scoring = item.child("scoring")
+    low, high = scoring.integer("min"), scoring.integer("max")
+    if values and (low, high) != (min(values) * count, max(values) * count):
+        scoring.fail(f"`min`/`max` are {low}/{high} but {count} items scored {min(values)}-{max(values)} "
+                     f"give {min(values) * count}/{max(values) * count}: check the published scoring")
+    expected = low
+    for index, raw in enumerate(item.items("bands", required=False)):
+        band = Item(raw, f"{item.where}, band {index + 1}", item.issues)
+        if band.integer("min") != expected:
+            band.fail(f"starts at {band.raw.get('min')} but should start at {expected}: bands must not "
+                      "overlap or leave gaps")
+        expected = band.integer("max") + 1
+        band.text("label")
+    if item.has("bands") and expected != high + 1:
+        item.fail(f"the last band ends at {expected - 1}, not at the maximum score {high}")
+
+
+def _label(raw, index: int, key: str = "slug") -> str:
+    name = raw.get(key) if isinstance(raw, dict) else None
+    return f"'{name}'" if isinstance(name, str) and name else f"#{index + 1}"
