@@ -2,6 +2,10 @@
 
 Prints the tables on stdout and what it is doing on stderr. Everything it creates (a temporary
 data folder per platform, a RabbitMQ vhost, subprocesses) is removed or stopped before it exits.
+
+The machine is small and shared, so its speed drifts while the benchmark runs. Each measurement is
+therefore split into rounds that alternate between the transports (embedded, RabbitMQ, then
+RabbitMQ, embedded), so that a slow spell falls on both rather than on whichever ran then.
 """
 from __future__ import annotations
 
@@ -25,20 +29,30 @@ HEADERS = ["measurement", TRANSPORTS["embedded"], TRANSPORTS["rabbitmq"], "Rabbi
 
 @dataclass(frozen=True)
 class Counts:
-    rpc_calls: int
-    rpc_warmup: int
+    rounds: int
+    rpc_calls: int  # per transport, over all rounds; likewise http_requests
+    rpc_warmup_per_round: int
     http_requests: int
     http_clients: int
     http_warmup_per_client: int
 
 
-FULL = Counts(rpc_calls=2000, rpc_warmup=100, http_requests=4000, http_clients=8, http_warmup_per_client=10)
+FULL = Counts(rounds=2, rpc_calls=2000, rpc_warmup_per_round=100,
+              http_requests=2000, http_clients=8, http_warmup_per_client=5)
 # --quick: a smoke test that every part still runs; its figures are too few to mean much.
-QUICK = Counts(rpc_calls=100, rpc_warmup=10, http_requests=120, http_clients=4, http_warmup_per_client=2)
+QUICK = Counts(rounds=2, rpc_calls=100, rpc_warmup_per_round=10,
+               http_requests=80, http_clients=4, http_warmup_per_client=2)
 
 
 def note(message: str) -> None:
     print(f"benchmarks: {message}", file=sys.stderr, flush=True)
+
+
+def alternating_rounds(counts: Counts):
+    """Yield (round number, transports in this round's order): A B, then B A, and so on."""
+    kinds = list(TRANSPORTS)
+    for number in range(1, counts.rounds + 1):
+        yield number, kinds if number % 2 else kinds[::-1]
 
 
 def environment_for(data_dir: Path, broker_url: str | None, secret_key: str) -> dict:
@@ -52,30 +66,42 @@ def environment_for(data_dir: Path, broker_url: str | None, secret_key: str) -> 
     return env
 
 
-def measure_http(env: dict, counts: Counts, log_dir: Path, embedded: bool) -> Summary:
-    token = http_load.create_account(env)
-    with processes.running_platform(env, processes.free_port(), log_dir, embedded) as base_url:
-        http_load.check_endpoint(base_url, token)
-        return http_load.run_load(base_url, token, counts.http_requests, counts.http_clients,
-                                  counts.http_warmup_per_client)
+def measure_rpc(envs: dict, counts: Counts) -> dict[str, Summary]:
+    samples = {kind: [] for kind in envs}
+    for number, kinds in alternating_rounds(counts):
+        for kind in kinds:
+            note(f"RPC round trip, round {number}/{counts.rounds}, {TRANSPORTS[kind]}")
+            samples[kind].append(processes.run_rpc_roundtrip(
+                envs[kind], counts.rpc_calls // counts.rounds, counts.rpc_warmup_per_round))
+    return {kind: Summary.of(kind_samples) for kind, kind_samples in samples.items()}
+
+
+def measure_http(envs: dict, counts: Counts, scratch: Path) -> dict[str, Summary]:
+    # Accounts first: a data folder that already holds a clinic gets no demo data at start.
+    tokens = {kind: http_load.create_account(env) for kind, env in envs.items()}
+    platforms = {kind: processes.Platform(env, scratch / kind / "logs", embedded=kind == "embedded")
+                 for kind, env in envs.items()}
+    samples = {kind: [] for kind in envs}
+    note("HTTP -> RPC: starting both platforms and waiting for /readyz")
+    with processes.running_platforms(platforms):
+        for number, kinds in alternating_rounds(counts):
+            for kind in kinds:
+                note(f"HTTP -> RPC, round {number}/{counts.rounds}, {TRANSPORTS[kind]}")
+                with platforms[kind].resumed() as platform_under_test:
+                    http_load.check_endpoint(platform_under_test.base_url, tokens[kind])
+                    samples[kind].append(http_load.run_load(
+                        platform_under_test.base_url, tokens[kind], counts.http_requests // counts.rounds,
+                        counts.http_clients, counts.http_warmup_per_client))
+    return {kind: Summary.of(kind_samples) for kind, kind_samples in samples.items()}
 
 
 def measure_everything(counts: Counts) -> tuple[dict, dict]:
     secret_key = secrets.token_urlsafe(30)  # 40 characters, as the distributed services require
-    rpc, http = {}, {}
     with tempfile.TemporaryDirectory(prefix="interlude-bench-") as scratch, \
             rabbit.temporary_vhost() as rabbit_url:
         envs = {"embedded": environment_for(Path(scratch, "embedded"), None, secret_key),
                 "rabbitmq": environment_for(Path(scratch, "rabbitmq"), rabbit_url, secret_key)}
-        # One measurement at a time: on two cores, anything running beside it would skew it.
-        for kind, env in envs.items():
-            note(f"RPC round trip on {TRANSPORTS[kind]}: {counts.rpc_calls} sequential calls")
-            rpc[kind] = processes.run_rpc_roundtrip(env, counts.rpc_calls, counts.rpc_warmup)
-        for kind, env in envs.items():
-            note(f"HTTP -> RPC on {TRANSPORTS[kind]}: starting the platform, then "
-                 f"{counts.http_requests} requests from {counts.http_clients} clients")
-            http[kind] = measure_http(env, counts, Path(scratch, kind, "logs"), embedded=kind == "embedded")
-    return rpc, http
+        return measure_rpc(envs, counts), measure_http(envs, counts, Path(scratch))
 
 
 def report(counts: Counts, quick: bool, rpc: dict, http: dict) -> str:
@@ -83,7 +109,8 @@ def report(counts: Counts, quick: bool, rpc: dict, http: dict) -> str:
     return "\n".join([
         "## Interlude benchmarks" + (" (--quick: too few samples to quote)" if quick else ""),
         "",
-        f"{os.cpu_count()} CPUs | Python {platform.python_version()} | {versions}",
+        f"{os.cpu_count()} CPUs | Python {platform.python_version()} | {versions} | "
+        f"{counts.rounds} alternating rounds per transport",
         "",
         f"### RPC round trip: {counts.rpc_calls:,} sequential calls to a trivial method "
         "(standalone ClusterRpcProxy, service in the same process)",
@@ -105,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="much smaller counts: a smoke test")
     args = parser.parse_args(argv)
     counts = QUICK if args.quick else FULL
-    # On SIGTERM, unwind like Ctrl-C does, so the platform and the vhost are cleaned up.
+    # On SIGTERM, unwind as Ctrl-C does, so that the platforms are stopped and the vhost deleted.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     try:
         rabbit.check_available()

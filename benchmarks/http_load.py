@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from benchmarks.processes import BenchmarkError
-from benchmarks.stats import Summary
+from benchmarks.stats import Sample
 from gateway.identity import Identity
 from interlude import settings as settings_module
 from interlude import wiring
@@ -63,7 +63,7 @@ class ClientTally:
     errors: int = 0
 
 
-def run_load(base_url: str, token: str, requests: int, clients: int, warmup_per_client: int) -> Summary:
+def run_load(base_url: str, token: str, requests: int, clients: int, warmup_per_client: int) -> Sample:
     """``requests`` GETs shared evenly by ``clients`` threads that start together after warming up."""
     address = urlsplit(base_url)
     per_client = requests // clients
@@ -81,7 +81,7 @@ def run_load(base_url: str, token: str, requests: int, clients: int, warmup_per_
         thread.join()
     elapsed = time.perf_counter() - started
     latencies = [latency for tally in tallies for latency in tally.latencies]
-    return Summary.of(latencies, elapsed, errors=sum(tally.errors for tally in tallies))
+    return Sample(latencies, elapsed, errors=sum(tally.errors for tally in tallies))
 
 
 def client(host, port, token, count, warmup, start_together: threading.Barrier, tally: ClientTally) -> None:

@@ -1,7 +1,7 @@
 """Child process: sequential RPC round trips through a standalone ``ClusterRpcProxy``.
 
 The benchmark runs ``python -m benchmarks.rpc_roundtrip --calls N --warmup W`` once per transport,
-with the INTERLUDE_* environment choosing the broker; it prints one JSON summary line on stdout.
+with the INTERLUDE_* environment choosing the broker; it prints the latencies as one JSON line.
 
 memory:// queues exist only inside one process, so the service and the proxy share this process.
 The RabbitMQ run does the same, so that the transport is the only difference between the two.
@@ -25,7 +25,7 @@ from nameko.rpc import rpc  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
-from benchmarks.stats import Summary  # noqa: E402
+from benchmarks.stats import Sample  # noqa: E402
 from interlude import logging as interlude_logging  # noqa: E402
 from interlude import settings as settings_module  # noqa: E402
 from interlude.messaging import nameko_config  # noqa: E402
@@ -44,7 +44,7 @@ class BenchEchoService:
         return "pong"
 
 
-def time_sequential_calls(config: dict, calls: int, warmup: int) -> Summary:
+def time_sequential_calls(config: dict, calls: int, warmup: int) -> Sample:
     with ClusterRpcProxy(config, timeout=RPC_TIMEOUT_SECONDS) as cluster:
         ping = cluster.bench_echo.ping
         # The first calls declare queues and warm caches; they are not the steady state.
@@ -57,7 +57,7 @@ def time_sequential_calls(config: dict, calls: int, warmup: int) -> Summary:
             ping()
             latencies.append(time.perf_counter() - begin)
         elapsed = time.perf_counter() - started
-    return Summary.of(latencies, elapsed)
+    return Sample(latencies, elapsed)
 
 
 def main() -> None:
@@ -73,10 +73,10 @@ def main() -> None:
     runner.add_service(BenchEchoService)
     runner.start()
     try:
-        summary = time_sequential_calls(config, args.calls, args.warmup)
+        sample = time_sequential_calls(config, args.calls, args.warmup)
     finally:
         stop_runner(runner)
-    print(json.dumps(summary.to_dict()), flush=True)
+    print(json.dumps(sample.to_dict()), flush=True)
 
 
 if __name__ == "__main__":

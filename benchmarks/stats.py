@@ -13,6 +13,22 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 @dataclass(frozen=True)
+class Sample:
+    """The raw result of one timed run: each operation's latency, and the wall time of the run."""
+
+    latencies: list[float]
+    seconds: float
+    errors: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Sample":
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class Summary:
     """What one measurement produced: how many operations, in how long, and how long each took."""
 
@@ -23,23 +39,18 @@ class Summary:
     errors: int = 0
 
     @classmethod
-    def of(cls, latencies_seconds: list[float], wall_seconds: float, errors: int = 0) -> "Summary":
-        if not latencies_seconds:
+    def of(cls, samples: list[Sample]) -> "Summary":
+        """Pool the samples of several rounds: all their latencies, and their summed wall time."""
+        latencies = [latency for sample in samples for latency in sample.latencies]
+        if not latencies:
             raise ValueError("no operation succeeded, so there is nothing to summarise")
-        return cls(count=len(latencies_seconds), seconds=wall_seconds,
-                   p50_ms=percentile(latencies_seconds, 0.50) * 1000,
-                   p99_ms=percentile(latencies_seconds, 0.99) * 1000, errors=errors)
+        return cls(count=len(latencies), seconds=sum(sample.seconds for sample in samples),
+                   p50_ms=percentile(latencies, 0.50) * 1000, p99_ms=percentile(latencies, 0.99) * 1000,
+                   errors=sum(sample.errors for sample in samples))
 
     @property
     def per_second(self) -> float:
         return self.count / self.seconds
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Summary":
-        return cls(**data)
 
 
 def ratio(rabbitmq: float, embedded: float) -> str:

@@ -95,6 +95,19 @@ class GatewayService:
                                                     body.get("name"), body.get("role"), body.get("password"))
         return 201, user
 
+    # the catalogue ----------------------------------------------------------------------
+    @api("GET", "/api/v1/tools")
+    def list_tools(self, request):
+        return self.catalog_rpc.list_tools(self.auth.actor_dict(request), request.args.to_dict())
+
+    @api("GET", "/api/v1/tools/<string:tool_id>")
+    def get_tool(self, request, tool_id):
+        return self.catalog_rpc.get_tool(self.auth.actor_dict(request), tool_id)
+
+    @api("GET", "/api/v1/taxonomy")
+    def taxonomy(self, request):
+        return self.catalog_rpc.taxonomy(self.auth.actor_dict(request))
+
     # clinic tools -----------------------------------------------------------------------
     @api("GET", "/api/v1/clinic-tools")
     def list_clinic_tools(self, request):

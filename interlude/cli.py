@@ -159,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"interlude: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         from interlude.errors import InterludeError
         if isinstance(exc, InterludeError):

@@ -1,5 +1,5 @@
-"""Demo data for a first `make run`: a clinic, its admin and a practitioner, made only when the
-data folder holds no clinic yet. The demo password is printed, never logged."""
+"""Demo data for a first `make run`: the catalogue, and a clinic with its admin and a practitioner,
+made only when the data folder holds none yet. The demo password is printed, never logged."""
 from __future__ import annotations
 
 from gateway.identity import Identity
@@ -15,10 +15,23 @@ DEMO_PRACTITIONER = {"email": "practitioner@demo.interlude.local", "name": "Sam 
                      "password": "interlude-demo"}
 
 
+def ensure_catalogue(store) -> None:
+    """Publish the catalogue build into an empty documents store (a first `make run`)."""
+    from interlude.progress import ProgressBar
+    from services.catalog.cli import load_and_build
+    from services.catalog.domain.catalogue import Catalogue
+    catalogue = Catalogue(store)
+    if catalogue.count() == 0:
+        _content, tools = load_and_build(progress=True)
+        catalogue.publish(tools, ProgressBar("Publishing the catalogue"))
+
+
 def ensure_demo_data(settings: Settings) -> dict | None:
-    """Create the demo clinic if there is no clinic at all; return the account to print."""
+    """Create the demo clinic if there is no clinic at all, and publish the catalogue if the
+    store has none; return the account to print."""
     store = wiring.documents(settings)
     try:
+        ensure_catalogue(store)
         identity = Identity(store)
         if identity.clinics.count() > 0:
             existing = identity.users.find({"email": DEMO_PRACTITIONER["email"]}, limit=1)

@@ -8,6 +8,8 @@ from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Documents, RequestContext
+from services.catalog.dependencies import CatalogueContent
+from services.catalog.domain.catalogue import Catalogue
 from services.catalog.domain.clinic_tools import ClinicTools, search_document
 
 log = get_logger(__name__)
@@ -17,8 +19,27 @@ class CatalogService:
     name = events.CATALOG
 
     documents = Documents()
+    content = CatalogueContent()
     request_id = RequestContext()
     dispatch = EventDispatcher()
+
+    # the shared catalogue ------------------------------------------------------------------
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def list_tools(self, actor, params):
+        Actor.from_dict(actor)
+        return Catalogue(self.documents).list(dict(params or {}))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def get_tool(self, actor, tool_id):
+        Actor.from_dict(actor)
+        return Catalogue(self.documents).get(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def taxonomy(self, actor):
+        Actor.from_dict(actor)
+        return Catalogue(self.documents).taxonomy(self.content.problems, self.content.techniques)
+
+    # clinic-authored tools -----------------------------------------------------------------
 
     @rpc
     def health(self):

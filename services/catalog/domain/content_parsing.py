@@ -61,7 +61,7 @@ def _technique(item: Item, file: str) -> Technique:
         example=item.text("example"), reflection=item.texts("reflection"),
         adaptations=_adaptations(item), file=file,
         tracker=_tracker(item.child("tracker")) if "tracker" in formats and item.has("tracker") else None,
-        script=item.text("script", required="audio" in formats),
+        script=item.text("script", required=False),
         game=_game(item.child("game")) if "game" in formats and item.has("game") else None,
         cautions=item.text("cautions", required=False),
         remember=item.texts("remember", required=False))

@@ -66,7 +66,8 @@ def fit_sections(fit: Fit, technique: Technique, problem: Problem, age: str, fmt
     sections.append(section("how", items=steps_for(technique, age)))
     example = section("example", example_for(fit, technique, age))
     if fmt == "worksheet":
-        sections += [example, section("your_turn", heading=f"{HEADINGS['your_turn']}: {fit.focus}")]
+        sections += [example, section("your_turn", items=[field.label for field in technique.fields],
+                                      heading=f"{HEADINGS['your_turn']}: {fit.focus}")]
     elif fmt == "tracker":
         sections += [example, section("log", technique.tracker.legend,
                                       heading=f"{HEADINGS['log']}: {fit.focus}")]

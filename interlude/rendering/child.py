@@ -1,0 +1,108 @@
+"""The render child: ``python -m interlude.rendering.child --memory-limit BYTES``.
+
+It caps its own address space before importing WeasyPrint, then waits for one job on stdin
+(JSON: html, paper, footer_text, forms, files as base64 by name, cpu_seconds) and writes the PDF
+to stdout. On failure it exits non-zero and writes one JSON line to stderr:
+``{"kind": "memory" | "document" | "failed", "message": ..., "exception": ..., "where": ...}``.
+The parent (process.py) enforces the wall-time limit; the CPU limit here only stops a child
+whose parent has gone.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import resource
+import sys
+import traceback
+
+ASSETS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
+BASE_STYLESHEET_URL = "asset:base.css"
+EXIT_FAILED, EXIT_MEMORY, EXIT_DOCUMENT = 1, 3, 4
+_EXIT_CODES = {"failed": EXIT_FAILED, "memory": EXIT_MEMORY, "document": EXIT_DOCUMENT}
+
+
+def _report(kind: str, message: str, error: BaseException | None = None) -> int:
+    """Write the one-line failure report and return the exit code.
+
+    Only the exception's type and innermost frame are reported, never its text, which could
+    quote the document."""
+    where = ""
+    if error is not None and error.__traceback__ is not None:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        where = f"{os.path.basename(frame.filename)}:{frame.lineno} {frame.name}"
+    line = json.dumps({"kind": kind, "message": message,
+                       "exception": type(error).__name__ if error else "", "where": where})
+    sys.stderr.write("\n" + line + "\n")
+    sys.stderr.flush()
+    return _EXIT_CODES[kind]
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal for any text: everything but letters, digits and spaces is escaped,
+    so a footer text cannot close the string and inject rules."""
+    escaped = "".join(char if char.isalnum() and char.isascii() or char == " "
+                      else f"\\{ord(char):06x}" for char in text)
+    return f'"{escaped}"'
+
+
+def page_css(page_size: str, footer_text: str) -> str:
+    # A user stylesheet's !important beats the document's own rules, so the paper asked for
+    # is the paper delivered, whatever @page rules the HTML carries.
+    return (f"@page {{ size: {page_size} !important;"
+            f" @bottom-left {{ content: {_css_string(footer_text)} !important; }} }}")
+
+
+def render(job: dict) -> bytes:
+    from weasyprint import CSS, HTML
+
+    from interlude.rendering.fetcher import AllowListFetcher
+
+    files = {name: base64.b64decode(data) for name, data in job["files"].items()}
+    fetcher = AllowListFetcher(ASSETS_DIR, files)
+    # base.css is a user stylesheet: the document may restyle anything it sets.
+    stylesheets = [CSS(url=BASE_STYLESHEET_URL, url_fetcher=fetcher),
+                   CSS(string=page_css(job["page_size"], job["footer_text"]), url_fetcher=fetcher)]
+    document = HTML(string=job["html"], base_url=None, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=stylesheets, pdf_forms=bool(job["forms"]))
+
+
+def _limit_cpu(cpu_seconds: float) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + cpu_seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 5))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m interlude.rendering.child")
+    parser.add_argument("--memory-limit", type=int, required=True, help="address-space cap, bytes")
+    args = parser.parse_args(argv)
+    resource.setrlimit(resource.RLIMIT_AS, (args.memory_limit, args.memory_limit))
+    try:
+        import weasyprint  # noqa: F401  (imported now, under the cap, while no job waits)
+    except MemoryError as error:
+        return _report("memory", "WeasyPrint could not even load within the memory limit.", error)
+    except Exception as error:  # libraries that fail to map under the cap raise OSError
+        return _report("memory" if "memory" in str(error).lower() else "failed",
+                       "WeasyPrint could not be loaded.", error)
+    raw_job = sys.stdin.buffer.read()
+    if not raw_job:
+        return 0  # a spare child whose parent exited without giving it a job
+    try:
+        job = json.loads(raw_job)
+        _limit_cpu(job["cpu_seconds"])
+        pdf = render(job)
+    except MemoryError as error:
+        return _report("memory", "The render ran out of memory.", error)
+    except RecursionError as error:
+        return _report("document", "The document nests too deeply for the layout engine.", error)
+    except Exception as error:
+        return _report("failed", "WeasyPrint failed while rendering the document.", error)
+    sys.stdout.buffer.write(pdf)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

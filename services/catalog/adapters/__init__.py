@@ -1,0 +1,1 @@
+"""Adapters of the catalogue service to programs outside Python (espeak-ng, sox)."""

@@ -1,0 +1,126 @@
+"""Guided-audio scripts: text written to be heard, with pauses marked as ``[pause 3s]``.
+
+A script is parsed into speech and pause segments, from which come the SSML that espeak-ng reads,
+a transcript for people who would rather read (or cannot hear), and an estimate of how long the
+recording will be. Plain Python: the synthesis itself lives in ``services/catalog/adapters/audio.py``.
+
+Scripts come from YAML folded blocks (``script: >-``), where a blank line in the file becomes one
+newline in the text, so every newline in the parsed text starts a new paragraph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from interlude.errors import InvalidInput
+
+MAX_SCRIPT_CHARACTERS = 20_000
+MAX_PAUSE_SECONDS = 60.0
+# Calibrated against espeak-ng 1.51 at the adapter's rate on the catalogue's scripts: short
+# sentences ("In. Two. Three.") make its effective pace faster than its nominal words per minute.
+SPOKEN_WORDS_PER_MINUTE = 170.0
+
+# "[pause 3s]", "[pause 1.5s]", "[Pause 2 seconds]"; anything else in square brackets is a mistake
+# that espeak-ng would read aloud, so it is rejected rather than spoken.
+_PAUSE = re.compile(r"\[\s*pause\s+(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)?\s*\]", re.IGNORECASE)
+_STRAY_BRACKET = re.compile(r"\[[^\]]*\]?|\]")
+
+
+@dataclass(frozen=True)
+class Speech:
+    text: str
+    paragraph: int  # 0-based index of the paragraph it belongs to, for the transcript
+
+
+@dataclass(frozen=True)
+class Pause:
+    seconds: float
+
+
+Segment = Speech | Pause
+
+
+@dataclass(frozen=True)
+class AudioScript:
+    segments: tuple[Segment, ...]
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.text.split()) for s in self.segments if isinstance(s, Speech))
+
+    @property
+    def pause_seconds(self) -> float:
+        return sum(s.seconds for s in self.segments if isinstance(s, Pause))
+
+    def estimated_seconds(self, words_per_minute: float = SPOKEN_WORDS_PER_MINUTE) -> float:
+        """Speaking time plus the marked pauses, before any lead-in or fade the recording adds."""
+        return self.word_count * 60.0 / words_per_minute + self.pause_seconds
+
+    def ssml(self) -> str:
+        parts = []
+        for segment in self.segments:
+            if isinstance(segment, Speech):
+                parts.append(escape(segment.text))
+            else:
+                parts.append(f'<break time="{_break_time(segment.seconds)}"/>')
+        return "<speak>" + " ".join(parts) + "</speak>"
+
+    def transcript(self) -> str:
+        paragraphs: dict[int, list[str]] = {}
+        for segment in self.segments:
+            if isinstance(segment, Speech):
+                paragraphs.setdefault(segment.paragraph, []).append(segment.text)
+        return "\n\n".join(" ".join(texts) for _, texts in sorted(paragraphs.items()))
+
+
+def _break_time(seconds: float) -> str:
+    # espeak-ng 1.51 reads time="1.5s" as no pause at all, so fractions are written in milliseconds.
+    if float(seconds).is_integer():
+        return f"{int(seconds)}s"
+    return f"{round(seconds * 1000)}ms"
+
+
+def parse(script_text: str) -> AudioScript:
+    """Split a script into speech and pauses. Raise InvalidInput, saying what to fix, if it is
+    empty, too long, or has a marker that is not a well-formed pause."""
+    if not isinstance(script_text, str) or not script_text.strip():
+        raise InvalidInput("The audio script is empty: write the words to be spoken.")
+    if len(script_text) > MAX_SCRIPT_CHARACTERS:
+        raise InvalidInput(f"The audio script has {len(script_text):,} characters; the limit is "
+                           f"{MAX_SCRIPT_CHARACTERS:,}. Split it into shorter recordings.")
+    segments: list[Segment] = []
+    paragraphs = [line for line in script_text.splitlines() if line.strip()]
+    for index, paragraph in enumerate(paragraphs):
+        position = 0
+        for marker in _PAUSE.finditer(paragraph):
+            _add_speech(segments, paragraph[position:marker.start()], index)
+            _add_pause(segments, float(marker.group(1)), marker.group(0))
+            position = marker.end()
+        _add_speech(segments, paragraph[position:], index)
+    if not any(isinstance(segment, Speech) for segment in segments):
+        raise InvalidInput("The audio script has pauses but no words: write the words to be spoken.")
+    return AudioScript(tuple(segments))
+
+
+def _add_speech(segments: list[Segment], text: str, paragraph: int) -> None:
+    text = " ".join(text.split())
+    if not text:
+        return
+    stray = _STRAY_BRACKET.search(text)
+    if stray:
+        raise InvalidInput(f"The audio script has an unrecognised marker {stray.group(0)!r}: "
+                           "write pauses as [pause 3s] and keep square brackets out of the words.")
+    segments.append(Speech(text, paragraph))
+
+
+def _add_pause(segments: list[Segment], seconds: float, marker: str) -> None:
+    if not 0 < seconds <= MAX_PAUSE_SECONDS:
+        raise InvalidInput(f"The pause {marker!r} must be more than 0 and at most "
+                           f"{MAX_PAUSE_SECONDS:g} seconds.")
+    # espeak-ng does not add up adjacent <break/>s (2 s then 3 s came out as about 3 s), so
+    # neighbouring pauses, even across a paragraph end, become one.
+    if segments and isinstance(segments[-1], Pause):
+        segments[-1] = Pause(segments[-1].seconds + seconds)
+    else:
+        segments.append(Pause(seconds))

@@ -1,0 +1,137 @@
+"""Quality checks over the real content in services/catalog/content, as it stands.
+
+The counts that only make sense once every domain is written (2,000+ tools, 20+ tools per problem,
+every technique used, every planned slug present) are skipped until all the problem files listed
+in PLAN.md exist; from then on they run and must pass.
+"""
+import re
+from pathlib import Path
+
+import pytest
+import textstat
+
+from services.catalog.domain import content as content_module
+from services.catalog.domain.build import build_catalogue
+from services.catalog.domain.content import load_content
+from services.catalog.domain.stats import catalogue_stats
+
+CONTENT = Path(__file__).resolve().parents[3] / "services" / "catalog" / "content"
+PLAN = (CONTENT / "PLAN.md").read_text(encoding="utf-8")
+PLANNED_DOMAINS = re.findall(r"^- problems/([a-z-]+)\.yaml", PLAN, flags=re.M)
+PLACEHOLDER = re.compile(r"\bTODO\b|\bTBD\b|\bFIXME\b|\blorem\b|\[insert|\.\.\.", flags=re.I)
+# Flesch-Kincaid grade ceilings for a tool's instructions: generous on purpose (the guide aims
+# lower), so that a failure means text that is clearly too hard for its readers.
+GRADE_CEILING = {"adult": 10, "teen": 8, "child": 7}
+MIN_TOOLS, MIN_TOOLS_PER_PROBLEM = 2000, 20
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(CONTENT)
+
+
+@pytest.fixture(scope="module")
+def tools(content):
+    return build_catalogue(content)
+
+
+@pytest.fixture
+def complete_content(content):
+    present = [domain for domain in PLANNED_DOMAINS if (CONTENT / "problems" / f"{domain}.yaml").exists()]
+    if len(present) < len(PLANNED_DOMAINS):
+        pytest.skip(f"content incomplete: {len(present)} of {len(PLANNED_DOMAINS)} problem files")
+    return content
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from strings(inner)
+    elif isinstance(value, (list, tuple)):
+        for inner in value:
+            yield from strings(inner)
+
+
+def test_the_plan_lists_fifteen_problem_files():
+    assert len(PLANNED_DOMAINS) == 15, PLANNED_DOMAINS
+
+
+def test_the_allowed_values_match_schema_md():
+    schema = (CONTENT / "SCHEMA.md").read_text(encoding="utf-8")
+
+    def listed(sentence):
+        line = next(line for line in schema.splitlines() if line.startswith(sentence))
+        return tuple(re.findall(r"`([^`]+)`", line))
+
+    assert listed("Age groups are exactly") == content_module.AGE_GROUPS
+    assert listed("Phases are exactly") == content_module.PHASES
+    assert listed("Formats are exactly") == content_module.FORMATS
+    approaches = re.search(r"approach: \w+ +# one of (.+)", schema).group(1)
+    assert tuple(a.strip() for a in approaches.split(",")) == content_module.APPROACHES
+
+
+def test_every_tool_has_instructions_and_something_to_read_or_fill_in(tools):
+    empty = [t["slug"] for t in tools if not t["instructions"] or not (t["fields"] or t["sections"])]
+    assert not empty
+
+
+def test_no_two_tools_share_a_title_or_an_id(tools):
+    for key in ("title", "id", "slug"):
+        values = [tool[key] for tool in tools]
+        duplicates = sorted({value for value in values if values.count(value) > 1})
+        assert not duplicates, f"duplicate {key}s: {duplicates[:10]}"
+
+
+def test_no_placeholder_text(tools):
+    found = sorted({(tool["slug"], match.group(0)) for tool in tools for text in strings(tool)
+                    for match in PLACEHOLDER.finditer(text)})
+    assert not found, found[:20]
+
+
+def test_every_fit_names_an_existing_technique_and_problem(content):
+    broken = [(fit.file, fit.problem, fit.technique) for fit in content.fits
+              if fit.technique not in content.techniques or fit.problem not in content.problems]
+    assert not broken
+
+
+def test_every_section_has_text_and_every_field_a_label(tools):
+    hollow = [(t["slug"], s["id"]) for t in tools for s in t["sections"] if not (s["text"] or s["items"])]
+    unlabelled = [(t["slug"], f["id"]) for t in tools for f in t["fields"] if not f["label"].strip()]
+    assert not hollow and not unlabelled
+
+
+def test_instructions_read_at_a_level_fit_for_the_age_group(tools):
+    too_hard = []
+    for tool in tools:
+        if tool["format"] == "measure":   # published wording, which we may not change
+            continue
+        grade = textstat.flesch_kincaid_grade(" ".join(tool["instructions"]))
+        if grade > GRADE_CEILING[tool["age_group"]]:
+            too_hard.append((tool["slug"], grade))
+    assert not too_hard, too_hard[:20]
+
+
+def test_the_catalogue_is_big_enough(complete_content, tools):
+    assert len(tools) >= MIN_TOOLS
+
+
+def test_every_problem_has_enough_tools(complete_content, tools):
+    counts = catalogue_stats(tools)["by_problem"]
+    thin = {slug: counts.get(slug, 0) for slug in complete_content.problems
+            if counts.get(slug, 0) < MIN_TOOLS_PER_PROBLEM}
+    assert not thin, f"problems with fewer than {MIN_TOOLS_PER_PROBLEM} tools: {thin}"
+
+
+def test_every_technique_is_used(complete_content):
+    used = {fit.technique for fit in complete_content.fits}
+    assert not sorted(set(complete_content.techniques) - used)
+
+
+def test_every_slug_in_the_plan_exists(complete_content):
+    planned_problems = {slug.strip() for line in re.findall(r"^- problems/[a-z-]+\.yaml — [a-z-]+ — (.+)$",
+                                                            PLAN, flags=re.M) for slug in line.split(",")}
+    planned_techniques = set(re.findall(r"^([a-z0-9-]+) \|", PLAN, flags=re.M))
+    assert not sorted(planned_problems - set(complete_content.problems))
+    assert not sorted(planned_techniques - set(complete_content.techniques))
