@@ -37,7 +37,7 @@ class Counts:
     http_warmup_per_client: int
 
 
-FULL = Counts(rounds=2, rpc_calls=2000, rpc_warmup_per_round=100,
+FULL = Counts(rounds=4, rpc_calls=2000, rpc_warmup_per_round=100,
               http_requests=2000, http_clients=8, http_warmup_per_client=5)
 # --quick: a smoke test that every part still runs; its figures are too few to mean much.
 QUICK = Counts(rounds=2, rpc_calls=100, rpc_warmup_per_round=10,

@@ -20,6 +20,10 @@ class Sample:
     seconds: float
     errors: int = 0
 
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.seconds
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -36,7 +40,10 @@ class Summary:
     seconds: float
     p50_ms: float
     p99_ms: float
-    errors: int = 0
+    errors: int
+    # The spread between rounds says how much the machine's noise moved the figures.
+    slowest_round_per_second: float
+    fastest_round_per_second: float
 
     @classmethod
     def of(cls, samples: list[Sample]) -> "Summary":
@@ -46,7 +53,9 @@ class Summary:
             raise ValueError("no operation succeeded, so there is nothing to summarise")
         return cls(count=len(latencies), seconds=sum(sample.seconds for sample in samples),
                    p50_ms=percentile(latencies, 0.50) * 1000, p99_ms=percentile(latencies, 0.99) * 1000,
-                   errors=sum(sample.errors for sample in samples))
+                   errors=sum(sample.errors for sample in samples),
+                   slowest_round_per_second=min(sample.per_second for sample in samples),
+                   fastest_round_per_second=max(sample.per_second for sample in samples))
 
     @property
     def per_second(self) -> float:
@@ -55,6 +64,10 @@ class Summary:
 
 def ratio(rabbitmq: float, embedded: float) -> str:
     return f"{rabbitmq / embedded:.2f}x" if embedded else "n/a"
+
+
+def rate_range(summary: Summary) -> str:
+    return f"{summary.slowest_round_per_second:.0f}-{summary.fastest_round_per_second:.0f}"
 
 
 def comparison_rows(embedded: Summary, rabbitmq: Summary, rate_label: str) -> list[list[str]]:
@@ -66,6 +79,7 @@ def comparison_rows(embedded: Summary, rabbitmq: Summary, rate_label: str) -> li
     ]
     rows = [[label, fmt.format(left), fmt.format(right), ratio(right, left)]
             for label, left, right, fmt in figures]
+    rows.append([f"{rate_label}, slowest-fastest round", rate_range(embedded), rate_range(rabbitmq), ""])
     if embedded.errors or rabbitmq.errors:
         # Failed requests are left out of the latencies; say how many there were.
         rows.append(["failed requests", str(embedded.errors), str(rabbitmq.errors), ""])

@@ -15,7 +15,7 @@ from gateway.entrypoints import SPEC, api, json_response
 from gateway.identity import SESSION_HOURS, Identity
 from gateway.readiness import check_readiness
 from interlude.errors import InvalidInput
-from interlude.nameko_deps import Config, Documents, RequestContext
+from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 
 SERVICES = ("catalog", "search", "workbook", "progress")
 
@@ -34,6 +34,7 @@ class GatewayService:
     name = "gateway"
 
     documents = Documents()
+    blobs = Blobs()
     settings = Config()
     auth = Auth()
     request_id = RequestContext()
@@ -103,6 +104,33 @@ class GatewayService:
     @api("GET", "/api/v1/tools/<string:tool_id>")
     def get_tool(self, request, tool_id):
         return self.catalog_rpc.get_tool(self.auth.actor_dict(request), tool_id)
+
+    @api("GET", "/api/v1/tools/<string:tool_id>.pdf")
+    def tool_pdf(self, request, tool_id):
+        actor = self.auth.actor(request)
+        clinic_name = Identity(self.documents).clinic(actor)["name"]
+        link = self.catalog_rpc.tool_pdf(actor.to_dict(), tool_id, request.args.get("paper", "a4"), clinic_name)
+        return self._download(link)
+
+    @api("GET", "/api/v1/tools/<string:tool_id>/audio")
+    def tool_audio(self, request, tool_id):
+        link = self.catalog_rpc.tool_audio(self.auth.actor_dict(request), tool_id,
+                                           request.args.get("format", "mp3"))
+        return self._download(link)
+
+    def _download(self, link: dict) -> Response:
+        """Send a stored file: a redirect to the object store's presigned URL where it has one,
+        else the bytes from the blob store (the embedded folder)."""
+        if link.get("url"):
+            return Response(status=302, headers={"Location": link["url"]})
+        return Response(self.blobs.get(link["key"]), mimetype=link["content_type"],
+                        headers={"Content-Disposition": f'inline; filename="{link["filename"]}"',
+                                 "Cache-Control": "private, max-age=300"})
+
+    @api("POST", "/api/v1/measures/<string:measure>/score")
+    def score_measure(self, request, measure):
+        return self.catalog_rpc.score_measure(self.auth.actor_dict(request), measure,
+                                              json_body(request).get("answers"))
 
     @api("GET", "/api/v1/taxonomy")
     def taxonomy(self, request):

@@ -1,21 +1,56 @@
 """Search engine port: full text over tool documents.
 
-Adapters: tantivy (embedded default, an index folder) and Elasticsearch (issue #4). A search
+Adapters: tantivy (embedded default, an index folder) and Elasticsearch (production). A search
 document is a flat dict: ``id``, ``clinic_id`` ("" for the shared catalogue), text fields
 (``title``, ``summary``, ``body``, ``problem_names``, ``lay_phrases``) and keyword fields
-(``problems``, ``technique``, ``approach``, ``format``, ``age_group``, ``phase``).
+(``problems``, ``technique``, ``approach``, ``format``, ``age_group``, ``phase``, ``source``:
+"catalogue" for the shared catalogue, "clinic" for a clinic's own tools).
 
 A clinic sees the shared catalogue and its own tools, never another clinic's: every query
 carries ``clinic_id`` and the adapters filter on it.
+
+Lay language reaches clinical vocabulary through a ``QueryExpansion`` that the search service
+works out from the problem catalogue (services/search/synonyms.py) and hands to the engine, so
+both engines rank with the same knowledge and the adapters stay free of catalogue content.
 """
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 TEXT_FIELDS = ("title", "summary", "body", "problem_names", "lay_phrases")
-KEYWORD_FIELDS = ("problems", "technique", "approach", "format", "age_group", "phase")
+KEYWORD_FIELDS = ("problems", "technique", "approach", "format", "age_group", "phase", "source")
+FACET_FIELDS = KEYWORD_FIELDS
+SORTS = ("relevance", "title")
 PUBLIC = ""
+# Default field boosts: a word in the title or in a problem's names says more about what a tool is
+# for than the same word somewhere in its instructions.
+FIELD_BOOSTS = {"title": 3.0, "problem_names": 2.5, "lay_phrases": 1.5, "summary": 1.5, "body": 0.6}
+
+# Function words left out of queries: in a catalogue of long instructions "my", "her" and "at"
+# match nearly every tool and only add noise to the ranking. Negations stay ("no" in "can't say
+# no" is part of the meaning). Both engines and the query expansion use this one list.
+QUERY_STOPWORDS = tuple("""a an and are as at be been being but by did do does doing for from had
+has have having he her hers herself him himself his how i if in into is it its itself just me my
+myself of on or our ours she so some such than that the their theirs them then there these they
+this those to too very was we were what when where which who whom why will with would you your
+yours yourself can could should t s d ll m re ve get got really""".split())
+
+
+@dataclass(frozen=True)
+class QueryExpansion:
+    """What the words mean beyond themselves: extra terms and the problems/techniques they name.
+
+    Each entry is (value, weight); weight 1.0 counts as much as a word the user typed.
+    """
+    terms: tuple[tuple[str, float], ...] = ()
+    problems: tuple[tuple[str, float], ...] = ()
+    techniques: tuple[tuple[str, float], ...] = ()
+    age_groups: tuple[tuple[str, float], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.problems or self.techniques or self.age_groups)
 
 
 @dataclass(frozen=True)
@@ -25,6 +60,11 @@ class SearchQuery:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     page: int = 1
     per_page: int = 20
+    sort: str = "relevance"
+    expansion: QueryExpansion = field(default_factory=QueryExpansion)
+    facets: bool = True
+    highlight: bool = True
+    fuzzy: bool = True
 
 
 @dataclass(frozen=True)
@@ -32,12 +72,24 @@ class SearchHit:
     id: str
     score: float
     document: dict
+    # field -> HTML fragment with the matched words in <b>…</b>; the rest of the text is escaped.
+    highlights: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class SearchResult:
     total: int
     hits: list[SearchHit]
+    # facet field -> value -> how many matching tools have it. A field's counts ignore that
+    # field's own filter, so a search box can offer the other values alongside the chosen one.
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    kind: str          # "title" or "problem"
+    id: str = ""       # the tool's id for a title
 
 
 class SearchEngine(abc.ABC):
@@ -46,12 +98,32 @@ class SearchEngine(abc.ABC):
         """Add or replace documents (by id); visible to the next search."""
 
     @abc.abstractmethod
+    def rebuild(self, documents: Iterable[dict], *, metadata: dict | None = None,
+                progress: Callable[[int], None] | None = None) -> int:
+        """Replace every document with these; searches see the old set until the new one is
+        complete. ``progress(n)`` is called as documents are added; returns how many were indexed.
+        ``metadata`` (JSON-able) is kept with the index and read back by ``metadata()``."""
+
+    @abc.abstractmethod
+    def metadata(self) -> dict:
+        """What the last rebuild recorded, or {} (a new, missing or unreadable index)."""
+
+    @abc.abstractmethod
     def delete(self, ids: list[str]) -> None:
         """Remove documents by id; unknown ids are ignored."""
 
     @abc.abstractmethod
     def search(self, query: SearchQuery) -> SearchResult:
         """Ranked hits for the query, restricted to the shared catalogue and the query's clinic."""
+
+    @abc.abstractmethod
+    def suggest(self, prefix: str, clinic_id: str = PUBLIC, limit: int = 8) -> list[Suggestion]:
+        """Tool titles and problem names with a word starting with what was typed so far."""
+
+    @abc.abstractmethod
+    def similar(self, tool_id: str, clinic_id: str = PUBLIC, limit: int = 10) -> list[SearchHit]:
+        """Tools sharing problems, technique and words with the given tool (not the tool itself);
+        empty when the tool is unknown or not visible to the clinic."""
 
     @abc.abstractmethod
     def count(self) -> int:
@@ -64,3 +136,12 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def ping(self) -> None:
         """Raise if the engine does not answer."""
+
+
+def validate_query(query: SearchQuery) -> None:
+    """Raise ValueError for what no engine can answer (unknown filter field or sort)."""
+    unknown = set(query.filters) - set(KEYWORD_FIELDS)
+    if unknown:
+        raise ValueError(f"cannot filter on {sorted(unknown)}")
+    if query.sort not in SORTS:
+        raise ValueError(f"cannot sort by {query.sort!r}: choose one of {list(SORTS)}")

@@ -19,6 +19,7 @@ import traceback
 
 ASSETS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
 BASE_STYLESHEET_URL = "asset:base.css"
+DOCUMENT_BASE_URL = "asset:"
 EXIT_FAILED, EXIT_MEMORY, EXIT_DOCUMENT = 1, 3, 4
 _EXIT_CODES = {"failed": EXIT_FAILED, "memory": EXIT_MEMORY, "document": EXIT_DOCUMENT}
 
@@ -40,10 +41,11 @@ def _report(kind: str, message: str, error: BaseException | None = None) -> int:
 
 
 def _css_string(text: str) -> str:
-    """A CSS string literal for any text: everything but letters, digits and spaces is escaped,
-    so a footer text cannot close the string and inject rules."""
-    escaped = "".join(char if char.isalnum() and char.isascii() or char == " "
-                      else f"\\{ord(char):06x}" for char in text)
+    """A CSS string literal for any text: everything but ASCII letters and digits is escaped,
+    so a footer text cannot close the string and inject rules. (The space after each escape ends
+    it, and CSS consumes it, so a space in the text must be escaped too.)"""
+    escaped = "".join(char if char.isascii() and char.isalnum() else f"\\{ord(char):x} "
+                      for char in text)
     return f'"{escaped}"'
 
 
@@ -64,7 +66,10 @@ def render(job: dict) -> bytes:
     # base.css is a user stylesheet: the document may restyle anything it sets.
     stylesheets = [CSS(url=BASE_STYLESHEET_URL, url_fetcher=fetcher),
                    CSS(string=page_css(job["page_size"], job["footer_text"]), url_fetcher=fetcher)]
-    document = HTML(string=job["html"], base_url=None, url_fetcher=fetcher)
+    # With no base URL at all, WeasyPrint 70 aborts the whole render on a relative url() in CSS
+    # (an uncaught InvalidValues). "asset:" is not hierarchical, so urljoin leaves relative
+    # references as they are and the fetcher refuses them like any other URL.
+    document = HTML(string=job["html"], base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=stylesheets, pdf_forms=bool(job["forms"]))
 
 

@@ -62,7 +62,93 @@ def cmd_problems(args) -> int:
     return 0
 
 
+def _render_tool(tool: dict, paper: str, footer: str) -> bytes:
+    from interlude.rendering import render_pdf
+    from services.catalog.domain.tool_html import tool_html
+    return render_pdf(tool_html(tool), paper=paper, footer_text=footer, forms=True)
+
+
+def _find_tool(tools: list[dict], wanted: str) -> dict:
+    from interlude.cli import CliError
+    for tool in tools:
+        if wanted in (tool["id"], tool["slug"]):
+            return tool
+    raise CliError(f"No tool {wanted!r}: give an id or slug as `interlude catalog stats` and the API list them.")
+
+
+def cmd_render(args) -> int:
+    _content, tools = load_and_build()
+    pdf = _render_tool(_find_tool(tools, args.tool), args.paper, args.clinic)
+    Path(args.out).write_bytes(pdf)
+    print(f"Wrote {args.out} ({len(pdf) // 1024} KB).")
+    return 0
+
+
+def gallery_sample(tools: list[dict], count: int) -> list[dict]:
+    """A spread for review: formats and age groups in turn, each taken evenly across the
+    catalogue, so a small gallery still shows every kind of page."""
+    groups: dict[tuple, list[dict]] = {}
+    for tool in tools:
+        groups.setdefault((tool["format"], tool["age_group"]), []).append(tool)
+    queues = [iter(group[::max(1, len(group) // count)]) for _key, group in sorted(groups.items())]
+    sample: list[dict] = []
+    while len(sample) < count and queues:
+        for queue in list(queues):
+            tool = next(queue, None)
+            if tool is None:
+                queues.remove(queue)
+            elif len(sample) < count:
+                sample.append(tool)
+    return sample
+
+
+def cmd_gallery(args) -> int:
+    import pypdfium2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    _content, tools = load_and_build()
+    sample = gallery_sample(tools, args.count)
+    progress = ProgressBar("Rendering gallery")
+    for done, tool in enumerate(sample, start=1):
+        pdf = pypdfium2.PdfDocument(_render_tool(tool, "a4", args.clinic))
+        for page_number in range(min(len(pdf), args.pages)):
+            image = pdf[page_number].render(scale=args.scale).to_pil()
+            image.save(out / f"{done:03d}-{tool['slug']}-p{page_number + 1}.png")
+        pdf.close()
+        progress(done, len(sample))
+    print(f"Wrote thumbnails of {len(sample)} tools to {out}/")
+    return 0
+
+
+def cmd_score(args) -> int:
+    from interlude.cli import CliError
+    from services.catalog.domain.measures import load_measures, score
+    measures = load_measures()
+    if args.measure not in measures:
+        raise CliError(f"Unknown measure {args.measure!r}: choose one of {', '.join(sorted(measures))}.")
+    try:
+        answers = [None if a.strip() in ("", "-") else int(a) for a in args.answers.split(",")]
+    except ValueError:
+        raise CliError("--answers takes whole numbers separated by commas, e.g. 0,1,2,3") from None
+    result = score(measures[args.measure], answers).to_dict()
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        band = f" ({result['band']})" if result.get("band") else ""
+        flags = f"; flags: {', '.join(result['flags'])}" if result["flags"] else ""
+        print(f"{args.measure}: {result['total']} of {result['max_possible']}{band}{flags}")
+    return 0
+
+
 def register(commands) -> None:
+    measures = commands.add_parser("measures", help="published outcome measures")
+    measures_sub = measures.add_subparsers(dest="measures_command", required=True)
+    score_cmd = measures_sub.add_parser("score", help="score a measure from its answers")
+    score_cmd.add_argument("measure", help="phq9, gad7, phq15, pcl5 or k10")
+    score_cmd.add_argument("--answers", required=True, help="answers in item order, comma-separated")
+    score_cmd.add_argument("--json", action="store_true")
+    score_cmd.set_defaults(func=cmd_score)
+
     catalog = commands.add_parser("catalog", help="build and inspect the tool catalogue")
     sub = catalog.add_subparsers(dest="catalog_command", required=True)
 
@@ -74,6 +160,21 @@ def register(commands) -> None:
     stats = sub.add_parser("stats", help="counts of tools by format, approach and age group")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(func=cmd_stats)
+
+    render = sub.add_parser("render", help="render one tool to a PDF file")
+    render.add_argument("tool", help="the tool's id or slug")
+    render.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    render.add_argument("--out", required=True, help="the PDF file to write")
+    render.add_argument("--clinic", default="Interlude", help="the name in the page footer")
+    render.set_defaults(func=cmd_render)
+
+    gallery = sub.add_parser("gallery", help="PNG thumbnails of N tools for a person to review")
+    gallery.add_argument("count", type=int, help="how many tools")
+    gallery.add_argument("--out", required=True, help="the folder to write PNG files to")
+    gallery.add_argument("--pages", type=int, default=1, help="pages per tool (default 1)")
+    gallery.add_argument("--scale", type=float, default=0.5, help="image scale (1.0 = 72 dpi)")
+    gallery.add_argument("--clinic", default="Interlude", help="the name in the page footer")
+    gallery.set_defaults(func=cmd_gallery)
 
     problems = sub.add_parser("problems", help="the problems, with the slugs other commands take")
     problems.add_argument("--json", action="store_true")

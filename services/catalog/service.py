@@ -7,10 +7,12 @@ from nameko.rpc import rpc
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
-from interlude.nameko_deps import Documents, RequestContext
+from interlude.nameko_deps import Blobs, Documents, RequestContext
+from services.catalog import media
 from services.catalog.dependencies import CatalogueContent
 from services.catalog.domain.catalogue import Catalogue
 from services.catalog.domain.clinic_tools import ClinicTools, search_document
+from services.catalog.domain.measures import score
 
 log = get_logger(__name__)
 
@@ -19,6 +21,7 @@ class CatalogService:
     name = events.CATALOG
 
     documents = Documents()
+    blobs = Blobs()
     content = CatalogueContent()
     request_id = RequestContext()
     dispatch = EventDispatcher()
@@ -37,7 +40,31 @@ class CatalogService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def taxonomy(self, actor):
         Actor.from_dict(actor)
-        return Catalogue(self.documents).taxonomy(self.content.problems, self.content.techniques)
+        return Catalogue(self.documents).taxonomy(self.content.content.problems, self.content.content.techniques)
+
+    def _any_tool(self, actor: Actor, tool_id: str) -> dict:
+        """A catalogue tool, or one of the acting clinic's own tools."""
+        if str(tool_id).startswith("ct_"):
+            return ClinicTools(self.documents, actor).get(tool_id)
+        return Catalogue(self.documents).get(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_pdf(self, actor, tool_id, paper="a4", clinic_name=""):
+        tool = self._any_tool(Actor.from_dict(actor), tool_id)
+        return media.tool_pdf(self.blobs, tool, paper, clinic_name)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_audio(self, actor, tool_id, audio_format="mp3"):
+        tool = self._any_tool(Actor.from_dict(actor), tool_id)
+        return media.tool_audio(self.blobs, tool, audio_format)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def score_measure(self, actor, measure_slug, answers):
+        Actor.from_dict(actor)
+        measures = self.content.measures
+        if measure_slug not in measures:
+            raise errors.NotFound(f"No measure {measure_slug!r}: choose one of {', '.join(sorted(measures))}.")
+        return score(measures[measure_slug], answers).to_dict()
 
     # clinic-authored tools -----------------------------------------------------------------
 

@@ -1,4 +1,9 @@
-"""Search service: owns the index (the only writer) and keeps it current from catalogue events."""
+"""Search service: owns the index (the only writer) and keeps it current from catalogue events.
+
+At start it rebuilds the index from the catalogue when the index is missing, unreadable or built
+from other content, so a restart loses nothing. Queries go through the query expander built from
+the problem catalogue, so lay words reach the clinical tools.
+"""
 from __future__ import annotations
 
 from nameko.events import event_handler
@@ -9,44 +14,71 @@ from interlude import errors, events, wiring
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import RequestContext, settings_of
-from services.search.queries import parse_query, result_to_dict
+from services.search.catalogue import Catalogue, ensure_current
+from services.search.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
+                                     result_to_dict, suggestions_to_list)
 
 log = get_logger(__name__)
 
 
 class SearchIndex(DependencyProvider):
+    """The engine, brought up to date with the catalogue before the service takes requests."""
+
     def setup(self):
-        self.engine = wiring.search_engine(settings_of(self.container), writable=True)
+        settings = settings_of(self.container)
+        self.engine = wiring.search_engine(settings, writable=True)
+        self.catalogue = Catalogue()
+        store = wiring.documents(settings)
+        try:
+            reason = ensure_current(self.engine, self.catalogue, store)
+        finally:
+            store.close()
+        if reason:
+            log.info("search_index_ready", rebuilt_because=reason, documents=self.engine.count())
+        self.catalogue.expander  # built now, not on the first query  # noqa: B018
 
     def get_dependency(self, worker_ctx):
-        return self.engine
+        return self
 
 
 class SearchService:
     name = "search"
 
-    engine = SearchIndex()
+    index = SearchIndex()
     request_id = RequestContext()
 
     @rpc
     def health(self):
-        self.engine.ping()
-        return {"service": self.name, "ok": True, "documents": self.engine.count()}
+        self.index.engine.ping()
+        return {"service": self.name, "ok": True, "documents": self.index.engine.count()}
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def search(self, actor, params):
         actor = Actor.from_dict(actor)
-        return result_to_dict(self.engine.search(parse_query(actor.clinic_id, params)))
+        query = parse_query(actor.clinic_id, params, self.index.catalogue.expander)
+        return result_to_dict(self.index.engine.search(query), query)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def suggest(self, actor, params):
+        actor = Actor.from_dict(actor)
+        prefix, limit = parse_suggest(params)
+        return {"suggestions": suggestions_to_list(self.index.engine.suggest(prefix, actor.clinic_id, limit))}
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def similar(self, actor, tool_id, params=None):
+        actor = Actor.from_dict(actor)
+        hits = self.index.engine.similar(str(tool_id), actor.clinic_id, parse_similar(params))
+        return {"hits": [hit_to_dict(hit) for hit in hits]}
 
     @event_handler(events.CATALOG, events.TOOL_PUBLISHED)
     def on_tool_published(self, payload):
-        self.engine.index([payload["search"]])
+        self.index.engine.index([payload["search"]])
         log.info("indexed", tool_id=payload["tool_id"])
 
     @event_handler(events.CATALOG, events.TOOL_UPDATED)
     def on_tool_updated(self, payload):
-        self.engine.index([payload["search"]])
+        self.index.engine.index([payload["search"]])
 
     @event_handler(events.CATALOG, events.TOOL_RETIRED)
     def on_tool_retired(self, payload):
-        self.engine.delete([payload["tool_id"]])
+        self.index.engine.delete([payload["tool_id"]])

@@ -63,3 +63,48 @@ def test_taxonomy_counts_match_the_listing(api):
 def test_catalogue_needs_a_login(api):
     base, _session = api
     assert requests.get(f"{base}/api/v1/tools").status_code == 401
+
+
+def test_tool_pdf_is_print_ready_with_the_clinic_footer_and_cached(api):
+    import io
+
+    from pypdf import PdfReader
+    base, session = api
+    slug = "ocd-contamination--exposure-hierarchy--adult--worksheet"
+    tool = session.get(f"{base}/api/v1/tools/{slug}").json()
+    letter = session.get(f"{base}/api/v1/tools/{slug}.pdf", params={"paper": "letter"})
+    assert letter.status_code == 200 and letter.headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(letter.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert tool["title"].split(":")[0] in text and "Clinic" in text and "Page 1 of" in text
+    assert tool["instructions"][0][:40] in " ".join(text.split())
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (612, 792)
+    assert reader.get_fields(), "fields should be fillable"
+    a4 = PdfReader(io.BytesIO(session.get(f"{base}/api/v1/tools/{slug}.pdf").content))
+    assert tuple(round(float(v)) for v in a4.pages[0].mediabox.upper_right) == (595, 842)
+    again = session.get(f"{base}/api/v1/tools/{slug}.pdf", params={"paper": "letter"})
+    assert again.content == letter.content
+    assert session.get(f"{base}/api/v1/tools/{slug}.pdf", params={"paper": "a3"}).status_code == 400
+    assert session.get(f"{base}/api/v1/tools/missing-tool.pdf").status_code == 404
+
+
+def test_tool_audio_and_transcript(api):
+    base, session = api
+    slug = session.get(f"{base}/api/v1/tools", params={"format": "audio", "technique": "paced-breathing",
+                                                        "per_page": 1}).json()["items"][0]["slug"]
+    transcript = session.get(f"{base}/api/v1/tools/{slug}/audio", params={"format": "transcript"})
+    assert transcript.status_code == 200 and "[pause" not in transcript.text and len(transcript.text) > 200
+    ogg = session.get(f"{base}/api/v1/tools/{slug}/audio", params={"format": "ogg"})
+    assert ogg.headers["Content-Type"] == "audio/ogg" and ogg.content[:4] == b"OggS"
+    worksheet = session.get(f"{base}/api/v1/tools", params={"format": "worksheet", "per_page": 1}).json()["items"][0]
+    assert session.get(f"{base}/api/v1/tools/{worksheet['slug']}/audio").status_code == 404
+
+
+def test_measures_score_themselves(api):
+    base, session = api
+    scored = session.post(f"{base}/api/v1/measures/phq9/score", json={"answers": [3] * 9}).json()
+    assert (scored["total"], scored["band"], scored["flags"]) == (27, "Severe", ["suicidal_ideation"])
+    bad = session.post(f"{base}/api/v1/measures/phq9/score", json={"answers": [3, 9]})
+    assert bad.status_code == 400 and "PHQ-9" in bad.json()["message"]
+    assert session.post(f"{base}/api/v1/measures/dass21/score", json={"answers": [1]}).status_code == 400

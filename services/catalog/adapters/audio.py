@@ -57,12 +57,13 @@ def synthesise(script_text: str) -> AudioFiles:
         (work / "script.ssml").write_text(script.ssml(), encoding="utf-8")
         _run([espeak, "-m", "-v", VOICE, "-s", str(SPEECH_RATE), "-p", str(SPEECH_PITCH),
               "-f", str(work / "script.ssml"), "-w", str(work / "speech.wav")])
-        # gain -3 leaves headroom so the reverb does not clip; norm restores the level at the end.
+        # The voice's effects and the noise bed are independent: one process per core. The bed is as
+        # long as the padded voice; gain -3 leaves the reverb headroom, and norm restores the level.
+        padded_seconds = _wav_seconds(work / "speech.wav") + LEAD_IN_SECONDS + TAIL_SECONDS
         _run([sox, str(work / "speech.wav"), "-r", str(SAMPLE_RATE), str(work / "voice.wav"),
-              "gain", "-3", "pad", str(LEAD_IN_SECONDS), str(TAIL_SECONDS), "reverb", "20", "50", "40"])
-        voice_seconds = _wav_seconds(work / "voice.wav")
-        _run([sox, "-n", "-r", str(SAMPLE_RATE), "-c", "1", str(work / "noise.wav"),
-              "synth", f"{voice_seconds:.3f}", *NOISE_BED])
+              "gain", "-3", "pad", str(LEAD_IN_SECONDS), str(TAIL_SECONDS), "reverb", "20", "50", "40"],
+             [sox, "-n", "-r", str(SAMPLE_RATE), "-c", "1", str(work / "noise.wav"),
+              "synth", f"{padded_seconds:.3f}", *NOISE_BED])
         _run([sox, "-m", str(work / "voice.wav"), str(work / "noise.wav"), str(work / "final.wav"),
               "fade", "q", str(FADE_IN_SECONDS), "-0", str(FADE_OUT_SECONDS), "norm", "-1"])
         _encode(sox, work / "final.wav", work / "guided.mp3", work / "guided.ogg")

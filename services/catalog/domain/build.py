@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem
 from services.catalog.domain.content_reading import ContentError
@@ -37,10 +39,10 @@ def tool_slug(problem: str, technique: str, age: str, fmt: str) -> str:
 
 
 def build_catalogue(content: Content, progress: Progress | None = None) -> list[dict]:
-    units: list[Callable[[], list[dict]]] = []
-    units += [lambda fit=fit: _fit_tools(fit, content) for fit in content.fits]
-    units += [lambda problem=problem: _handouts(problem) for problem in content.problems.values()]
-    units += [lambda measure=measure: [_measure_tool(measure)] for measure in content.measures.values()]
+    units: list[Callable[[], list[dict]]] = [
+        *(partial(_fit_tools, fit, content) for fit in content.fits),
+        *(partial(_handouts, problem) for problem in content.problems.values()),
+        *(partial(_measure_tools, measure) for measure in content.measures.values())]
     tools: list[dict] = []
     for done, make in enumerate(units, start=1):
         tools.extend(make())
@@ -98,14 +100,16 @@ def _handouts(problem: Problem) -> list[dict]:
             for age in problem.ages]
 
 
-def _measure_tool(measure: Measure) -> dict:
-    # The id keys on the measure's slug; the tool names no technique.
-    return _tool(("", measure.slug, "adult", "measure"), kind="measure", title=measure.name,
-                 summary=f"{measure.short_name}: {len(measure.items)} questions about {measure.measures}.",
-                 instructions=[measure.instructions or parts.MEASURE_STEP],
-                 sections=parts.measure_sections(measure), fields=parts.measure_fields(measure),
-                 approach="assessment", phase="understand", minutes=max(2, -(-len(measure.items) // 4)),
-                 problems=list(measure.problems), technique="", measure=measure.raw)
+def _measure_tools(measure: Measure) -> list[dict]:
+    # The id keys on the measure's slug; the tool itself names no technique.
+    tool = _tool(
+        ("", measure.slug, "adult", "measure"), kind="measure", title=measure.name,
+        summary=f"{measure.short_name}: {len(measure.items)} questions about {measure.measures}.",
+        instructions=[measure.instructions or parts.MEASURE_STEP], sections=parts.measure_sections(measure),
+        fields=parts.measure_fields(measure), approach="assessment", phase="understand",
+        minutes=max(2, math.ceil(len(measure.items) / 4)), problems=list(measure.problems), technique="",
+        measure=measure.raw)
+    return [tool]
 
 
 def _tool(key: tuple[str, str, str, str], *, problems: list[str] | None = None,

@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from interlude.errors import InvalidInput, NotFound
+from interlude.errors import NotFound
+from interlude.paging import parse_paging
 from interlude.ports.documents import DocumentStore
 
 LIST_FILTERS = {"problem": "problems", "technique": "technique", "approach": "approach",
@@ -78,13 +79,7 @@ class Catalogue:
         return tool
 
     def list(self, params: dict) -> dict:
-        try:
-            page = int(params.get("page") or 1)
-            per_page = int(params.get("per_page") or 20)
-        except (TypeError, ValueError):
-            raise InvalidInput("page and per_page must be whole numbers.") from None
-        if page < 1 or not 1 <= per_page <= 100:
-            raise InvalidInput("page must be 1 or more and per_page between 1 and 100.")
+        page, per_page = parse_paging(params)
         where: dict = {"status": "published"}
         for param, stored in LIST_FILTERS.items():
             value = params.get(param)

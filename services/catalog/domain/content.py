@@ -121,6 +121,8 @@ class Fit:
     focus: str
     example: str
     file: str
+    # Examples for this problem at the fit's other ages; without one, the technique's own is used.
+    age_examples: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class Measure:
 
 @dataclass(frozen=True)
 class Content:
+    """Everything loaded. Frozen, and its dicts are shared rather than copied: treat as read-only."""
     problems: dict[str, Problem]
     techniques: dict[str, Technique]
     fits: tuple[Fit, ...]
@@ -173,7 +176,9 @@ def load_content(root: Path | str) -> Content:
     for path in sorted((root / "problems").glob("*.fit.yaml")):
         domain = path.name[: -len(".fit.yaml")]
         if not (root / "problems" / f"{domain}.yaml").exists():
+            # Its fits could only point at unknown problems: one message says it all.
             issues.add(_name(path, root), f"has no problems/{domain}.yaml beside it: write that file first")
+            continue
         if (data := read_yaml(path, root, issues)) is not None:
             fits.extend(parse.fits(data, _name(path, root), issues))
     measures: dict[str, Measure] = {}

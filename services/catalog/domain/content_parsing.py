@@ -122,10 +122,25 @@ def fits(data: dict, file: str, issues: Issues) -> list[Fit]:
     for index, raw in enumerate(top.items("fit")):
         pair = f"'{raw.get('problem')} × {raw.get('technique')}'" if isinstance(raw, dict) else ""
         item = Item(raw, f"{file}: fit #{index + 1} {pair}".rstrip(), issues)
+        ages = item.choices("ages", AGE_GROUPS)
         found.append(Fit(problem=item.slug("problem"), technique=item.slug("technique"),
-                         phase=item.choice("phase", PHASES), ages=item.choices("ages", AGE_GROUPS),
+                         phase=item.choice("phase", PHASES), ages=ages,
                          title=item.text("title"), why=item.text("why"), focus=item.text("focus"),
-                         example=item.text("example"), file=file))
+                         example=item.text("example"), age_examples=_age_examples(item, ages), file=file))
+    return found
+
+
+def _age_examples(item: Item, ages: tuple[str, ...]) -> dict[str, str]:
+    """Worked examples written for this problem at the fit's other ages (optional)."""
+    if not item.has("age_examples"):
+        return {}
+    examples = item.child("age_examples", "age_examples")
+    found = {}
+    for age in examples.raw:
+        if age not in ages[1:]:
+            examples.fail(f"{age!r} is not one of this fit's other ages {list(ages[1:])}")
+            continue
+        found[age] = examples.text(age)
     return found
 
 

@@ -115,29 +115,34 @@ def _parse(data: dict, name: str, issues: Issues) -> Measure | None:
     items = [Question(entry.text("id"), entry.text("text"), entry.raw.get("applies_to"))
              for entry in _entries(top, "items", name)]
     ids, values = [item.id for item in items], [value for value, _ in options]
-    if not options or not items:
+
+    def clean() -> bool:  # later checks only make sense while the earlier parts read without a mistake
+        return len(issues.messages) == before
+
+    if clean() and not (options and items):
         top.fail("needs non-empty `options` and `items` lists")
     if repeated := sorted({i for i in ids if ids.count(i) > 1}):
         top.fail(f"item id(s) {', '.join(repeated)} are used more than once: give each item its own id")
-    if len(set(values)) != len(values):
+    if clean() and len(set(values)) != len(values):
         top.fail("two options share a `value`: each answer needs its own value")
     scoring = top.child("scoring")
     low, high = scoring.integer("min"), scoring.integer("max")
     if scoring.raw.get("method", "sum") != "sum":
         scoring.fail("`method` must be `sum`, the only scoring supported")
     span = (min(values) * len(items), max(values) * len(items)) if values else (low, high)
-    if (low, high) != span:
+    if clean() and (low, high) != span:
         scoring.fail(f"`min`/`max` are {low}/{high} but {len(items)} items scored "
                      f"{min(values)}-{max(values)} give {span[0]}/{span[1]}")
-    bands, expected = [], low
+    bands, expected, scored = [], low, clean()
     for entry in _entries(top, "bands", name, required=False):
         band = Band(entry.integer("min"), entry.integer("max"), entry.text("label"))
-        if band.min != expected or band.max < band.min:
-            entry.fail(f"covers {band.min}-{band.max}, but should start at {expected}: bands must run "
-                       f"from {low} to {high} in order, with no gaps or overlaps")
+        if (scored and band.min != expected) or band.max < band.min:
+            why = "ends before it starts" if band.max < band.min else f"should start at {expected}"
+            entry.fail(f"covers {band.min}-{band.max} but {why}: bands must run from {low} to {high} in "
+                       "order, with no gaps or overlaps")
         bands.append(band)
         expected = band.max + 1
-    if bands and expected != high + 1:
+    if bands and scored and expected != high + 1:
         top.fail(f"the last band ends at {expected - 1}, not at the scoring maximum {high}")
     flags = []
     for entry in _entries(top, "flags", name, required=False):
@@ -164,8 +169,7 @@ def _parse(data: dict, name: str, issues: Issues) -> Measure | None:
 
 
 def _entries(top: Item, key: str, name: str, required: bool = True) -> list[Item]:
-    singular = key[:-1]
-    return [Item(raw, f"{name}, {singular} {index + 1}", top.issues)
+    return [Item(raw, f"{name}, {key[:-1]} {index + 1}", top.issues)   # "options" -> "option 2"
             for index, raw in enumerate(top.items(key, required=required))]
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from services.catalog.domain import audio_script
+
 AGE_LABELS = {"child": "for children, with a grown-up", "teen": "for teens", "adult": "for adults"}
 ORDERED_SECTIONS = {"how", "rules"}
 CARD_SECTIONS = {"game_items"}
@@ -43,7 +45,11 @@ def _paragraphs(text: str) -> str:
 
 def _section(section: dict) -> str:
     parts = [f'<section class="section-{escape(section["id"])}"><h2>{escape(section["heading"])}</h2>']
-    parts.append(_paragraphs(section.get("text") or ""))
+    text = section.get("text") or ""
+    if section["id"] == "script":
+        # On paper an audio script is its transcript: the pause markers are for the voice.
+        text = audio_script.parse(text).transcript()
+    parts.append(_paragraphs(text))
     items = section.get("items") or []
     if items and section["id"] in CARD_SECTIONS:
         parts.append('<div class="cards">' + "".join(f'<div class="card">{escape(i)}</div>' for i in items) + "</div>")
@@ -61,6 +67,10 @@ def _lines(field: dict, name: str) -> str:
 
 def _scale(field: dict, name: str) -> str:
     options = field.get("options") or [{"value": v, "label": str(v)} for v in range(11)]
+    if any(str(o["label"]) != str(o["value"]) for o in options):
+        # A published measure: each answer is a labelled box, as on the original form.
+        return "".join(f'<label class="check"><input type="checkbox" name="{name}_{escape(str(o["value"]))}"> '
+                       f'{escape(str(o["label"]))} ({escape(str(o["value"]))})</label>' for o in options)
     boxes = "".join(
         f'<label><input type="checkbox" name="{name}_{escape(str(o["value"]))}"><br>{escape(str(o["value"]))}</label>'
         for o in options)

@@ -43,9 +43,12 @@ def steps_for(technique: Technique, age: str) -> tuple[str, ...]:
 
 
 def example_for(fit: Fit, technique: Technique, age: str) -> str:
-    """The fit's own example is written for its first age; other ages use the technique's."""
+    """The fit's own example is written for its first age, ``age_examples`` for the others;
+    where neither exists the technique's general example is used."""
     if age == fit.ages[0]:
         return fit.example
+    if age in fit.age_examples:
+        return fit.age_examples[age]
     return technique.example if age == "adult" else technique.adaptations[age].example
 
 
@@ -54,7 +57,7 @@ def fit_fields(technique: Technique, fmt: str) -> list[dict]:
         return [field.to_dict() for field in technique.fields]
     if fmt == "tracker" and technique.tracker is not None:
         grid = Field("log", "table", HEADINGS["log"], columns=technique.tracker.columns).to_dict()
-        return [{**grid, "rows": TRACKER_DAYS, "legend": technique.tracker.legend}]
+        return [{**grid, "rows": TRACKER_DAYS}]   # the legend is the section's text
     return []
 
 
@@ -66,10 +69,10 @@ def fit_sections(fit: Fit, technique: Technique, problem: Problem, age: str, fmt
     sections.append(section("how", items=steps_for(technique, age)))
     example = section("example", example_for(fit, technique, age))
     if fmt == "worksheet":
-        sections += [example, section("your_turn", items=[field.label for field in technique.fields],
-                                      heading=f"{HEADINGS['your_turn']}: {fit.focus}")]
+        # The fields themselves are this section's content; renderers put them right after it.
+        sections += [example, section("your_turn", heading=f"{HEADINGS['your_turn']}: {fit.focus}")]
     elif fmt == "tracker":
-        sections += [example, section("log", technique.tracker.legend,
+        sections += [example, section("your_turn", technique.tracker.legend,
                                       heading=f"{HEADINGS['log']}: {fit.focus}")]
     elif fmt == "audio":
         sections += [section("script", technique.script), example]

@@ -73,8 +73,10 @@ def test_trackers_audio_and_measures_get_their_own_parts(content):
     tools = by_slug(build_catalogue(content))
     tracker = tools["worry--worry-log--adult--tracker"]
     assert tracker["fields"] == [{"id": "log", "kind": "table", "label": "Your 7-day log",
-                                  "columns": ["Day", "Worry", "Strength 0-10"], "rows": 7,
-                                  "legend": "One row a day. 0 = no worry, 10 = the most ever."}]
+                                  "columns": ["Day", "Worry", "Strength 0-10"], "rows": 7}]
+    grid_section = next(s for s in tracker["sections"] if s["id"] == "your_turn")
+    assert grid_section["heading"] == "Your 7-day log: worries that pop up"
+    assert grid_section["text"] == "One row a day. 0 = no worry, 10 = the most ever."
     audio = tools["panic--slow-breathing--adult--audio"]
     assert any(s["id"] == "script" and "[pause 3s]" in s["text"] for s in audio["sections"])
     measure = tools["mini--adult--measure"]

@@ -1,0 +1,128 @@
+"""Render children: start one, hand it a job, wait with a deadline, kill it on expiry.
+
+Not multiprocessing: its pools hang under eventlet's monkey-patching. Plain subprocess works in
+both worlds, because every name is looked up at call time: when eventlet has patched the caller,
+``subprocess.Popen`` is green, the pipes are green, ``threading.Thread`` is a greenthread and the
+hub keeps serving other workers during a render; unpatched, they are real threads and pipes.
+(``Popen.communicate(timeout=...)`` is not used: under eventlet it writes in 512-byte steps,
+3× slower, and raises a TimeoutExpired class that ``subprocess.TimeoutExpired`` does not catch.)
+
+Importing WeasyPrint takes about 1.2 s, so one spare child is kept started ahead: it imports
+while nobody waits, and the next render with the same memory limit takes it.
+"""
+from __future__ import annotations
+
+import atexit
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+CHILD_MODULE = "interlude.rendering.child"
+
+
+@dataclass(frozen=True)
+class ChildOutcome:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+    timed_out: bool
+
+
+class _Child:
+    def __init__(self, memory_limit_bytes: int):
+        self.memory_limit_bytes = memory_limit_bytes
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", CHILD_MODULE, "--memory-limit", str(memory_limit_bytes)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True)
+
+    def usable_for(self, memory_limit_bytes: int) -> bool:
+        return self.memory_limit_bytes == memory_limit_bytes and self.popen.poll() is None
+
+    def discard(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait()
+        for pipe in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
+            pipe.close()
+
+
+class _SpareChild:
+    """At most one idle child, already importing WeasyPrint under its memory cap."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._spare: _Child | None = None
+
+    def _swap(self, replacement: _Child | None) -> _Child | None:
+        # Held only for the swap itself, never across a process start.
+        with self._lock:
+            previous, self._spare = self._spare, replacement
+        return previous
+
+    def take(self, memory_limit_bytes: int) -> _Child:
+        spare = self._swap(None)
+        if spare is not None and not spare.usable_for(memory_limit_bytes):
+            spare.discard()
+            spare = None
+        child = spare or _Child(memory_limit_bytes)
+        leftover = self._swap(_Child(memory_limit_bytes))
+        if leftover is not None:  # another caller stocked one meanwhile
+            leftover.discard()
+        return child
+
+    def discard(self) -> None:
+        spare = self._swap(None)
+        if spare is not None:
+            spare.discard()
+
+
+_spares = _SpareChild()
+atexit.register(_spares.discard)
+
+
+def discard_spare_child() -> None:
+    """Stop the idle spare child, if any (tests and orderly shutdowns)."""
+    _spares.discard()
+
+
+def run_child(job: bytes, memory_limit_bytes: int, time_limit_s: float) -> ChildOutcome:
+    """Give the job to a child and collect what it wrote; kill it once the time limit passes."""
+    child = _spares.take(memory_limit_bytes)
+    popen = child.popen
+    deadline = time.monotonic() + time_limit_s
+    collected: dict[str, bytes] = {}
+
+    def feed():
+        try:
+            popen.stdin.write(job)
+            popen.stdin.close()
+        except (BrokenPipeError, ValueError):  # the child died (or was killed) before reading it
+            pass
+
+    def drain(name, stream):
+        collected[name] = stream.read()
+
+    workers = [threading.Thread(target=feed, daemon=True),
+               threading.Thread(target=drain, args=("stdout", popen.stdout), daemon=True),
+               threading.Thread(target=drain, args=("stderr", popen.stderr), daemon=True)]
+    try:
+        for worker in workers:
+            worker.start()
+        # The child closes stdout and stderr when it exits, which ends both readers.
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+    except BaseException:
+        # The caller's greenthread was killed, say: never leave a child running behind it.
+        child.discard()
+        raise
+    timed_out = any(worker.is_alive() for worker in workers)
+    if timed_out:
+        popen.kill()
+    for worker in workers:
+        worker.join()
+    returncode = popen.wait()
+    child.discard()
+    return ChildOutcome(returncode, collected.get("stdout", b""), collected.get("stderr", b""),
+                        timed_out)

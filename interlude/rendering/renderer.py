@@ -1,0 +1,102 @@
+"""render_pdf: HTML in, PDF bytes out, rendered by WeasyPrint in a child process.
+
+Shared by the catalogue (one tool, a page or two) and the workbook creator (a whole book, which
+passes a larger ``max_html_bytes``). Limits come from feasibility.md (PDF): WeasyPrint took 51 s
+and 955 MB for a 1 MB table, so every render has a wall-time and a memory cap.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import signal
+import time
+
+from interlude.errors import InvalidInput
+from interlude.logging import get_logger
+from interlude.rendering.errors import DocumentNotRenderable, RenderError, RenderLimitExceeded
+from interlude.rendering.limits import check_files, check_html, check_paper
+from interlude.rendering.process import ChildOutcome, run_child
+
+DEFAULT_TIME_LIMIT_S = 60.0
+DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024 ** 3
+DEFAULT_MAX_HTML_BYTES = 500_000
+DEFAULT_MAX_DEPTH = 100
+DEFAULT_MAX_FILES_BYTES = 20 * 1024 ** 2
+MAX_FOOTER_CHARS = 200
+
+log = get_logger(__name__)
+
+
+def render_pdf(html: str, *, paper: str = "a4", footer_text: str = "", forms: bool = False,
+               files: dict[str, bytes] | None = None,
+               time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+               memory_limit_bytes: int = DEFAULT_MEMORY_LIMIT_BYTES,
+               max_html_bytes: int = DEFAULT_MAX_HTML_BYTES, max_depth: int = DEFAULT_MAX_DEPTH,
+               max_files_bytes: int = DEFAULT_MAX_FILES_BYTES) -> bytes:
+    """The PDF of ``html``.
+
+    The document may reference only ``asset:NAME`` (files in interlude/rendering/assets/) and
+    ``file-in-job:NAME`` (the ``files`` given here, e.g. ``<img src="file-in-job:chart.png">``);
+    any other URL is refused and the resource left out. ``forms=True`` turns text inputs,
+    textareas and checkboxes into fillable PDF fields.
+
+    Raises InvalidInput (paper, nesting, names), PayloadTooLarge (HTML or files over their limit),
+    RenderLimitExceeded (time or memory limit reached), DocumentNotRenderable or RenderError.
+    """
+    page_size = check_paper(paper)
+    if not isinstance(footer_text, str) or len(footer_text) > MAX_FOOTER_CHARS:
+        raise InvalidInput(f"The footer text must be text of at most {MAX_FOOTER_CHARS} characters.")
+    check_html(html, max_html_bytes, max_depth)
+    checked_files = check_files(files, max_files_bytes)
+    job = json.dumps({
+        "html": html, "page_size": page_size, "footer_text": footer_text, "forms": bool(forms),
+        "files": {name: base64.b64encode(data).decode("ascii") for name, data in checked_files.items()},
+        "cpu_seconds": time_limit_s,
+    }).encode("utf-8")
+    started = time.monotonic()
+    outcome = run_child(job, memory_limit_bytes, time_limit_s)
+    pdf = _pdf_or_raise(outcome, time_limit_s, memory_limit_bytes)
+    log.debug("pdf_rendered", bytes=len(pdf), ms=round((time.monotonic() - started) * 1000))
+    return pdf
+
+
+def _pdf_or_raise(outcome: ChildOutcome, time_limit_s: float, memory_limit_bytes: int) -> bytes:
+    time_limit = RenderLimitExceeded(
+        f"The render exceeded its time limit of {time_limit_s:g} s and was stopped. Simplify the "
+        "document (fewer or smaller tables, fewer pages) or split it.")
+    memory_mb = memory_limit_bytes // (1024 * 1024)
+    if outcome.timed_out or outcome.returncode == -signal.SIGXCPU:
+        log.warning("render_stopped", reason="time_limit", limit_s=time_limit_s)
+        raise time_limit
+    if outcome.returncode == 0 and outcome.stdout.startswith(b"%PDF"):
+        return outcome.stdout
+    report = _child_report(outcome.stderr)
+    log.warning("render_failed", returncode=outcome.returncode, kind=report.get("kind"),
+                exception=report.get("exception"), where=report.get("where"))
+    kind, message = report.get("kind"), report.get("message", "")
+    if kind == "memory":
+        raise RenderLimitExceeded(f"The render exceeded its memory limit of {memory_mb} MB and was "
+                                  f"stopped ({message}). Simplify the document or split it.")
+    if kind == "document":
+        raise DocumentNotRenderable(message)
+    if kind == "failed":
+        raise RenderError(f"{message} ({report.get('exception') or 'unknown error'})")
+    if outcome.returncode < 0:
+        # Native code that cannot allocate under the address-space cap aborts or crashes rather
+        # than raising MemoryError, so a signal death is almost always the memory limit.
+        name = signal.Signals(-outcome.returncode).name
+        raise RenderLimitExceeded(f"The renderer was stopped by {name}, most likely at its memory "
+                                  f"limit of {memory_mb} MB. Simplify the document or split it.")
+    raise RenderError(f"The renderer exited with status {outcome.returncode} and no PDF.")
+
+
+def _child_report(stderr: bytes) -> dict:
+    """The child's one-line JSON failure report: the last line of its stderr, if it wrote one."""
+    for line in reversed(stderr.decode("utf-8", "replace").splitlines()):
+        if line.strip():
+            try:
+                report = json.loads(line)
+            except ValueError:
+                return {}
+            return report if isinstance(report, dict) else {}
+    return {}

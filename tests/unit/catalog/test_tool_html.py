@@ -1,0 +1,45 @@
+"""Every tool of the real build lays out as HTML the hardened renderer accepts."""
+from html import escape
+
+import pytest
+
+from interlude.rendering.limits import check_html
+from services.catalog.cli import load_and_build
+from services.catalog.domain.tool_html import tool_html
+
+MAX_HTML_BYTES = 500 * 1024
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return load_and_build()[1]
+
+
+def test_every_tool_is_renderable_input(tools):
+    for tool in tools:
+        html = tool_html(tool)
+        check_html(html, MAX_HTML_BYTES, 100)
+        assert f"<h1 class=\"tool-title\">{escape(tool['title'])}</h1>" in html
+
+
+def test_fields_become_form_inputs(tools):
+    tracker = next(t for t in tools if t["format"] == "tracker")
+    html = tool_html(tracker)
+    assert html.count('<input type="text"') >= 7  # a 7-day grid
+    measure = next(t for t in tools if t["format"] == "measure" and t["slug"].startswith("phq9"))
+    # nine questions, each with its four published answers as boxes to tick
+    assert tool_html(measure).count('type="checkbox"') >= 9 * 4
+    assert "Several days" in tool_html(measure)
+
+
+def test_text_is_escaped_and_pause_markers_do_not_print(tools):
+    html = tool_html({"title": "A <b>bold</b> & brave step", "summary": "<script>x</script>",
+                      "sections": [{"id": "script", "heading": "Script", "text": "Breathe in. [pause 3s] Out.",
+                                    "items": []}], "fields": []})
+    assert "<b>bold</b>" not in html and "&lt;script&gt;" in html and "[pause" not in html
+
+
+def test_clinic_tools_show_their_instructions():
+    html = tool_html({"title": "Ours", "summary": "s", "instructions": ["First step", "Second step"],
+                      "fields": [{"label": "Notes", "kind": "lines"}]})
+    assert "<ol><li>First step</li><li>Second step</li></ol>" in html and "textarea" in html

@@ -1,0 +1,61 @@
+"""The render runs beside the eventlet hub, never on it, and also works without eventlet.
+
+tests/conftest.py monkey-patches the whole pytest process, as nameko services are."""
+import subprocess
+import sys
+import textwrap
+
+import eventlet
+import eventlet.patcher
+import pytest
+
+from interlude.rendering import render_pdf
+
+pytestmark = pytest.mark.slow  # every test starts a render child
+
+
+def test_the_test_process_is_monkey_patched():
+    assert eventlet.patcher.is_monkey_patched("subprocess")
+    assert eventlet.patcher.is_monkey_patched("thread")
+
+
+def test_other_green_threads_keep_running_during_a_render():
+    ticks = []
+
+    def tick():
+        while True:
+            ticks.append(1)
+            eventlet.sleep(0.01)
+
+    ticker = eventlet.spawn(tick)
+    try:
+        eventlet.sleep(0)
+        before = len(ticks)
+        started = eventlet.hubs.get_hub().clock()
+        pdf = render_pdf("<h1>Green</h1>" + "<p>Some text for the page.</p>" * 200)
+        elapsed = eventlet.hubs.get_hub().clock() - started
+        during = len(ticks) - before
+    finally:
+        ticker.kill()
+    assert pdf.startswith(b"%PDF-")
+    # A blocked hub would give one tick at most; a free one about one per 10 ms.
+    assert during >= max(5, elapsed / 0.01 * 0.3), (during, elapsed)
+
+
+def test_two_green_renders_run_at_the_same_time():
+    first = eventlet.spawn(render_pdf, "<p>first</p>")
+    second = eventlet.spawn(render_pdf, "<p>second</p>", paper="letter")
+    assert first.wait().startswith(b"%PDF-") and second.wait().startswith(b"%PDF-")
+
+
+def test_rendering_works_in_a_process_without_eventlet():
+    script = textwrap.dedent("""
+        import sys
+        from interlude.rendering import render_pdf
+        pdf = render_pdf("<h1>Plain</h1>", footer_text="No eventlet here")
+        assert "eventlet" not in sys.modules or not __import__("eventlet.patcher").patcher.is_monkey_patched("thread")
+        sys.stdout.buffer.write(pdf)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert result.stdout.startswith(b"%PDF-")
