@@ -53,10 +53,14 @@ def _validation_message(exc: Exception) -> str:
     return f"{head}: {'; '.join(details)}" if details else head
 
 
+def check_body_size(request, limit: int) -> None:
+    if request.content_length and request.content_length > limit:
+        raise errors.PayloadTooLarge(f"The request body is larger than {limit // 1024} KB.")
+
+
 def validate_request(request) -> None:
     """Raise InvalidInput if the request does not match the OpenAPI document."""
-    if request.content_length and request.content_length > MAX_JSON_BYTES:
-        raise errors.PayloadTooLarge(f"The request body is larger than {MAX_JSON_BYTES} bytes.")
+    check_body_size(request, MAX_JSON_BYTES)
     openapi_request = WerkzeugOpenAPIRequest(request)
     for validator in (_PARAMETERS, _BODY):
         try:
@@ -88,8 +92,9 @@ class JsonWebServer(WebServer):
 class ApiHandler(HttpRequestHandler):
     server = JsonWebServer()
 
-    def __init__(self, method, url, *, validate: bool = True, **kwargs):
+    def __init__(self, method, url, *, validate: bool = True, max_body: int = MAX_JSON_BYTES, **kwargs):
         self.validate = validate
+        self.max_body = max_body
         kwargs.setdefault("expected_exceptions", (errors.InterludeError, RemoteError))
         super().__init__(method, url, **kwargs)
 
@@ -98,6 +103,8 @@ class ApiHandler(HttpRequestHandler):
         offered = request.headers.get("X-Request-Id", "")
         request_id = offered if _REQUEST_ID.match(offered) else interlude_logging.new_request_id()
         try:
+            check_body_size(request, self.max_body)
+            request.max_content_length = self.max_body  # also bounds bodies sent without a length
             if self.validate:
                 validate_request(request)
             args, kwargs = self.get_entrypoint_parameters(request)

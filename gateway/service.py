@@ -5,6 +5,7 @@ clinic, and returns plain data; ``entrypoints.ApiHandler`` does validation, JSON
 """
 from __future__ import annotations
 
+import base64
 import json
 
 from nameko.rpc import RpcProxy
@@ -15,6 +16,7 @@ from gateway.entrypoints import SPEC, api, json_response
 from gateway.identity import SESSION_HOURS, Identity
 from gateway.readiness import check_readiness
 from interlude.errors import InvalidInput
+from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 
 SERVICES = ("catalog", "search", "workbook", "progress")
@@ -131,6 +133,25 @@ class GatewayService:
     def score_measure(self, request, measure):
         return self.catalog_rpc.score_measure(self.auth.actor_dict(request), measure,
                                               json_body(request).get("answers"))
+
+    # clinic media (uploads are raw bytes, checked by the catalog service, so the JSON validator
+    # of the OpenAPI document does not read them) -----------------------------------------
+    @api("POST", "/api/v1/media", validate=False, max_body=MEDIA_MAX_BYTES + 1)
+    def upload_media(self, request):
+        actor = self.auth.actor_dict(request)
+        data = request.get_data(cache=False)
+        record = self.catalog_rpc.upload_media(actor, base64.b64encode(data).decode("ascii"),
+                                               request.content_type or "", request.args.get("filename", ""))
+        return 201, record
+
+    @api("GET", "/api/v1/media")
+    def list_media(self, request):
+        return self.catalog_rpc.list_media(self.auth.actor_dict(request))
+
+    @api("GET", "/api/v1/media/<string:media_id>")
+    def get_media(self, request, media_id):
+        record = self.catalog_rpc.get_media(self.auth.actor_dict(request), media_id)
+        return self._download({**record, "url": record.get("url")})
 
     @api("GET", "/api/v1/taxonomy")
     def taxonomy(self, request):

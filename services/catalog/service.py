@@ -1,6 +1,8 @@
 """Catalog service: thin nameko entrypoints over the catalogue domain."""
 from __future__ import annotations
 
+import base64
+
 from nameko.events import EventDispatcher
 from nameko.rpc import rpc
 
@@ -12,6 +14,7 @@ from services.catalog import media
 from services.catalog.dependencies import CatalogueContent
 from services.catalog.domain.catalogue import Catalogue
 from services.catalog.domain.clinic_tools import ClinicTools, search_document
+from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
 
 log = get_logger(__name__)
@@ -65,6 +68,24 @@ class CatalogService:
         if measure_slug not in measures:
             raise errors.NotFound(f"No measure {measure_slug!r}: choose one of {', '.join(sorted(measures))}.")
         return score(measures[measure_slug], answers).to_dict()
+
+    # clinic media --------------------------------------------------------------------------
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def upload_media(self, actor, data_base64, content_type, filename=""):
+        try:
+            data = base64.b64decode(data_base64, validate=True)
+        except (ValueError, TypeError):
+            raise errors.InvalidInput("The upload could not be read.") from None
+        return ClinicMedia(self.documents, self.blobs, Actor.from_dict(actor)).upload(data, content_type, filename)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def get_media(self, actor, media_id):
+        record = ClinicMedia(self.documents, self.blobs, Actor.from_dict(actor)).get(media_id)
+        return {**record, "url": self.blobs.presigned_url(record["key"], media.URL_SECONDS)}
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def list_media(self, actor):
+        return ClinicMedia(self.documents, self.blobs, Actor.from_dict(actor)).list()
 
     # clinic-authored tools -----------------------------------------------------------------
 

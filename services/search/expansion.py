@@ -23,8 +23,13 @@ _STEMMER = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tanti
             .filter(tantivy.Filter.custom_stopword(list(QUERY_STOPWORDS)))
             .filter(tantivy.Filter.stemmer("english")).build())
 NAME_WEIGHT, LAY_WEIGHT, DOMAIN_WEIGHT = 1.0, 0.7, 0.4
+# Words met in the same order as in a lay phrase ("can't say no") count this much more again.
+PHRASE_BONUS = 0.5
 SYNONYM_WEIGHT = 0.6          # a synonym counts for a little less than the word typed
 KEEP_RATIO = 0.5              # problems scoring at least half the best one are boosted too
+# A runner-up problem's weight is (its score / the best) ** SHARPNESS: one shared word with another
+# problem should not pull that problem's tools up as far as the problem the query describes.
+SHARPNESS = 2
 MIN_COVERAGE = 0.25           # share of the query's weight a problem must explain
 TECHNIQUE_COVERAGE = 0.6      # share of a technique's own name the query must contain
 AGE_PATTERNS = {
@@ -33,8 +38,31 @@ AGE_PATTERNS = {
 }
 
 
+_ALL_STEMS = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
+              .filter(tantivy.Filter.stemmer("english")).build())
+
+
 def stems(text: str) -> list[str]:
-    return list(dict.fromkeys(_STEMMER.analyze(text)))
+    """The meaningful words' stems, each once; one-character tokens ("5-4-3-2-1") say nothing."""
+    return [s for s in dict.fromkeys(_STEMMER.analyze(text)) if len(s) > 1]
+
+
+def stem_sequence(text: str) -> tuple[str, ...]:
+    """Every word's stem in order, function words included: for matching whole phrases."""
+    return tuple(_ALL_STEMS.analyze(text))
+
+
+def longest_shared_run(phrase: tuple[str, ...], query: tuple[str, ...]) -> tuple[str, ...]:
+    best: tuple[str, ...] = ()
+    for start in range(len(query)):
+        for begin in range(len(phrase)):
+            length = 0
+            while (start + length < len(query) and begin + length < len(phrase)
+                   and query[start + length] == phrase[begin + length]):
+                length += 1
+            if length > len(best):
+                best = query[start:start + length]
+    return best
 
 
 @dataclass(frozen=True)
@@ -62,6 +90,8 @@ class QueryExpander:
         self.synonyms = SynonymIndex([*extra_groups, *groups_from_names(
             (c.names for c in concepts))])
         self.profiles = {(c.kind, c.slug): c.profile() for c in concepts}
+        self.phrases = {c.slug: [stem_sequence(p) for p in c.lay_phrases] for c in concepts
+                        if c.kind == "problem"}
         self.idf = {}
         for kind in ("problem", "technique"):
             profiles = [p for (k, _), p in self.profiles.items() if k == kind]
@@ -76,8 +106,8 @@ class QueryExpander:
         """From services.catalog.domain.content.Content: its problems and techniques."""
         concepts = [Concept("problem", p.slug, (p.name, p.short_name, p.slug.replace("-", " ")),
                             tuple(p.lay_phrases), p.domain_name) for p in content.problems.values()]
-        concepts += [Concept("technique", t.slug, (t.name, t.slug.replace("-", " ")))
-                     for t in content.techniques.values()]
+        # A technique is known by its name alone: a query must contain most of it to count.
+        concepts += [Concept("technique", t.slug, (t.name,)) for t in content.techniques.values()]
         return cls(concepts, extra_words=extra_words)
 
     def _vocabulary(self) -> dict[str, int]:
@@ -120,8 +150,18 @@ class QueryExpander:
                     slot.setdefault(stem, SYNONYM_WEIGHT)
             slots = [s for s in slots if not set(s) <= set(slot)] + [slot]
         return QueryExpansion(
-            terms=tuple(sorted(terms.items())), problems=self._problems(slots),
+            terms=tuple(sorted(terms.items())), problems=self._problems(slots, stem_sequence(understood)),
             techniques=self._techniques(slots), age_groups=self._ages(understood))
+
+    def _phrase_bonus(self, slug: str, query: tuple[str, ...]) -> float:
+        """For the longest run of words shared, in order, with one of the problem's lay phrases."""
+        best = 0.0
+        for phrase in self.phrases.get(slug, ()):
+            run = longest_shared_run(phrase, query)
+            if len(run) >= 2:
+                meaningful = [s for s in dict.fromkeys(run) if ("problem", s) in self.idf]
+                best = max(best, sum(self.idf[("problem", s)] for s in meaningful))
+        return PHRASE_BONUS * best
 
     def _scores(self, kind: str, slots: list[dict[str, float]]) -> dict[str, float]:
         scores = {}
@@ -133,15 +173,17 @@ class QueryExpander:
                     scores[slug] = score
         return scores
 
-    def _problems(self, slots: list[dict[str, float]]) -> tuple[tuple[str, float], ...]:
+    def _problems(self, slots: list[dict[str, float]], sequence) -> tuple[tuple[str, float], ...]:
         scores = self._scores("problem", slots)
+        scores = {slug: score + self._phrase_bonus(slug, sequence) for slug, score in scores.items()}
         if not scores:
             return ()
         possible = sum(max(self.idf.get(("problem", s), 0.0) * w for s, w in slot.items()) for slot in slots)
         best = max(scores.values())
         if possible <= 0 or best / possible < MIN_COVERAGE:
             return ()
-        kept = {slug: round(score / best, 3) for slug, score in scores.items() if score >= KEEP_RATIO * best}
+        kept = {slug: round((score / best) ** SHARPNESS, 3)
+                for slug, score in scores.items() if score >= KEEP_RATIO * best}
         return tuple(sorted(kept.items(), key=lambda item: (-item[1], item[0])))
 
     def _techniques(self, slots: list[dict[str, float]]) -> tuple[tuple[str, float], ...]:

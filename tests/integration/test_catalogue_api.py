@@ -108,3 +108,29 @@ def test_measures_score_themselves(api):
     bad = session.post(f"{base}/api/v1/measures/phq9/score", json={"answers": [3, 9]})
     assert bad.status_code == 400 and "PHQ-9" in bad.json()["message"]
     assert session.post(f"{base}/api/v1/measures/dass21/score", json={"answers": [1]}).status_code == 400
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_media_upload_checks_type_size_and_tenant(api):
+    base, session = api
+    stored = session.post(f"{base}/api/v1/media", params={"filename": "calm-corner.png"}, data=PNG,
+                          headers={"Content-Type": "image/png"})
+    assert stored.status_code == 201, stored.text
+    record = stored.json()
+    assert record["size"] == len(PNG) and record["content_type"] == "image/png"
+    fetched = session.get(f"{base}/api/v1/media/{record['id']}")
+    assert fetched.content == PNG and fetched.headers["Content-Type"] == "image/png"
+    assert [m["id"] for m in session.get(f"{base}/api/v1/media").json()] == [record["id"]]
+
+    lying = session.post(f"{base}/api/v1/media", data=b"<?php evil(); ?>", headers={"Content-Type": "image/png"})
+    assert lying.status_code == 415 and "not image/png" in lying.json()["message"]
+    exe = session.post(f"{base}/api/v1/media", data=b"MZ\x90\x00", headers={"Content-Type": "application/x-msdownload"})
+    assert exe.status_code == 415
+    empty = session.post(f"{base}/api/v1/media", data=b"", headers={"Content-Type": "image/png"})
+    assert empty.status_code == 400
+    huge = session.post(f"{base}/api/v1/media", data=PNG + b"\x00" * (10 * 1024 * 1024),
+                        headers={"Content-Type": "image/png"})
+    assert huge.status_code == 413 and huge.json()["error"] == "payload_too_large"
+    assert session.get(f"{base}/api/v1/media/med_0000000000000000").status_code == 404

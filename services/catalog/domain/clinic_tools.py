@@ -40,9 +40,49 @@ def _choice(value, options, what: str) -> str:
     return value
 
 
+_ORDERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_SCALE = re.compile(r"^(.*?)\s*\(0\s*-\s*10\)\s*$")
+
+
+def form_from_markdown(markdown: str) -> dict:
+    """A clinic tool written as Markdown: ``# Title``, a first paragraph as the summary, numbered
+    lines as the steps, and under a ``## Your turn`` heading one field per bullet: ``- label``
+    gives lines to write on, ``- label (0-10)`` a 0-10 scale, ``- [ ] label`` a box to tick.
+    Anything else is ignored; the result is cleaned like any form."""
+    if not isinstance(markdown, str) or len(markdown) > 20_000:
+        raise InvalidInput("markdown must be text of at most 20,000 characters.")
+    title, summary, steps, fields, in_fields, paragraph = "", "", [], [], False, []
+    for line in markdown.splitlines() + [""]:
+        stripped = line.strip()
+        if stripped.startswith("# ") and not title:
+            title = stripped[2:]
+        elif stripped.startswith("## "):
+            in_fields = "your turn" in stripped.lower()
+        elif _ORDERED.match(stripped):
+            steps.append(_ORDERED.match(stripped).group(1))
+        elif in_fields and stripped.startswith(("- ", "* ")):
+            label = stripped[2:].strip()
+            if label.startswith("[ ]"):
+                fields.append({"label": label[3:].strip(), "kind": "checklist"})
+            elif _SCALE.match(label):
+                fields.append({"label": _SCALE.match(label).group(1), "kind": "scale"})
+            else:
+                fields.append({"label": label, "kind": "lines"})
+        elif stripped and title and not summary:
+            paragraph.append(stripped)
+        elif not stripped and paragraph and not summary:
+            summary = " ".join(paragraph)
+    if not title:
+        raise InvalidInput("Start the Markdown with a `# Title` line.")
+    return {"title": title, "summary": summary, "instructions": steps, "fields": fields}
+
+
 def clean_form(form: dict) -> dict:
     if not isinstance(form, dict):
         raise InvalidInput("The tool must be an object.")
+    if "markdown" in form:
+        extras = {k: v for k, v in form.items() if k != "markdown"}
+        form = {**extras, **form_from_markdown(form["markdown"])}
     steps = form.get("instructions") or []
     if not isinstance(steps, list) or not 1 <= len(steps) <= 12:
         raise InvalidInput("instructions must be a list of 1 to 12 steps.")
@@ -67,8 +107,13 @@ def clean_form(form: dict) -> dict:
 def _clean_field(field, index: int) -> dict:
     if not isinstance(field, dict):
         raise InvalidInput(f"field {index + 1} must be an object.")
-    return {"label": plain_text(field.get("label"), f"field {index + 1} label", max_len=200),
-            "kind": _choice(field.get("kind", "lines"), FIELD_KINDS, f"field {index + 1} kind")}
+    cleaned = {"label": plain_text(field.get("label"), f"field {index + 1} label", max_len=200),
+               "kind": _choice(field.get("kind", "lines"), FIELD_KINDS, f"field {index + 1} kind")}
+    if cleaned["kind"] == "checklist":
+        cleaned["options"] = [cleaned["label"]]
+    elif cleaned["kind"] == "scale":
+        cleaned.update(low="0 = not at all", high="10 = the most I can imagine")
+    return cleaned
 
 
 def search_document(tool: dict) -> dict:

@@ -67,3 +67,34 @@ def test_bad_forms_say_what_is_wrong(store, change, message):
 def test_search_document_carries_the_clinic(store):
     doc = search_document(tools_of(store, "cln_a").create(FORM))
     assert doc["clinic_id"] == "cln_a" and doc["age_group"] == "teen" and "List ten" in doc["body"]
+
+
+MARKDOWN = """# Our Morning Check-In
+
+A two-minute look at how you start the day.
+
+1. Sit down with a cup of something warm.
+2. Answer the questions below.
+
+## Your turn
+- What is on my mind this morning?
+- How tense do I feel? (0-10)
+- [ ] I ate breakfast
+"""
+
+
+def test_markdown_becomes_a_clean_tool(store):
+    tool = tools_of(store, "cln_a").create({"markdown": MARKDOWN, "age_group": "teen"})
+    assert tool["title"] == "Our Morning Check-In" and tool["age_group"] == "teen"
+    assert tool["summary"] == "A two-minute look at how you start the day."
+    assert tool["instructions"] == ["Sit down with a cup of something warm.", "Answer the questions below."]
+    assert [(f["kind"], f["label"]) for f in tool["fields"]] == [
+        ("lines", "What is on my mind this morning?"), ("scale", "How tense do I feel?"),
+        ("checklist", "I ate breakfast")]
+
+
+def test_markdown_without_a_title_or_steps_is_refused(store):
+    with pytest.raises(InvalidInput, match="# Title"):
+        tools_of(store, "cln_a").create({"markdown": "no heading here"})
+    with pytest.raises(InvalidInput, match="instructions"):
+        tools_of(store, "cln_a").create({"markdown": "# Title\n\nSummary only.\n"})
