@@ -2,106 +2,30 @@
 
 Prints the tables on stdout and what it is doing on stderr. Everything it creates (a temporary
 data folder per platform, a RabbitMQ vhost, subprocesses) is removed or stopped before it exits.
-
-The machine is small and shared, so its speed drifts while the benchmark runs. Each measurement is
-therefore split into rounds that alternate between the transports (embedded, RabbitMQ, then
-RabbitMQ, embedded), so that a slow spell falls on both rather than on whichever ran then.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
-import secrets
 import signal
 import sys
-import tempfile
-from dataclasses import dataclass
+import time
 from importlib import metadata
-from pathlib import Path
 
 from benchmarks import http_load, processes, rabbit
-from benchmarks.stats import Summary, comparison_rows, markdown_table
+from benchmarks.stats import comparison_rows, markdown_table
+from benchmarks.suite import TRANSPORTS, Counts, measure_everything, note
 
-TRANSPORTS = {"embedded": "embedded (memory://)", "rabbitmq": "RabbitMQ"}
 HEADERS = ["measurement", TRANSPORTS["embedded"], TRANSPORTS["rabbitmq"], "RabbitMQ / embedded"]
 
 
-@dataclass(frozen=True)
-class Counts:
-    rounds: int
-    rpc_calls: int  # per transport, over all rounds; likewise http_requests
-    rpc_warmup_per_round: int
-    http_requests: int
-    http_clients: int
-    http_warmup_per_client: int
-
-
-FULL = Counts(rounds=4, rpc_calls=2000, rpc_warmup_per_round=100,
-              http_requests=2000, http_clients=8, http_warmup_per_client=5)
+# Sized to finish in about two minutes on two busy cores; most of it is the RabbitMQ HTTP rounds.
+FULL = Counts(rounds=4, rpc_calls=2000, rpc_warmup_per_round=50,
+              http_requests=1600, http_clients=8, http_warmup_per_client=5)
 # --quick: a smoke test that every part still runs; its figures are too few to mean much.
 QUICK = Counts(rounds=2, rpc_calls=100, rpc_warmup_per_round=10,
                http_requests=80, http_clients=4, http_warmup_per_client=2)
-
-
-def note(message: str) -> None:
-    print(f"benchmarks: {message}", file=sys.stderr, flush=True)
-
-
-def alternating_rounds(counts: Counts):
-    """Yield (round number, transports in this round's order): A B, then B A, and so on."""
-    kinds = list(TRANSPORTS)
-    for number in range(1, counts.rounds + 1):
-        yield number, kinds if number % 2 else kinds[::-1]
-
-
-def environment_for(data_dir: Path, broker_url: str | None, secret_key: str) -> dict:
-    """The environment of one platform. Inherited INTERLUDE_* variables are dropped, so that a
-    developer's settings (another documents store, say) cannot change what is measured."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("INTERLUDE_")}
-    # Log only warnings: the services' log lines are not what is being compared.
-    env.update(INTERLUDE_DATA_DIR=str(data_dir), INTERLUDE_LOG_LEVEL="warning")
-    if broker_url:
-        env.update(INTERLUDE_BROKER_URL=broker_url, INTERLUDE_SECRET_KEY=secret_key)
-    return env
-
-
-def measure_rpc(envs: dict, counts: Counts) -> dict[str, Summary]:
-    samples = {kind: [] for kind in envs}
-    for number, kinds in alternating_rounds(counts):
-        for kind in kinds:
-            note(f"RPC round trip, round {number}/{counts.rounds}, {TRANSPORTS[kind]}")
-            samples[kind].append(processes.run_rpc_roundtrip(
-                envs[kind], counts.rpc_calls // counts.rounds, counts.rpc_warmup_per_round))
-    return {kind: Summary.of(kind_samples) for kind, kind_samples in samples.items()}
-
-
-def measure_http(envs: dict, counts: Counts, scratch: Path) -> dict[str, Summary]:
-    # Accounts first: a data folder that already holds a clinic gets no demo data at start.
-    tokens = {kind: http_load.create_account(env) for kind, env in envs.items()}
-    platforms = {kind: processes.Platform(env, scratch / kind / "logs", embedded=kind == "embedded")
-                 for kind, env in envs.items()}
-    samples = {kind: [] for kind in envs}
-    note("HTTP -> RPC: starting both platforms and waiting for /readyz")
-    with processes.running_platforms(platforms):
-        for number, kinds in alternating_rounds(counts):
-            for kind in kinds:
-                note(f"HTTP -> RPC, round {number}/{counts.rounds}, {TRANSPORTS[kind]}")
-                with platforms[kind].resumed() as platform_under_test:
-                    http_load.check_endpoint(platform_under_test.base_url, tokens[kind])
-                    samples[kind].append(http_load.run_load(
-                        platform_under_test.base_url, tokens[kind], counts.http_requests // counts.rounds,
-                        counts.http_clients, counts.http_warmup_per_client))
-    return {kind: Summary.of(kind_samples) for kind, kind_samples in samples.items()}
-
-
-def measure_everything(counts: Counts) -> tuple[dict, dict]:
-    secret_key = secrets.token_urlsafe(30)  # 40 characters, as the distributed services require
-    with tempfile.TemporaryDirectory(prefix="interlude-bench-") as scratch, \
-            rabbit.temporary_vhost() as rabbit_url:
-        envs = {"embedded": environment_for(Path(scratch, "embedded"), None, secret_key),
-                "rabbitmq": environment_for(Path(scratch, "rabbitmq"), rabbit_url, secret_key)}
-        return measure_rpc(envs, counts), measure_http(envs, counts, Path(scratch))
 
 
 def report(counts: Counts, quick: bool, rpc: dict, http: dict) -> str:
@@ -127,13 +51,41 @@ def report(counts: Counts, quick: bool, rpc: dict, http: dict) -> str:
     ])
 
 
+# Domain benchmarks: each module's run(quick) returns rows (dicts) printed as one table.
+DOMAIN_SECTIONS = {
+    "catalogue": ("Catalogue build", "benchmarks.catalogue"),
+    "rendering": ("PDF rendering (hardened renderer, child process)", "benchmarks.rendering"),
+    "audio": ("Guided audio (espeak-ng -> sox -> MP3 and OGG)", "benchmarks.audio"),
+}
+
+
+def domain_report(names: list[str], quick: bool) -> str:
+    import importlib
+    parts = []
+    for name in names:
+        title, module = DOMAIN_SECTIONS[name]
+        note(f"{title}...")
+        rows = importlib.import_module(module).run(quick=quick)
+        headers = list(rows[0]) if rows else ["result"]
+        parts += [f"### {title}", "", markdown_table(headers, [[str(row.get(h, "")) for h in headers] for row in rows]), ""]
+    return "\n".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="much smaller counts: a smoke test")
+    parser.add_argument("--only", choices=["transport", *DOMAIN_SECTIONS], action="append",
+                        help="run only these sections (repeatable); default: all")
     args = parser.parse_args(argv)
+    sections = args.only or ["transport", *DOMAIN_SECTIONS]
+    domains = [name for name in sections if name in DOMAIN_SECTIONS]
+    if "transport" not in sections:
+        print(domain_report(domains, args.quick), flush=True)
+        return 0
     counts = QUICK if args.quick else FULL
     # On SIGTERM, unwind as Ctrl-C does, so that the platforms are stopped and the vhost deleted.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+    started = time.monotonic()
     try:
         rabbit.check_available()
         rpc, http = measure_everything(counts)
@@ -141,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmarks: {error}", file=sys.stderr)
         return 1
     print(report(counts, args.quick, rpc, http), flush=True)
+    if domains:
+        print("\n" + domain_report(domains, args.quick), flush=True)
+    note(f"done in {time.monotonic() - started:.0f} s")
     return 0
 
 

@@ -63,10 +63,10 @@ class ClientTally:
     errors: int = 0
 
 
-def run_load(base_url: str, token: str, requests: int, clients: int, warmup_per_client: int) -> Sample:
-    """``requests`` GETs shared evenly by ``clients`` threads that start together after warming up."""
+def run_load(base_url: str, token: str, total_requests: int, clients: int, warmup_per_client: int) -> Sample:
+    """``total_requests`` GETs shared evenly by ``clients`` threads that start together once warm."""
     address = urlsplit(base_url)
-    per_client = requests // clients
+    per_client = total_requests // clients
     # The main thread is a party too: it starts the clock when every client has warmed up.
     start_together = threading.Barrier(clients + 1, timeout=START_TIMEOUT_SECONDS)
     tallies = [ClientTally() for _ in range(clients)]

@@ -38,8 +38,11 @@ def free_port() -> int:
 
 def run_rpc_roundtrip(env: dict, calls: int, warmup: int) -> Sample:
     command = [sys.executable, "-m", "benchmarks.rpc_roundtrip", "--calls", str(calls), "--warmup", str(warmup)]
-    completed = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                               timeout=RPC_CHILD_TIMEOUT_SECONDS)
+    try:
+        completed = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                                   timeout=RPC_CHILD_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:  # subprocess.run has killed it
+        raise BenchmarkError(f"the RPC round-trip process took over {RPC_CHILD_TIMEOUT_SECONDS} s") from None
     if completed.returncode != 0:
         raise BenchmarkError(f"the RPC round-trip process exited with {completed.returncode}:\n"
                              f"{completed.stderr[-3000:]}")
