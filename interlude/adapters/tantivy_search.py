@@ -16,51 +16,26 @@ from pathlib import Path
 import tantivy
 
 from interlude.adapters import tantivy_queries as q
+from interlude.adapters.tantivy_schema import SHARED, SNIPPET_FIELDS, build_schema, to_document, values_of
 from interlude.logging import get_logger
-from interlude.ports.search import (FACET_FIELDS, KEYWORD_FIELDS, PUBLIC, TEXT_FIELDS, SearchEngine,
-                                    SearchHit, SearchQuery, SearchResult, Suggestion, validate_query)
+from interlude.ports.search import (FACET_FIELDS, PUBLIC, SearchEngine,
+                                    SearchHit, SearchQuery, SearchResult, Suggestion, distinct_tools,
+                                    pick_suggestions, validate_query)
 
 log = get_logger(__name__)
-SHARED = "_shared"  # stands for the shared catalogue in the raw clinic field (an empty term is not indexed)
 WRITER_HEAP = 64 * 1024 * 1024
 # Bump when the schema changes: an index written by another version is rebuilt, not misread.
 SCHEMA_VERSION = "2"
 MARKER = "interlude-index.json"
-SNIPPET_FIELDS = {"title": 0, "summary": 200, "body": 200}   # 0: the whole field
 FACET_SIZE = 500
-
-
-def _schema() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("clinic", tokenizer_name="raw")
-    for name in TEXT_FIELDS:
-        builder.add_text_field(name, stored=name in SNIPPET_FIELDS, tokenizer_name="en_stem")
-    for name in KEYWORD_FIELDS:
-        builder.add_text_field(name, tokenizer_name="raw", fast=True)
-    # Unstemmed words for the search box's prefix suggestions, and whole problem names to offer.
-    builder.add_text_field("title_words", tokenizer_name="default")
-    builder.add_text_field("problem_words", tokenizer_name="default")
-    builder.add_text_field("problem_label", tokenizer_name="raw", fast=True)
-    builder.add_text_field("title_sort", tokenizer_name="raw", fast=True)
-    builder.add_bytes_field("document", stored=True)
-    return builder.build()
-
-
-def _text(value) -> str:
-    return " ".join(value) if isinstance(value, (list, tuple)) else str(value or "")
-
-
-def _values(value) -> list[str]:
-    values = value if isinstance(value, (list, tuple)) else [value]
-    return [str(v) for v in values if v]
+INDEX_FILE = re.compile(r"^([0-9a-f]{32}(\.\d+)?\.[a-z]+|meta\.json|\.managed\.json|\.tantivy-[a-z-]+\.lock)$")
 
 
 class TantivySearchEngine(SearchEngine):
     def __init__(self, path: str | Path, *, writable: bool = True):
         self.path = Path(path).expanduser().resolve()
         self.path.mkdir(parents=True, exist_ok=True)
-        self.schema = _schema()
+        self.schema = build_schema()
         self._lock = threading.RLock()
         self.reset_reason = ""
         try:
@@ -96,12 +71,13 @@ class TantivySearchEngine(SearchEngine):
         return index
 
     def _discard_files(self) -> None:
-        # Only plain files, and only in a folder holding a tantivy index or our marker: the path
-        # comes from settings, and a mistyped one must not cost someone their files.
-        if not ((self.path / "meta.json").exists() or (self.path / MARKER).exists()):
-            raise ValueError(f"{self.path} holds no search index; not emptying it")
+        # Only tantivy's own files and our marker, and only where our marker or tantivy's file
+        # list shows an index: the path comes from settings, and a mistyped one must not cost
+        # someone their files.
+        if not ((self.path / MARKER).is_file() or (self.path / ".managed.json").is_file()):
+            raise ValueError(f"{self.path} does not hold an Interlude search index; not emptying it")
         for item in self.path.iterdir():
-            if item.is_file():
+            if item.is_file() and (INDEX_FILE.match(item.name) or item.name.startswith(MARKER)):
                 item.unlink()
 
     def _write_marker(self, metadata: dict) -> None:
@@ -114,31 +90,13 @@ class TantivySearchEngine(SearchEngine):
         self._writer.commit()
         self.index_.reload()
 
-    def _document(self, doc: dict) -> tantivy.Document:
-        document = tantivy.Document()
-        document.add_text("id", doc["id"])
-        document.add_text("clinic", doc.get("clinic_id") or SHARED)
-        for name in TEXT_FIELDS:
-            document.add_text(name, _text(doc.get(name)))
-        for name in KEYWORD_FIELDS:
-            for value in _values(doc.get(name)):
-                document.add_text(name, value)
-        document.add_text("title_words", str(doc.get("title") or ""))
-        names = _values(doc.get("problem_names"))
-        document.add_text("problem_words", " \n ".join(names))
-        for name in names:
-            document.add_text("problem_label", name)
-        document.add_text("title_sort", str(doc.get("title") or "").casefold())
-        document.add_bytes("document", json.dumps(doc).encode("utf-8"))
-        return document
-
     def index(self, documents: list[dict]) -> None:
         if not documents:
             return
         with self._lock:
             for doc in documents:
                 self._writer.delete_documents_by_term("id", doc["id"])
-                self._writer.add_document(self._document(doc))
+                self._writer.add_document(to_document(doc))
             self._commit()
 
     def rebuild(self, documents, *, metadata=None, progress=None) -> int:
@@ -147,7 +105,7 @@ class TantivySearchEngine(SearchEngine):
             self._writer.delete_all_documents()
             added = 0
             for doc in documents:
-                self._writer.add_document(self._document(doc))
+                self._writer.add_document(to_document(doc))
                 added += 1
                 if progress is not None and added % 200 == 0:
                     progress(added)
@@ -241,29 +199,17 @@ class TantivySearchEngine(SearchEngine):
 
     def suggest(self, prefix: str, clinic_id: str = PUBLIC, limit: int = 8) -> list[Suggestion]:
         searcher, visible = self.index_.searcher(), self._visible(clinic_id)
-        limit = max(1, min(int(limit), 20))
-        found: list[Suggestion] = []
         names = q.prefix_query(self.schema, "problem_words", prefix)
         titles = q.prefix_query(self.schema, "title_words", prefix)
         if names is None or titles is None:
             return []
-        starts = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, q.PLAIN_WORDS.analyze(prefix))), re.I)
         scoped = q.Query.boolean_query([(q.Occur.Must, visible), (q.Occur.Must, names)])
         labels = searcher.aggregate(scoped, {"l": {"terms": {"field": "problem_label", "size": 200}}})
-        for bucket in labels["l"]["buckets"]:          # most tools first
-            if starts.search(bucket["key"]) and len(found) < limit // 2 + 1:
-                found.append(Suggestion(text=bucket["key"], kind="problem"))
         scoped = q.Query.boolean_query([(q.Occur.Must, visible), (q.Occur.Must, titles)])
-        candidates = []
-        for _key, address in searcher.search(scoped, 200, order_by_field="title_sort",
-                                             order=tantivy.Order.Asc).hits:
-            doc = json.loads(searcher.doc(address)["document"][0])
-            title = doc["title"]
-            candidates.append((not title.casefold().startswith(prefix.strip().casefold()),
-                               len(title), title, doc["id"]))
-        for _later, _length, title, doc_id in sorted(candidates)[: limit - len(found)]:
-            found.append(Suggestion(text=title, kind="title", id=doc_id))
-        return found
+        found = searcher.search(scoped, 200, order_by_field="title_sort", order=tantivy.Order.Asc).hits
+        documents = [self._stored(searcher, address) for _key, address in found]
+        return pick_suggestions(prefix, [b["key"] for b in labels["l"]["buckets"]],
+                                [(d["id"], d["title"]) for d in documents], max(1, min(int(limit), 20)))
 
     def similar(self, tool_id: str, clinic_id: str = PUBLIC, limit: int = 10) -> list[SearchHit]:
         searcher, visible = self.index_.searcher(), self._visible(clinic_id)
@@ -271,29 +217,21 @@ class TantivySearchEngine(SearchEngine):
         found = searcher.search(own, 1).hits
         if not found:
             return []
-        source = json.loads(searcher.doc(found[0][1])["document"][0])
-        clauses = [(q.Occur.Should, q.Query.const_score_query(q.term(self.schema, "problems", p), 3.0))
-                   for p in _values(source.get("problems"))]
-        clauses += [(q.Occur.Should, q.Query.const_score_query(q.term(self.schema, "technique", t), 2.0))
-                    for t in _values(source.get("technique"))]
-        clauses += [(q.Occur.Should, q.Query.const_score_query(q.term(self.schema, "age_group", a), 0.5))
-                    for a in _values(source.get("age_group"))]
-        clauses += [(q.Occur.Should, q.word_query(self.schema, stem, 0.2))
-                    for stem in q.content_terms(source.get("title", ""))]
+        source = self._stored(searcher, found[0][1])
+        clauses = [q.Query.const_score_query(q.term(self.schema, field, value), score)
+                   for field, score in (("problems", 3.0), ("technique", 2.0), ("age_group", 0.5))
+                   for value in values_of(source.get(field))]
+        clauses += [q.word_query(self.schema, stem, 0.2) for stem in q.content_terms(source.get("title", ""))]
         if not clauses:
             return []
         query = q.Query.boolean_query([
-            (q.Occur.Must, visible), (q.Occur.Must, q.Query.boolean_query(clauses)),
+            (q.Occur.Must, visible), (q.Occur.Must, q.any_clause(clauses)),
             (q.Occur.MustNot, q.term(self.schema, "id", tool_id))])
-        hits, seen = [], set()
-        for score, address in searcher.search(query, limit * 6).hits:
-            doc = json.loads(searcher.doc(address)["document"][0])
-            # The same exercise in another format or age is a near copy: show one of each.
-            kind = (tuple(_values(doc.get("problems"))), doc.get("technique") or doc["id"])
-            if kind not in seen:
-                seen.add(kind)
-                hits.append(SearchHit(id=doc["id"], score=float(score), document=doc))
-        return hits[:limit]
+        ranked = searcher.search(query, limit * 6).hits
+        return distinct_tools([(self._stored(searcher, address), score) for score, address in ranked], limit)
+
+    def _stored(self, searcher, address) -> dict:
+        return json.loads(searcher.doc(address)["document"][0])
 
     def count(self) -> int:
         return self.index_.searcher().num_docs

@@ -16,6 +16,7 @@ both engines rank with the same knowledge and the adapters stay free of catalogu
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -145,3 +146,40 @@ def validate_query(query: SearchQuery) -> None:
         raise ValueError(f"cannot filter on {sorted(unknown)}")
     if query.sort not in SORTS:
         raise ValueError(f"cannot sort by {query.sort!r}: choose one of {list(SORTS)}")
+
+
+# -- helpers every adapter shares, so that suggestions and similar tools read the same ----------
+def word_start_pattern(prefix: str) -> re.Pattern | None:
+    """Matches text holding the prefix's words at the start of words ("worry ti" in "Worry Time")."""
+    words = re.findall(r"\w+", prefix.casefold())
+    return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)), re.I) if words else None
+
+
+def pick_suggestions(prefix: str, problem_names: list[str], titles: list[tuple[str, str]],
+                     limit: int) -> list[Suggestion]:
+    """Problem names (most tools first) then titles (those starting with the prefix, then the
+    shortest: the plain title before its "— handout (for teens)" variants)."""
+    pattern = word_start_pattern(prefix)
+    if pattern is None:
+        return []
+    found = [Suggestion(text=name, kind="problem")
+             for name in problem_names if pattern.search(name)][: limit // 2 + 1]
+    starts = prefix.strip().casefold()
+    ranked = sorted((not title.casefold().startswith(starts), len(title), title, tool_id)
+                    for tool_id, title in titles if pattern.search(title))
+    found += [Suggestion(text=title, kind="title", id=tool_id)
+              for _later, _length, title, tool_id in ranked[: limit - len(found)]]
+    return found
+
+
+def distinct_tools(documents: list[tuple[dict, float]], limit: int) -> list[SearchHit]:
+    """The same exercise in another format or for another age is a near copy: keep the first."""
+    hits, seen = [], set()
+    for document, score in documents:
+        problems = document.get("problems") or []
+        key = (tuple(problems if isinstance(problems, list) else [problems]),
+               document.get("technique") or document["id"])
+        if key not in seen:
+            seen.add(key)
+            hits.append(SearchHit(id=document["id"], score=float(score), document=document))
+    return hits[:limit]

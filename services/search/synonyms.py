@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from services.search.wording import plain
+
 GENERAL_GROUPS: tuple[tuple[str, ...], ...] = (
     # spellings
     ("generalised", "generalized"), ("behaviour", "behavior"), ("behavioural", "behavioral"),
@@ -44,7 +46,7 @@ GENERAL_GROUPS: tuple[tuple[str, ...], ...] = (
     ("anger", "angry", "temper", "rage"),
     ("bullying", "bullied", "bully"),
     ("suicidal", "suicide", "kill myself", "end my life"),
-    ("self-harm", "self harm", "cutting", "hurting myself"),
+    ("self-harm", "self harm", "cutting myself", "cutting herself", "cutting himself", "hurting myself"),
     ("tantrum", "meltdown"),
     ("fatigue", "exhausted", "no energy", "worn out"),
     ("burnout", "burnt out", "burned out"),
@@ -57,11 +59,6 @@ GENERAL_GROUPS: tuple[tuple[str, ...], ...] = (
     ("mindfulness", "mindful"),
 )
 _PARENTHESIS = re.compile(r"^(?P<outside>[^()]+?)\s*\((?P<inside>[^()]+)\)\s*(?P<rest>.*)$")
-
-
-def plain(text: str) -> str:
-    """Lower case, words separated by single spaces, punctuation other than apostrophes gone."""
-    return " ".join(re.findall(r"[\w']+", text.casefold().replace("’", "'")))
 
 
 def groups_from_names(names: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
