@@ -85,7 +85,9 @@ def fts_search(connection: sqlite3.Connection):
         if not words:
             return
         match = " OR ".join(f'"{w}"' for w in words)
-        connection.execute(f"SELECT id FROM tools WHERE tools MATCH ? ORDER BY bm25(tools, {weights}) "
+        # The id, title and summary: what a result list shows (tantivy hits carry the same).
+        connection.execute(f"SELECT id, title, summary FROM tools WHERE tools MATCH ? "
+                           f"ORDER BY bm25(tools, {weights}) "
                            "LIMIT 20", (match,)).fetchall()
         connection.execute("SELECT count(*) FROM tools WHERE tools MATCH ?", (match,)).fetchone()
     return search

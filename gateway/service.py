@@ -15,7 +15,7 @@ from gateway.auth import COOKIE, Auth, bearer_or_cookie
 from gateway.entrypoints import SPEC, api, json_response
 from gateway.identity import SESSION_HOURS, Identity
 from gateway.readiness import check_readiness
-from interlude.errors import InvalidInput
+from interlude.errors import InvalidInput, NotFound
 from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 
@@ -178,6 +178,46 @@ class GatewayService:
     @api("DELETE", "/api/v1/clinic-tools/<string:tool_id>")
     def retire_clinic_tool(self, request, tool_id):
         return self.catalog_rpc.retire_clinic_tool(self.auth.actor_dict(request), tool_id)
+
+    # workbooks --------------------------------------------------------------------------
+    @api("POST", "/api/v1/workbooks/plan")
+    def propose_workbook_plan(self, request):
+        return self.workbook_rpc.propose_plan(self.auth.actor_dict(request), json_body(request))
+
+    @api("POST", "/api/v1/workbooks")
+    def create_workbook(self, request):
+        return 201, self.workbook_rpc.create(self.auth.actor_dict(request), json_body(request))
+
+    @api("GET", "/api/v1/workbooks")
+    def list_workbooks(self, request):
+        return self.workbook_rpc.list(self.auth.actor_dict(request))
+
+    @api("GET", "/api/v1/workbooks/<string:workbook_id>")
+    def get_workbook(self, request, workbook_id):
+        return self.workbook_rpc.get(self.auth.actor_dict(request), workbook_id)
+
+    @api("PATCH", "/api/v1/workbooks/<string:workbook_id>")
+    def update_workbook(self, request, workbook_id):
+        return self.workbook_rpc.update(self.auth.actor_dict(request), workbook_id, json_body(request))
+
+    @api("POST", "/api/v1/workbooks/<string:workbook_id>/render")
+    def render_workbook(self, request, workbook_id):
+        return 202, self.workbook_rpc.render(self.auth.actor_dict(request), workbook_id)
+
+    @api("GET", "/api/v1/workbooks/<string:workbook_id>/jobs/<string:job_id>")
+    def render_job(self, request, workbook_id, job_id):
+        job = self.workbook_rpc.job(self.auth.actor_dict(request), job_id)
+        if job["workbook_id"] != workbook_id:
+            raise NotFound(f"Workbook {workbook_id!r} has no render job {job_id!r}.")
+        return job
+
+    @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions")
+    def list_editions(self, request, workbook_id):
+        return self.workbook_rpc.editions(self.auth.actor_dict(request), workbook_id)
+
+    @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions/<int:number>.pdf")
+    def edition_pdf(self, request, workbook_id, number):
+        return self._download(self.workbook_rpc.edition_file(self.auth.actor_dict(request), workbook_id, number))
 
     # search -----------------------------------------------------------------------------
     @api("GET", "/api/v1/search")

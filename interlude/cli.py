@@ -20,7 +20,7 @@ import sys
 from interlude import logging as interlude_logging
 from interlude import settings as settings_module
 
-SERVE_CHOICES = ("catalog", "search", "workbook", "progress", "gateway")
+SERVE_CHOICES = ("catalog", "search", "workbook", "progress", "gateway", "render-worker")
 # Each service package may add its own commands: a module with `register(subparsers)`.
 COMMAND_MODULES = ("services.catalog.cli", "services.search.cli", "services.workbook.cli",
                    "services.progress.cli")
@@ -61,6 +61,7 @@ def cmd_run(args) -> int:
     service_runner = runner.build_runner(settings, runner.SERVICES)
 
     def announce():
+        runner.start_embedded_render_worker(settings)
         url = f"http://{settings.http_host}:{settings.http_port}"
         print(f"Interlude is running at {url}  (data in {settings.data_dir})", flush=True)
         if account:
@@ -73,6 +74,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    if args.service == "render-worker":
+        return cmd_render_worker(args)
     _green()
     settings = load_settings(args.port, args.host)
     if settings.embedded:
@@ -82,6 +85,23 @@ def cmd_serve(args) -> int:
     service_runner = runner.build_runner(settings, [args.service])
     runner.run_until_signalled(
         service_runner, lambda: print(f"{args.service} service started", flush=True))
+    return 0
+
+
+def cmd_render_worker(args) -> int:
+    """A plain process, not monkey-patched: it blocks on one render at a time by design."""
+    import signal
+    import threading
+    settings = load_settings()
+    if settings.embedded:
+        raise CliError("Render workers take jobs from a shared broker: set INTERLUDE_BROKER_URL=amqp://… "
+                       "(the embedded `interlude run` has its own render worker).")
+    from services.workbook.worker import run_render_worker
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print("render worker started", flush=True)
+    run_render_worker(settings, stop)
     return 0
 
 
@@ -151,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Quiet by default for one-off commands; `run` and `serve` reconfigure from the settings.
+    interlude_logging.configure("console", os.environ.get("INTERLUDE_LOG_LEVEL", "warning"))
     try:
         return args.func(args)
     except settings_module.SettingsError as exc:

@@ -48,6 +48,19 @@ def stop_runner(runner: ServiceRunner) -> None:
         runner.kill()
 
 
+def start_embedded_render_worker(settings: Settings):
+    """The embedded platform's render worker: a green thread on the in-memory queue. Jobs left
+    queued or rendering by the last run are queued again first: that queue kept nothing."""
+    from interlude import wiring
+    from services.workbook.worker import requeue_unfinished, run_render_worker
+    store = wiring.documents(settings)
+    try:
+        requeue_unfinished(settings, store)
+    finally:
+        store.close()
+    return eventlet.spawn(run_render_worker, settings)
+
+
 def run_until_signalled(runner: ServiceRunner, on_started=None) -> None:
     stopping = eventlet.event.Event()
 

@@ -33,6 +33,11 @@ def test_every_service_runs_in_its_own_container_with_a_real_command():
         assert args.func.__name__ == "cmd_serve" and args.service in SERVE_CHOICES
 
 
+def test_render_workers_scale_apart():
+    worker = COMPOSE["services"]["render-worker"]
+    assert worker["command"] == ["serve", "render-worker"] and worker["deploy"]["replicas"] >= 2
+
+
 def test_services_use_the_real_engines_and_secrets_from_the_environment():
     env = next(s for s in COMPOSE["services"].values() if ours(s))["environment"]
     assert env["INTERLUDE_BROKER_URL"].startswith("amqp://")

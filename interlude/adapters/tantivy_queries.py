@@ -58,7 +58,8 @@ def word_query(schema, stem: str, weight: float) -> Query:
 
 
 def is_unknown(searcher, stem: str) -> bool:
-    return all(searcher.doc_freq(field, stem) == 0 for field in TEXT_FIELDS)
+    # The body holds nearly every word the other fields do: ask it first, and usually only it.
+    return all(searcher.doc_freq(field, stem) == 0 for field in ("body", *TEXT_FIELDS))
 
 
 def fuzzy_query(schema, stem: str) -> Query:
@@ -82,6 +83,14 @@ def word_clauses(schema, searcher, text: str, expansion: QueryExpansion, fuzzy: 
             if stem not in typed:
                 clauses.append(word_query(schema, stem, weight))
     return clauses
+
+
+def highlight_terms(text: str, expansion: QueryExpansion) -> list[str]:
+    """The stems to mark in snippets: the words typed and the words the expansion added."""
+    stems = content_terms(text)
+    for word, _weight in expansion.terms:
+        stems += [s for s in content_terms(word) if s not in stems]
+    return stems
 
 
 def concept_clauses(schema, expansion: QueryExpansion, scale: float) -> list[Query]:

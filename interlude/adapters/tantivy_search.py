@@ -2,7 +2,7 @@
 
 tantivy allows one writer per index (a second gets LockBusy), so only the search service opens
 one; it commits after each batch and reloads the reader so the change is visible at once. The
-whole search document is stored as JSON so that hits come back without a second lookup. An index
+search document (less its body) is stored as JSON so that hits need no second lookup. An index
 folder that cannot be opened (corrupt, or written with another schema) is emptied when opened for
 writing, and the search service then rebuilds it from the catalogue: everything in it is derived.
 """
@@ -25,7 +25,7 @@ from interlude.ports.search import (FACET_FIELDS, PUBLIC, SearchEngine,
 log = get_logger(__name__)
 WRITER_HEAP = 64 * 1024 * 1024
 # Bump when the schema changes: an index written by another version is rebuilt, not misread.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 MARKER = "interlude-index.json"
 FACET_SIZE = 500
 INDEX_FILE = re.compile(r"^([0-9a-f]{32}(\.\d+)?\.[a-z]+|meta\.json|\.managed\.json|\.tantivy-[a-z-]+\.lock)$")
@@ -153,7 +153,8 @@ class TantivySearchEngine(SearchEngine):
                                      order=tantivy.Order.Asc)
         else:
             result = searcher.search(combined, per_page, offset=offset)
-        snippets = self._snippet_generators(searcher, text) if query.highlight and text else {}
+        terms = q.highlight_terms(query.text, query.expansion) if query.highlight else []
+        snippets = self._snippet_generators(searcher, terms) if terms else {}
         hits = []
         for key, address in result.hits:
             stored = searcher.doc(address)
@@ -176,12 +177,13 @@ class TantivySearchEngine(SearchEngine):
         clauses = words + q.concept_clauses(self.schema, expansion, concepts_scale)
         return q.any_clause(clauses) if clauses else None
 
-    def _snippet_generators(self, searcher, text_query) -> dict:
+    def _snippet_generators(self, searcher, terms: list[str]) -> dict:
         generators = {}
-        for field, max_chars in SNIPPET_FIELDS.items():
-            generator = tantivy.SnippetGenerator.create(searcher, text_query, self.schema, field)
+        for shown, (field, max_chars) in SNIPPET_FIELDS.items():
+            matching = q.Query.term_set_query(self.schema, field, terms)
+            generator = tantivy.SnippetGenerator.create(searcher, matching, self.schema, field)
             generator.set_max_num_chars(max_chars or 10_000)
-            generators[field] = generator
+            generators[shown] = generator
         return generators
 
     def _facets(self, searcher, query: SearchQuery, base: list) -> dict[str, dict[str, int]]:

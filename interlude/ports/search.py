@@ -72,7 +72,7 @@ class SearchQuery:
 class SearchHit:
     id: str
     score: float
-    document: dict
+    document: dict     # the search document as indexed, less its ``body``
     # field -> HTML fragment with the matched words in <b>…</b>; the rest of the text is escaped.
     highlights: dict[str, str] = field(default_factory=dict)
 

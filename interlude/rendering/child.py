@@ -1,7 +1,7 @@
 """The render child: ``python -m interlude.rendering.child --memory-limit BYTES``.
 
 It caps its own address space before importing WeasyPrint, then waits for one job on stdin
-(JSON: html, paper, footer_text, forms, files as base64 by name, cpu_seconds) and writes the PDF
+(JSON: html, page_size, footer_text, forms, files as base64 by name, cpu_seconds) and writes the PDF
 to stdout. On failure it exits non-zero and writes one JSON line to stderr:
 ``{"kind": "memory" | "document" | "failed", "message": ..., "exception": ..., "where": ...}``.
 The parent (process.py) enforces the wall-time limit; the CPU limit here only stops a child
@@ -14,6 +14,7 @@ import base64
 import json
 import os
 import resource
+import select
 import sys
 import traceback
 
@@ -79,6 +80,18 @@ def _limit_cpu(cpu_seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 5))
 
 
+def _warm_up() -> None:
+    """Render a small sheet once, so that the first real render does not pay for what every
+    process does once (cffi parses its C types, fonts are found and loaded): about 0.3-2 s."""
+    html = ("<h1>Warm-up</h1><p>Text <b>bold</b> <i>italic</i></p><input type=text name=t>"
+            "<textarea name=a></textarea><input type=checkbox name=c>")
+    render({"html": html, "page_size": "A4", "footer_text": "Warm-up", "forms": True, "files": {}})
+
+
+def _job_waiting() -> bool:
+    return bool(select.select([sys.stdin], [], [], 0)[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m interlude.rendering.child")
     parser.add_argument("--memory-limit", type=int, required=True, help="address-space cap, bytes")
@@ -91,10 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # libraries that fail to map under the cap raise OSError
         return _report("memory" if "memory" in str(error).lower() else "failed",
                        "WeasyPrint could not be loaded.", error)
-    raw_job = sys.stdin.buffer.read()
-    if not raw_job:
-        return 0  # a spare child whose parent exited without giving it a job
     try:
+        # A spare child warms up while it waits; a child started for a waiting job goes on.
+        if not _job_waiting():
+            _warm_up()
+        raw_job = sys.stdin.buffer.read()
+        if not raw_job:
+            return 0  # a spare child whose parent exited without giving it a job
         job = json.loads(raw_job)
         _limit_cpu(job["cpu_seconds"])
         pdf = render(job)

@@ -5,7 +5,8 @@ both worlds, because every name is looked up at call time: when eventlet has pat
 ``subprocess.Popen`` is green, the pipes are green, ``threading.Thread`` is a greenthread and the
 hub keeps serving other workers during a render; unpatched, they are real threads and pipes.
 (``Popen.communicate(timeout=...)`` is not used: under eventlet it writes in 512-byte steps,
-3× slower, and raises a TimeoutExpired class that ``subprocess.TimeoutExpired`` does not catch.)
+3× slower, and raises a TimeoutExpired class that ``subprocess.TimeoutExpired`` does not catch.
+Nor is a plain pipe write: see _write_all.)
 
 Importing WeasyPrint takes about 1.2 s, so one spare child is kept started ahead: it imports
 while nobody waits, and the next render with the same memory limit takes it.
@@ -13,6 +14,9 @@ while nobody waits, and the next render with the same memory limit takes it.
 from __future__ import annotations
 
 import atexit
+import os
+import posix
+import selectors
 import subprocess
 import sys
 import threading
@@ -20,6 +24,7 @@ import time
 from dataclasses import dataclass
 
 CHILD_MODULE = "interlude.rendering.child"
+_WRITE_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,22 @@ class _SpareChild:
             spare.discard()
             spare = None
         child = spare or _Child(memory_limit_bytes)
-        leftover = self._swap(_Child(memory_limit_bytes))
+        self._put_back(_Child(memory_limit_bytes))
+        return child
+
+    def prepare(self, memory_limit_bytes: int) -> None:
+        spare = self._swap(None)
+        if spare is not None and spare.usable_for(memory_limit_bytes):
+            self._put_back(spare)
+            return
+        if spare is not None:
+            spare.discard()
+        self._put_back(_Child(memory_limit_bytes))
+
+    def _put_back(self, child: _Child) -> None:
+        leftover = self._swap(child)
         if leftover is not None:  # another caller stocked one meanwhile
             leftover.discard()
-        return child
 
     def discard(self) -> None:
         spare = self._swap(None)
@@ -82,9 +99,33 @@ _spares = _SpareChild()
 atexit.register(_spares.discard)
 
 
+def prepare_spare_child(memory_limit_bytes: int) -> None:
+    """Make sure a spare child with this memory limit is starting or ready."""
+    _spares.prepare(memory_limit_bytes)
+
+
 def discard_spare_child() -> None:
     """Stop the idle spare child, if any (tests and orderly shutdowns)."""
     _spares.discard()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write to the child's stdin without ever spinning on a dead child.
+
+    eventlet's green ``os.write`` (which its green pipes use) retries EPIPE forever, at 100 %
+    CPU, when the reader has died, as a killed child has. ``posix.write`` is the unpatched call;
+    the selector waits for room in the pipe, green when eventlet has patched ``selectors``."""
+    os.set_blocking(fd, False)
+    view = memoryview(data)
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_WRITE)
+        while view:
+            selector.select()
+            try:
+                written = posix.write(fd, view[:_WRITE_CHUNK])
+            except BlockingIOError:
+                continue
+            view = view[written:]
 
 
 def run_child(job: bytes, memory_limit_bytes: int, time_limit_s: float) -> ChildOutcome:
@@ -96,10 +137,10 @@ def run_child(job: bytes, memory_limit_bytes: int, time_limit_s: float) -> Child
 
     def feed():
         try:
-            popen.stdin.write(job)
-            popen.stdin.close()
-        except (BrokenPipeError, ValueError):  # the child died (or was killed) before reading it
+            _write_all(popen.stdin.fileno(), job)
+        except (BrokenPipeError, ValueError, OSError):  # the child died (or was killed) first
             pass
+        popen.stdin.close()
 
     def drain(name, stream):
         collected[name] = stream.read()

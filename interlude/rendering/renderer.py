@@ -9,13 +9,12 @@ from __future__ import annotations
 import base64
 import json
 import signal
-import time
 
 from interlude.errors import InvalidInput
 from interlude.logging import get_logger
 from interlude.rendering.errors import DocumentNotRenderable, RenderError, RenderLimitExceeded
 from interlude.rendering.limits import check_files, check_html, check_paper
-from interlude.rendering.process import ChildOutcome, run_child
+from interlude.rendering.process import ChildOutcome, prepare_spare_child, run_child
 
 DEFAULT_TIME_LIMIT_S = 60.0
 DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024 ** 3
@@ -53,41 +52,49 @@ def render_pdf(html: str, *, paper: str = "a4", footer_text: str = "", forms: bo
         "files": {name: base64.b64encode(data).decode("ascii") for name, data in checked_files.items()},
         "cpu_seconds": time_limit_s,
     }).encode("utf-8")
-    started = time.monotonic()
     outcome = run_child(job, memory_limit_bytes, time_limit_s)
-    pdf = _pdf_or_raise(outcome, time_limit_s, memory_limit_bytes)
-    log.debug("pdf_rendered", bytes=len(pdf), ms=round((time.monotonic() - started) * 1000))
-    return pdf
+    return _pdf_or_raise(outcome, time_limit_s, memory_limit_bytes)
+
+
+def prestart_renderer(memory_limit_bytes: int = DEFAULT_MEMORY_LIMIT_BYTES) -> None:
+    """Start a render child now (when a service starts, say), so that the first render does not
+    wait the second or two a child needs to import WeasyPrint and warm up."""
+    prepare_spare_child(memory_limit_bytes)
 
 
 def _pdf_or_raise(outcome: ChildOutcome, time_limit_s: float, memory_limit_bytes: int) -> bytes:
-    time_limit = RenderLimitExceeded(
-        f"The render exceeded its time limit of {time_limit_s:g} s and was stopped. Simplify the "
-        "document (fewer or smaller tables, fewer pages) or split it.")
-    memory_mb = memory_limit_bytes // (1024 * 1024)
     if outcome.timed_out or outcome.returncode == -signal.SIGXCPU:
         log.warning("render_stopped", reason="time_limit", limit_s=time_limit_s)
-        raise time_limit
+        raise RenderLimitExceeded(
+            f"The render exceeded its time limit of {time_limit_s:g} s and was stopped. Simplify "
+            "the document (fewer or smaller tables, fewer pages) or split it.")
     if outcome.returncode == 0 and outcome.stdout.startswith(b"%PDF"):
         return outcome.stdout
     report = _child_report(outcome.stderr)
-    log.warning("render_failed", returncode=outcome.returncode, kind=report.get("kind"),
-                exception=report.get("exception"), where=report.get("where"))
-    kind, message = report.get("kind"), report.get("message", "")
+    kind = report.get("kind")
+    log.warning("render_failed", returncode=outcome.returncode, kind=kind,
+                error_type=report.get("exception"), where=report.get("where"))
+    memory_limit = (f"its memory limit of {memory_limit_bytes // (1024 * 1024)} MB")
     if kind == "memory":
-        raise RenderLimitExceeded(f"The render exceeded its memory limit of {memory_mb} MB and was "
-                                  f"stopped ({message}). Simplify the document or split it.")
+        raise RenderLimitExceeded(f"The render exceeded {memory_limit} and was stopped. Simplify "
+                                  "the document or split it.")
     if kind == "document":
-        raise DocumentNotRenderable(message)
+        raise DocumentNotRenderable(report.get("message") or DocumentNotRenderable.__doc__)
     if kind == "failed":
-        raise RenderError(f"{message} ({report.get('exception') or 'unknown error'})")
+        raise RenderError(f"{report.get('message')} ({report.get('exception') or 'unknown error'})")
     if outcome.returncode < 0:
-        # Native code that cannot allocate under the address-space cap aborts or crashes rather
-        # than raising MemoryError, so a signal death is almost always the memory limit.
-        name = signal.Signals(-outcome.returncode).name
-        raise RenderLimitExceeded(f"The renderer was stopped by {name}, most likely at its memory "
-                                  f"limit of {memory_mb} MB. Simplify the document or split it.")
+        # Native code that cannot allocate under the address-space cap aborts or crashes (SIGABRT,
+        # SIGTRAP, SIGSEGV) rather than raising MemoryError: a signal death is almost always that.
+        raise RenderLimitExceeded(f"The renderer was stopped by {_signal_name(-outcome.returncode)}, "
+                                  f"most likely at {memory_limit}. Simplify the document or split it.")
     raise RenderError(f"The renderer exited with status {outcome.returncode} and no PDF.")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _child_report(stderr: bytes) -> dict:

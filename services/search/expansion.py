@@ -137,7 +137,10 @@ class QueryExpander:
         """For words in a lay phrase's order; double for the whole phrase ("can't say no" is not
         "says no to everything")."""
         best = 0.0
+        words = set(query)
         for phrase in self.phrases.get(slug, ()):
+            if len(words.intersection(phrase)) < 2:
+                continue            # no run of two words can be shared: skip the slow search
             run = longest_shared_run(phrase, query)
             if len(run) >= 2:
                 whole = 2.0 if len(run) == len(phrase) else 1.0

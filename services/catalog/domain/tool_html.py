@@ -99,15 +99,17 @@ def _table(field: dict, name: str) -> str:
 FIELD_WRITERS = {"lines": _lines, "scale": _scale, "checklist": _checklist, "table": _table}
 
 
-def _field(field: dict, index: int) -> str:
-    name = f"f{index}_{field.get('id', index)}"
+def _field(field: dict, index: int, prefix: str = "") -> str:
+    name = f"{prefix}f{index}_{field.get('id', index)}"
     writer = FIELD_WRITERS.get(field.get("kind"), _lines)
     return (f'<div class="field"><div class="field-label">{escape(field.get("label", ""))}</div>'
             f"{writer(field, escape(name))}</div>")
 
 
-def tool_html(tool: dict) -> str:
-    """The whole tool as one HTML document, sections in order, fields under "Your turn"."""
+def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
+    """The tool's body (title, meta, summary, sections, fields) without the document around it,
+    for books that lay out many tools in one document. ``field_prefix`` keeps the form field
+    names of one tool apart from another's (PDF fields with the same name share one value)."""
     meta = " · ".join(p for p in (
         AGE_LABELS.get(tool.get("age_group"), ""), tool.get("approach", ""), tool.get("format", ""),
         f"about {tool['minutes']} minutes" if tool.get("minutes") else "") if p)
@@ -122,11 +124,26 @@ def tool_html(tool: dict) -> str:
     for section in sections:
         body.append(_section(section))
         if section["id"] in ("your_turn", "questions") and not fields_written:
-            body.extend(_field(f, i) for i, f in enumerate(tool.get("fields", [])))
+            body.extend(_field(f, i, field_prefix) for i, f in enumerate(tool.get("fields", [])))
             fields_written = True
     if not fields_written and tool.get("fields"):
         body.append("<section><h2>Your turn</h2>")
-        body.extend(_field(f, i) for i, f in enumerate(tool["fields"]))
+        body.extend(_field(f, i, field_prefix) for i, f in enumerate(tool["fields"]))
         body.append("</section>")
+    return "".join(body)
+
+
+def field_html(field: dict, index: int, prefix: str = "") -> str:
+    """One "Your turn" field as form inputs (public wrapper for other layouts, e.g. workbooks)."""
+    return _field(field, index, prefix)
+
+
+def section_html(section: dict) -> str:
+    """One tool section as HTML (public wrapper for other layouts, e.g. workbooks)."""
+    return _section(section)
+
+
+def tool_html(tool: dict) -> str:
+    """The whole tool as one HTML document, sections in order, fields under "Your turn"."""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(tool["title"])}</title>'
-            f"<style>{TOOL_CSS}</style></head><body>{''.join(body)}</body></html>")
+            f"<style>{TOOL_CSS}</style></head><body>{tool_body_html(tool)}</body></html>")

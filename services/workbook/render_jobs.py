@@ -1,0 +1,108 @@
+"""What a render worker does with one job: render the whole book in one WeasyPrint pass, store
+the PDF, record the edition, mark the job done. Safe to run twice for the same job (redelivery
+after a killed worker): the edition's key and record id are fixed by the job."""
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from interlude.actor import Actor
+from interlude.errors import Conflict, NotFound
+from interlude.jobs import Job, PermanentJobError
+from interlude.logging import get_logger
+from interlude.ports.blobs import BlobStore
+from interlude.ports.documents import DocumentStore
+from interlude.rendering import render_pdf
+from services.catalog.domain.catalogue import Catalogue
+from services.catalog.domain.clinic_tools import ClinicTools
+from services.catalog.domain.media import ClinicMedia
+from services.workbook.domain.book_html import book_html
+from services.workbook.workbooks import Workbooks, edition_key, now
+
+log = get_logger(__name__)
+
+QUEUE_NAME = "workbook-render"
+KIND = "render_workbook"
+BOOK_MAX_HTML_BYTES = 8 * 1024 * 1024
+BOOK_TIME_LIMIT_S = 180
+
+
+def plan_tool_ids(plan: dict) -> list[str]:
+    measure = [plan["measure"]["tool_id"]] if plan.get("measure") else []
+    return measure + [tool["tool_id"] for chapter in plan.get("chapters", []) for tool in chapter.get("tools", [])]
+
+
+def changes_since(previous: dict | None, plan: dict) -> dict:
+    """What changed in the plan since the last edition, for the editions list."""
+    if previous is None:
+        return {"first_edition": True}
+    before, after = set(plan_tool_ids(previous)), set(plan_tool_ids(plan))
+    notes = lambda p: {c.get("problem"): c.get("note", "") for c in p.get("chapters", [])}  # noqa: E731
+    return {"tools_added": sorted(after - before), "tools_removed": sorted(before - after),
+            "notes_changed": sorted(k for k, v in notes(plan).items() if notes(previous).get(k) != v),
+            "goals_changed": previous.get("goals") != plan.get("goals")}
+
+
+def _tools_by_id(store: DocumentStore, actor: Actor, plan: dict) -> dict[str, dict]:
+    catalogue, clinic_tools = Catalogue(store), ClinicTools(store, actor)
+    tools = {}
+    for tool_id in plan_tool_ids(plan):
+        tools[tool_id] = clinic_tools.get(tool_id) if tool_id.startswith("ct_") else catalogue.get(tool_id)
+    return tools
+
+
+def _logo(store: DocumentStore, blobs: BlobStore, actor: Actor, plan: dict) -> tuple[dict, str | None]:
+    """The clinic's logo for the cover, passed to the renderer as a file of the job."""
+    media_id = (plan.get("cover") or {}).get("logo_media_id")
+    if not media_id:
+        return {}, None
+    record = ClinicMedia(store, blobs, actor).get(media_id)
+    name = f"logo.{record['key'].rsplit('.', 1)[-1]}"
+    return {name: blobs.get(record["key"])}, name
+
+
+def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_rendered=None) -> None:
+    jobs = store.collection("workbook_jobs")
+    record = jobs.get(job.job_id)
+    if record is None:
+        raise PermanentJobError(f"No render job {job.job_id!r}.")
+    if record["status"] == "done":
+        return  # a redelivery of work already finished
+    jobs.update(job.job_id, {"status": "rendering", "attempts": record.get("attempts", 0) + 1,
+                             "worker_pid": os.getpid(), "started_at": now()})
+    actor = Actor(record["requested_by"], record["clinic_id"], "practitioner")
+    workbooks = Workbooks(store, actor)
+    try:
+        workbook = workbooks.get(record["workbook_id"])
+        tools = _tools_by_id(store, actor, workbook["plan"])
+    except NotFound as exc:
+        raise PermanentJobError(exc.message) from None
+    clinic = store.collection("clinics").get(record["clinic_id"]) or {}
+    practitioner = store.collection("users").get(workbook["practitioner_id"]) or {}
+    files, logo_file = _logo(store, blobs, actor, workbook["plan"])
+    html = book_html(workbook["plan"], tools, client_name=workbook["client_name"],
+                     practitioner_name=practitioner.get("name", ""), clinic_name=clinic.get("name", ""),
+                     edition=record["edition"], date=date.today().isoformat(), logo_file=logo_file)
+    pdf = render_pdf(html, paper=workbook["plan"].get("paper", "a4"), footer_text=clinic.get("name", ""),
+                     forms=True, files=files, max_html_bytes=BOOK_MAX_HTML_BYTES, time_limit_s=BOOK_TIME_LIMIT_S)
+    key = edition_key(workbook["id"], record["edition"])
+    blobs.put(key, pdf, "application/pdf")
+    previous = workbooks.editions.find({"workbook_id": workbook["id"], "number": record["edition"] - 1}, limit=1)
+    edition = {"id": f"{workbook['id']}@{record['edition']}", "workbook_id": workbook["id"],
+               "number": record["edition"], "key": key, "size": len(pdf), "job_id": job.job_id,
+               "plan": workbook["plan"], "created_at": now(),
+               "changes": changes_since(previous[0]["plan"] if previous else None, workbook["plan"])}
+    try:
+        workbooks.editions.insert(edition)
+    except Conflict:
+        pass  # recorded by an earlier delivery of this job; the PDF above is the same book
+    jobs.update(job.job_id, {"status": "done", "finished_at": now(), "error": None})
+    log.info("workbook_rendered", job_id=job.job_id, workbook_id=workbook["id"], edition=record["edition"],
+             bytes=len(pdf))
+    if on_rendered:
+        on_rendered({"workbook_id": workbook["id"], "clinic_id": record["clinic_id"], "edition": record["edition"],
+                     "job_id": job.job_id})
+
+
+def mark_failed(store: DocumentStore, job: Job, reason: str) -> None:
+    store.collection("workbook_jobs").update(job.job_id, {"status": "failed", "error": reason, "finished_at": now()})

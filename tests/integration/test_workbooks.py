@@ -1,0 +1,150 @@
+"""Workbooks end to end: plan, create, edit, render on the render worker, editions."""
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from pypdf import PdfReader
+
+from gateway.identity import Identity
+from interlude import settings as settings_module
+from interlude import wiring
+from interlude.actor import Actor
+from interlude.jobs import JobQueue
+from interlude.runner import start_embedded_render_worker
+from services.catalog.cli import load_and_build
+from services.catalog.domain.catalogue import Catalogue
+from services.workbook.render_jobs import KIND, QUEUE_NAME
+from services.workbook.workbooks import Workbooks
+from tests.conftest import TEST_SECRET, free_port, make_env
+from tests.platform import running
+
+PASSWORD = "workbook password"
+REQUEST = {"client_name": "Robin", "problems": ["insomnia", "generalised-worry"], "age_group": "adult",
+           "goals": ["Sleep through most nights", "Worry less at work"], "length": "short"}
+
+
+def wait_for(check, timeout=90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    pytest.fail("timed out")
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    settings = settings_module.load(make_env(tmp_path_factory.mktemp("data"), http_port=free_port()))
+    store = wiring.documents(settings)
+    Catalogue(store).publish(load_and_build()[1])
+    identity = Identity(store)
+    identity.create_clinic("Riverside Practice", "lee@riverside.example", "Dr Lee", PASSWORD)
+    identity.create_clinic("Other Clinic", "sam@other.example", "Sam", PASSWORD)
+    store.close()
+    with running(settings) as base:
+        worker = start_embedded_render_worker(settings)
+        sessions = {}
+        for email in ("lee@riverside.example", "sam@other.example"):
+            token = requests.post(f"{base}/api/v1/auth/login", json={"email": email, "password": PASSWORD}).json()["token"]
+            sessions[email] = requests.Session()
+            sessions[email].headers["Authorization"] = f"Bearer {token}"
+        yield base, sessions["lee@riverside.example"], sessions["sam@other.example"]
+        worker.kill()
+
+
+def render_and_wait(base, session, workbook_id):
+    job = session.post(f"{base}/api/v1/workbooks/{workbook_id}/render")
+    assert job.status_code == 202, job.text
+    job_id = job.json()["id"]
+    return wait_for(lambda: (lambda j: j if j["status"] in ("done", "failed") else None)(
+        session.get(f"{base}/api/v1/workbooks/{workbook_id}/jobs/{job_id}").json()))
+
+
+def test_plan_create_render_and_a_second_edition(api):
+    base, session, other = api
+    plan = session.post(f"{base}/api/v1/workbooks/plan", json=REQUEST)
+    assert plan.status_code == 200, plan.text
+    created = session.post(f"{base}/api/v1/workbooks", json=REQUEST)
+    assert created.status_code == 201, created.text
+    workbook = created.json()
+    assert other.get(f"{base}/api/v1/workbooks/{workbook['id']}").status_code == 404
+
+    job = render_and_wait(base, session, workbook["id"])
+    assert job["status"] == "done", job
+    editions = session.get(f"{base}/api/v1/workbooks/{workbook['id']}/editions").json()
+    assert [e["number"] for e in editions] == [1]
+    pdf = session.get(f"{base}/api/v1/workbooks/{workbook['id']}/editions/1.pdf")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Robin" in " ".join(text.split()) and "Riverside Practice" in text
+
+    chapter = workbook["plan"]["chapters"][0]
+    dropped = chapter["tools"][0]["tool_id"]
+    edited = session.patch(f"{base}/api/v1/workbooks/{workbook['id']}", json={"edits": [
+        {"op": "remove", "tool_id": dropped},
+        {"op": "note", "chapter": chapter["problem"], "text": "Start with the sleep diary, <b>one week</b>."}]})
+    assert edited.status_code == 200, edited.text
+    assert "<b>" not in edited.json()["plan"]["chapters"][0]["note"]
+    second = render_and_wait(base, session, workbook["id"])
+    assert second["status"] == "done" and second["edition"] == 2
+    editions = session.get(f"{base}/api/v1/workbooks/{workbook['id']}/editions").json()
+    assert [e["number"] for e in editions] == [1, 2]
+    assert editions[1]["changes"]["tools_removed"] == [dropped]
+    assert editions[1]["changes"]["notes_changed"] == [chapter["problem"]]
+    foreign = session.patch(f"{base}/api/v1/workbooks/{workbook['id']}", json={"edits": [
+        {"op": "add", "tool_id": "ct_0000000000000000"}]})
+    assert foreign.status_code == 404
+    assert other.get(f"{base}/api/v1/workbooks/{workbook['id']}/editions/1.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("change, status", [
+    ({"problems": ["no-such-problem"]}, (400, 404)),
+    ({"problems": []}, (400,)),
+    ({"age_group": "toddler"}, (400,)),
+])
+def test_bad_plans_get_a_clear_4xx(api, change, status):
+    base, session, _ = api
+    response = session.post(f"{base}/api/v1/workbooks", json={**REQUEST, **change})
+    assert response.status_code in status, response.text
+    assert response.json()["message"]
+
+
+@pytest.mark.slow
+def test_a_render_worker_killed_mid_render_loses_nothing(tmp_path, fresh_rabbit_url):
+    env = make_env(tmp_path / "data", broker_url=fresh_rabbit_url, secret_key=TEST_SECRET)
+    settings = settings_module.load(env)
+    store = wiring.documents(settings)
+    Catalogue(store).publish(load_and_build()[1])
+    clinic, admin = Identity(store).create_clinic("Kill Test Clinic", "k@kill.example", "K", PASSWORD)
+    workbooks = Workbooks(store, Actor(admin["id"], clinic["id"], "clinic_admin"))
+    content = load_and_build()[0]
+    workbook = workbooks.create(content, {**REQUEST, "problems": ["insomnia", "generalised-worry", "depression"],
+                                          "length": "full"})
+    job = workbooks.request_render(workbook["id"])
+    interlude = str(Path(sys.executable).with_name("interlude"))
+    workers = [subprocess.Popen([interlude, "serve", "render-worker"], env={**os.environ, **env},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    try:
+        time.sleep(2)
+        JobQueue(fresh_rabbit_url, QUEUE_NAME).publish(job["id"], KIND, {"workbook_id": workbook["id"]})
+        jobs = store.collection("workbook_jobs")
+        rendering = wait_for(lambda: (lambda j: j if j["status"] == "rendering" else None)(jobs.get(job["id"])), 60)
+        os.kill(rendering["worker_pid"], signal.SIGKILL)
+        done = wait_for(lambda: (lambda j: j if j["status"] == "done" else None)(jobs.get(job["id"])), 180)
+        assert done["worker_pid"] != rendering["worker_pid"] and done["attempts"] == 2
+        editions = store.collection("workbook_editions").find({"workbook_id": workbook["id"]})
+        assert [e["number"] for e in editions] == [1]
+        assert wiring.blobs(settings).get(editions[0]["key"])[:5] == b"%PDF-"
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+        store.close()
