@@ -30,6 +30,17 @@ def redact_client_fields(_logger, _method, event_dict):
     return event_dict
 
 
+class _CurrentStderr:
+    """Writes to whatever sys.stderr is at the time of writing, not when logging was set up (a
+    test harness swaps the stream and closes the old one)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure(log_format: str = "console", level: str = "info") -> None:
     renderer = (structlog.processors.JSONRenderer() if log_format == "json"
                 else structlog.dev.ConsoleRenderer(colors=False))
@@ -42,7 +53,7 @@ def configure(log_format: str = "console", level: str = "info") -> None:
     structlog.configure(
         processors=shared + [structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(_CurrentStderr()),
         cache_logger_on_first_use=False,
     )
     # Libraries (nameko, kombu) log through the standard library: same stream, same level.
