@@ -5,7 +5,8 @@ fields, a textarea, checkboxes), as a workbook holds them. Rows:
 
 - WeasyPrint in this process: the engine alone, the floor any renderer pays;
 - render_pdf, warm child: the spare child had time to import WeasyPrint (a request now and then);
-- render_pdf, back to back: renders in a row, each overlapping the next spare's import;
+- render_pdf, back to back: renders in a row; each takes a spare still starting, since spares
+  are restocked only after a render;
 - render_pdf, cold child: no spare, so the ~1.2 s WeasyPrint import is in the time;
 - render_pdf, forms=True: fillable fields (a whole font is embedded for them).
 
@@ -25,8 +26,9 @@ from interlude.rendering import discard_spare_child, render_pdf
 
 FULL_PAGES, FULL_RUNS = 10, 3
 QUICK_PAGES, QUICK_RUNS = 3, 1
-# Long enough for a spare child to finish importing WeasyPrint (about 1.2 s on an idle core).
-SPARE_SETTLE_S = 3.0
+# Long enough for a spare child to import WeasyPrint and warm up: 1.2 s of CPU, more on a busy
+# machine.
+SPARE_SETTLE_S = 6.0
 FOOTER = "Sunny Side Clinic"
 
 

@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from interlude import errors
+import interlude.rendering.errors  # noqa: F401  (registers the render errors' HTTP statuses)
 from interlude import logging as interlude_logging
 
 log = interlude_logging.get_logger(__name__)

@@ -39,7 +39,8 @@ def _field(field: dict, value) -> str:
         # a published measure's answers: one choice each
         choices = "".join(
             f'<label><input type="radio" name="{field_id}" value="{escape(str(o["value"]))}"'
-            f'{" checked" if current == str(o["value"]) else ""} required> {escape(str(o["label"]))}</label>'
+            f'{" checked" if current == str(o["value"]) else ""}{"" if field.get("optional") else " required"}> '
+            f'{escape(str(o["label"]))}</label>'
             for o in options)
         return f'<div class="field">{label}<div class="options">{choices}</div></div>'
     if kind == "scale":

@@ -14,7 +14,9 @@ from werkzeug.wrappers import Response
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
 from gateway.entrypoints import SPEC, api, json_response
 from gateway.identity import SESSION_HOURS, Identity
+from gateway import portal_pages
 from gateway.readiness import check_readiness
+from interlude import errors
 from interlude.errors import InvalidInput, NotFound
 from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
@@ -30,6 +32,27 @@ def json_body(request) -> dict:
     if not isinstance(body, dict):
         raise InvalidInput("The request body must be a JSON object.")
     return body
+
+
+def portal_response(build) -> Response:
+    """An HTML page, or an HTML error page with the right status (410 expired, 403 revoked)."""
+    from nameko.exceptions import RemoteError
+    try:
+        return Response(build(), mimetype="text/html", headers={"Referrer-Policy": "no-referrer"})
+    except RemoteError as exc:
+        mapped = errors.BY_NAME.get(exc.exc_type)
+        if mapped is None:
+            raise
+        return Response(portal_pages.error_page(mapped.status, exc.value), status=mapped.status, mimetype="text/html")
+
+
+def form_submission(request) -> dict:
+    """A portal form post: measure answers are the item ids; any other field is text."""
+    fields = {key: "|".join(request.form.getlist(key)) for key in request.form}
+    numeric = {k: int(v) for k, v in fields.items() if v.isdigit() and k.startswith("q")}
+    if numeric and len(numeric) == len(fields):
+        return {"answers": numeric}
+    return {"fields": fields}
 
 
 class GatewayService:
@@ -218,6 +241,117 @@ class GatewayService:
     @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions/<int:number>.pdf")
     def edition_pdf(self, request, workbook_id, number):
         return self._download(self.workbook_rpc.edition_file(self.auth.actor_dict(request), workbook_id, number))
+
+    # clients, assignments, the record ----------------------------------------------------
+    @api("GET", "/api/v1/clients")
+    def list_clients(self, request):
+        return self.progress_rpc.list_clients(self.auth.actor_dict(request))
+
+    @api("POST", "/api/v1/clients")
+    def create_client(self, request):
+        return 201, self.progress_rpc.create_client(self.auth.actor_dict(request), json_body(request))
+
+    @api("GET", "/api/v1/clients/<string:client_id>")
+    def get_client(self, request, client_id):
+        return self.progress_rpc.get_client(self.auth.actor_dict(request), client_id)
+
+    @api("DELETE", "/api/v1/clients/<string:client_id>")
+    def delete_client(self, request, client_id):
+        return self.progress_rpc.delete_client(self.auth.actor_dict(request), client_id)
+
+    @api("GET", "/api/v1/clients/<string:client_id>/assignments")
+    def list_assignments(self, request, client_id):
+        return self.progress_rpc.list_assignments(self.auth.actor_dict(request), client_id)
+
+    @api("POST", "/api/v1/clients/<string:client_id>/assignments")
+    def assign(self, request, client_id):
+        created = self.progress_rpc.assign(self.auth.actor_dict(request), client_id, json_body(request))
+        return 201, {**created, "portal_url": f"{request.host_url}portal/{created['link']['token']}"}
+
+    @api("DELETE", "/api/v1/assignments/<string:assignment_id>/links")
+    def revoke_links(self, request, assignment_id):
+        return self.progress_rpc.revoke_links(self.auth.actor_dict(request), assignment_id)
+
+    @api("POST", "/api/v1/assignments/<string:assignment_id>/links")
+    def issue_link(self, request, assignment_id):
+        link = self.progress_rpc.issue_link(self.auth.actor_dict(request), assignment_id)
+        return 201, {**link, "portal_url": f"{request.host_url}portal/{link['token']}"}
+
+    @api("GET", "/api/v1/clients/<string:client_id>/timeline")
+    def timeline(self, request, client_id):
+        return self.progress_rpc.timeline(self.auth.actor_dict(request), client_id)
+
+    @api("GET", "/api/v1/clients/<string:client_id>/measures/<string:slug>")
+    def measure_series(self, request, client_id, slug):
+        return self.progress_rpc.measure_series(self.auth.actor_dict(request), client_id, slug)
+
+    @api("GET", "/api/v1/clients/<string:client_id>/export")
+    def export_client(self, request, client_id):
+        return self.progress_rpc.export_client(self.auth.actor_dict(request), client_id)
+
+    @api("GET", "/api/v1/dashboard")
+    def dashboard(self, request):
+        return self.progress_rpc.dashboard(self.auth.actor_dict(request))
+
+    # the client portal: a token instead of a login; HTML pages plus the JSON behind them -----
+    @api("GET", "/portal/<string:token>", validate=False)
+    def portal_page(self, request, token):
+        return portal_response(lambda: self._portal_page(token))
+
+    def _portal_page(self, token):
+        view = self.progress_rpc.portal_open(token)
+        target = view["assignment"]["target"]
+        if view["assignment"]["kind"] == "measure":
+            measure = view["measure"]
+            tool = {"title": measure["short_name"], "summary": "Choose one answer for each question.",
+                    "sections": [], "fields": [{"id": q["id"], "kind": "scale", "label": q["text"],
+                                                "options": measure["options"], "optional": bool(q.get("applies_to"))}
+                                               for q in measure["items"]]}
+        else:
+            tool = self.catalog_rpc.portal_tool(view["clinic_id"], target.get("tool_id") or "")
+        page_view = {"client_name": view["client"]["display_name"], "due": view["assignment"].get("due"),
+                     "tool": tool, "draft": (view.get("draft") or {}).get("fields"),
+                     "submitted": view["assignment"]["status"] == "submitted" and not view["assignment"].get("recur"),
+                     "has_audio": any(s["id"] == "script" for s in tool.get("sections", []))}
+        return portal_pages.assignment_page(token, page_view)
+
+    @api("POST", "/portal/<string:token>/draft", validate=False)
+    def portal_draft(self, request, token):
+        return self.progress_rpc.portal_draft(token, json_body(request).get("fields") or {})
+
+    @api("POST", "/portal/<string:token>/submit", validate=False)
+    def portal_submit(self, request, token):
+        if request.mimetype == "application/json":
+            result = self.progress_rpc.portal_submit(token, json_body(request))
+            return result
+        return portal_response(lambda: portal_pages.submitted_page(
+            token, self.progress_rpc.portal_submit(token, form_submission(request))))
+
+    @api("POST", "/portal/<string:token>/rating", validate=False)
+    def portal_rating(self, request, token):
+        rating = (json_body(request) if request.mimetype == "application/json" else request.form).get("rating")
+        try:
+            rating = int(rating)
+        except (TypeError, ValueError):
+            raise InvalidInput("rating must be a whole number from 1 to 5.") from None
+        result = self.progress_rpc.portal_rate(token, rating)
+        if request.mimetype == "application/json":
+            return result
+        return Response(status=303, headers={"Location": f"/portal/{token}"})
+
+    @api("POST", "/portal/<string:token>/audio-played", validate=False)
+    def portal_audio_played(self, request, token):
+        return self.progress_rpc.portal_audio_played(token, json_body(request).get("seconds", 0))
+
+    @api("GET", "/portal/<string:token>/progress", validate=False)
+    def portal_progress(self, request, token):
+        def build():
+            view = self.progress_rpc.portal_view(token)
+            charts = [{"title": view["measure"]["short_name"], "svg": view["progress"]["chart"]}] if view.get("progress") else []
+            return portal_pages.progress_page({"client_name": view["client"]["display_name"],
+                                               "completed": view.get("submissions", 0), "assigned": 1,
+                                               "charts": charts})
+        return portal_response(build)
 
     # search -----------------------------------------------------------------------------
     @api("GET", "/api/v1/search")

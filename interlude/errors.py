@@ -58,3 +58,10 @@ class UnsupportedMediaType(InterludeError):
 EXPECTED = (InvalidInput, Unauthenticated, Forbidden, NotFound, Conflict, Gone, PayloadTooLarge,
             UnsupportedMediaType)
 BY_NAME = {cls.__name__: cls for cls in EXPECTED}
+
+
+def register(cls: type[InterludeError]) -> type[InterludeError]:
+    """Make an error defined elsewhere (e.g. interlude.rendering) map to its HTTP status when it
+    arrives at the gateway as a nameko RemoteError, which carries only the class name."""
+    BY_NAME[cls.__name__] = cls
+    return cls

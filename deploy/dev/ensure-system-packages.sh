@@ -5,6 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
+  libharfbuzz-subset0  # WeasyPrint subsets embedded fonts with it; without it fontTools takes ~70% of a render
   espeak-ng        # text to speech, SSML mode for the [pause Ns] markers
   sox              # reverb, noise bed, fades, normalising; `soxi` measures durations in tests
   libsox-fmt-base  # sox's WAV and Ogg Vorbis support

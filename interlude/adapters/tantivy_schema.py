@@ -26,7 +26,10 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_text_field("clinic", tokenizer_name="raw")
     for name in TEXT_FIELDS:
-        builder.add_text_field(name, stored=name in ("title", "summary"), tokenizer_name="en_stem")
+        # Frequencies without positions: no query needs a phrase in these fields, and positions
+        # were most of the indexing time.
+        builder.add_text_field(name, stored=name in ("title", "summary"), tokenizer_name="en_stem",
+                               index_option="freq")
     builder.add_text_field("excerpt", stored=True, tokenizer_name="en_stem", index_option="basic")
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True)

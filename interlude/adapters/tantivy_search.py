@@ -17,15 +17,13 @@ import tantivy
 
 from interlude.adapters import tantivy_queries as q
 from interlude.adapters.tantivy_schema import SHARED, SNIPPET_FIELDS, build_schema, to_document, values_of
-from interlude.logging import get_logger
 from interlude.ports.search import (FACET_FIELDS, PUBLIC, SearchEngine,
                                     SearchHit, SearchQuery, SearchResult, Suggestion, distinct_tools,
                                     pick_suggestions, validate_query)
 
-log = get_logger(__name__)
 WRITER_HEAP = 64 * 1024 * 1024
 # Bump when the schema changes: an index written by another version is rebuilt, not misread.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 MARKER = "interlude-index.json"
 FACET_SIZE = 500
 INDEX_FILE = re.compile(r"^([0-9a-f]{32}(\.\d+)?\.[a-z]+|meta\.json|\.managed\.json|\.tantivy-[a-z-]+\.lock)$")
@@ -43,8 +41,8 @@ class TantivySearchEngine(SearchEngine):
         except (ValueError, OSError) as exc:
             if not writable:
                 raise
+            # The search service logs this reason when it rebuilds (catalogue.ensure_current).
             self.reset_reason = f"the index in {self.path} could not be opened ({exc}); emptied it"
-            log.warning("search_index_reset", path=str(self.path), error=str(exc))
             self._discard_files()
             self.index_ = self._open()
         self._writer = self.index_.writer(WRITER_HEAP, 1) if writable else None

@@ -8,8 +8,10 @@ hub keeps serving other workers during a render; unpatched, they are real thread
 3× slower, and raises a TimeoutExpired class that ``subprocess.TimeoutExpired`` does not catch.
 Nor is a plain pipe write: see _write_all.)
 
-Importing WeasyPrint takes about 1.2 s, so one spare child is kept started ahead: it imports
-while nobody waits, and the next render with the same memory limit takes it.
+Importing WeasyPrint and warming up takes a child about 1.2 s of CPU, so one spare child is kept
+started ahead: it gets ready while nobody waits, and the next render with the same memory limit
+takes it. Each child renders one job only: WeasyPrint keeps state between documents (one render
+with form fields slowed every later render in the process), and a fresh process frees all memory.
 """
 from __future__ import annotations
 
@@ -38,9 +40,14 @@ class ChildOutcome:
 class _Child:
     def __init__(self, memory_limit_bytes: int):
         self.memory_limit_bytes = memory_limit_bytes
+        # The child needs none of the platform's settings, and a document is better rendered
+        # where the secrets among them (INTERLUDE_SECRET_KEY, store URLs) are not.
+        environment = {name: value for name, value in os.environ.items()
+                       if not name.startswith("INTERLUDE_")}
         self.popen = subprocess.Popen(
             [sys.executable, "-m", CHILD_MODULE, "--memory-limit", str(memory_limit_bytes)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True,
+            env=environment)
 
     def usable_for(self, memory_limit_bytes: int) -> bool:
         return self.memory_limit_bytes == memory_limit_bytes and self.popen.poll() is None
@@ -71,9 +78,7 @@ class _SpareChild:
         if spare is not None and not spare.usable_for(memory_limit_bytes):
             spare.discard()
             spare = None
-        child = spare or _Child(memory_limit_bytes)
-        self._put_back(_Child(memory_limit_bytes))
-        return child
+        return spare or _Child(memory_limit_bytes)
 
     def prepare(self, memory_limit_bytes: int) -> None:
         spare = self._swap(None)
@@ -165,5 +170,8 @@ def run_child(job: bytes, memory_limit_bytes: int, time_limit_s: float) -> Child
         worker.join()
     returncode = popen.wait()
     child.discard()
+    # Restocked only now: a spare importing WeasyPrint beside the render slowed it by half on
+    # two cores (benchmarks/rendering.py).
+    _spares.prepare(memory_limit_bytes)
     return ChildOutcome(returncode, collected.get("stdout", b""), collected.get("stderr", b""),
                         timed_out)

@@ -52,6 +52,13 @@ class CatalogService:
         return Catalogue(self.documents).get(tool_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_tool(self, clinic_id, tool_id):
+        """The tool behind a client's portal link (the gateway resolved the link first)."""
+        if str(tool_id).startswith("ct_"):
+            return ClinicTools(self.documents, Actor("portal", clinic_id, "practitioner")).get(tool_id)
+        return Catalogue(self.documents).get(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def tool_pdf(self, actor, tool_id, paper="a4", clinic_name=""):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
         return media.tool_pdf(self.blobs, tool, paper, clinic_name)

@@ -88,5 +88,7 @@ def ensure_current(engine: SearchEngine, catalogue: Catalogue, store: DocumentSt
         reason = f"the catalogue changed ({recorded or 'unknown'} -> {catalogue.fingerprint})"
     if reason:
         count = reindex(engine, catalogue, store)
+        if getattr(engine, "reset_reason", ""):
+            engine.reset_reason = ""          # handled: the next check looks at the index itself
         log.info("search_index_rebuilt", reason=reason, documents=count)
     return reason

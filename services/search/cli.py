@@ -47,10 +47,11 @@ def run(args) -> int:
     try:
         engine = wiring.search_engine(settings, writable=command != "query")
     except ValueError as exc:
-        if "LockBusy" in str(exc) or "lock" in str(exc).lower():
+        if "LockBusy" in str(exc):
             raise CliError("the search service is running and holds the index; stop it first, "
                            "or restart it: it rebuilds an outdated index at start") from None
-        raise
+        raise CliError(f"the search index cannot be read ({exc}): run `interlude search reindex`, "
+                       "or restart the search service, to rebuild it") from None
     catalogue = Catalogue()
     if command == "reindex":
         store = wiring.documents(settings)

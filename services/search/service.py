@@ -30,11 +30,9 @@ class SearchIndex(DependencyProvider):
         self.catalogue = Catalogue()
         store = wiring.documents(settings)
         try:
-            reason = ensure_current(self.engine, self.catalogue, store)
+            ensure_current(self.engine, self.catalogue, store)   # logs why, when it rebuilds
         finally:
             store.close()
-        if reason:
-            log.info("search_index_ready", rebuilt_because=reason, documents=self.engine.count())
         self.catalogue.expander  # built now, not on the first query  # noqa: B018
 
     def get_dependency(self, worker_ctx):

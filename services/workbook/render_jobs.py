@@ -101,7 +101,7 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
              bytes=len(pdf))
     if on_rendered:
         on_rendered({"workbook_id": workbook["id"], "clinic_id": record["clinic_id"], "edition": record["edition"],
-                     "job_id": job.job_id})
+                     "job_id": job.job_id, "client_id": workbook.get("client_id")})
 
 
 def mark_failed(store: DocumentStore, job: Job, reason: str) -> None:

@@ -45,6 +45,8 @@ class Workbooks:
         client_name = plain_text(request.get("client_name"), "client_name", max_len=60)
         plan = self.propose(content, request)
         workbook = {"id": f"wb_{uuid.uuid4().hex[:16]}", "client_name": client_name,
+                    # the progress record's client, when the practitioner links one
+                    "client_id": plain_text(request.get("client_id"), "client_id", max_len=40, required=False) or None,
                     "practitioner_id": self.actor.user_id, "plan": plan, "editions": 0,
                     "created_at": now(), "updated_at": now()}
         return self.workbooks.insert(workbook)

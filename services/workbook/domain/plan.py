@@ -20,9 +20,9 @@ MAX_PROBLEMS = 5
 MAX_TOOLS = 40
 LENGTHS = {"short": 8, "standard": 15, "full": 25}
 DEFAULT_LENGTH = "standard"
-# For a length in pages: the pages around the tools (cover, plan, contents, three tracking pages,
-# a title page per chapter) and pages per tool, as measured on rendered books.
-FIXED_PAGES, PAGES_PER_CHAPTER, PAGES_PER_TOOL = 7, 1, 2.0
+# For a length in pages: the pages around the tools (cover, plan, contents, measure, three
+# tracking pages), a title page per chapter, and pages per tool, as measured on rendered books.
+FIXED_PAGES, PAGES_PER_CHAPTER, PAGES_PER_TOOL = 9, 1, 2.4
 AGE_NAMES = {"child": "children", "teen": "teens", "adult": "adults"}
 PHASE_LABELS = {"understand": "Understand", "skills": "Skills", "practice": "Practice",
                 "maintain": "Keep it going"}

@@ -1,0 +1,114 @@
+"""Collection names, indexes, clock and small validators shared by the progress domain."""
+from __future__ import annotations
+
+import re
+import uuid
+import weakref
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+
+from interlude.errors import InvalidInput
+from interlude.ports.documents import Collection, DocumentStore
+from services.catalog.domain.clinic_tools import plain_text
+from services.catalog.domain.measures import Measure, load_measures
+
+EVENTS = "progress_events"
+CLIENTS = "clients"
+ASSIGNMENTS = "assignments"
+TOKENS = "portal_tokens"
+OUTBOX = "reminder_outbox"
+AUDIT = "audit"
+
+INDEXES = {
+    EVENTS: [(["client_id", "seq"], True), (["clinic_id", "client_id"], False),
+             (["client_id", "type"], False)],
+    CLIENTS: [(["clinic_id", "practitioner_id"], False)],
+    ASSIGNMENTS: [(["clinic_id", "client_id"], False)],
+    TOKENS: [(["assignment_id"], False), (["client_id"], False)],
+    OUTBOX: [(["status", "created_at"], False), (["client_id"], False)],
+    AUDIT: [(["clinic_id", "at"], False), (["client_id"], False)],
+}
+_prepared: "weakref.WeakSet[DocumentStore]" = weakref.WeakSet()
+
+MAX_FIELDS = 200
+MAX_FIELD_TEXT = 5_000
+_FIELD_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+
+
+def collection(store: DocumentStore, name: str) -> Collection:
+    """The named collection, with every progress index created once per store."""
+    if store not in _prepared:
+        for collection_name, indexes in INDEXES.items():
+            for fields, unique in indexes:
+                store.collection(collection_name).ensure_index(fields, unique=unique)
+        _prepared.add(store)
+    return store.collection(name)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:20]}"
+
+
+# time -------------------------------------------------------------------------------------
+def utcnow(now: datetime | None = None) -> datetime:
+    """``now`` (tests pass one) or the current time, always timezone-aware UTC."""
+    now = now or datetime.now(timezone.utc)
+    return now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """One fixed ISO form, so stored times compare correctly as text."""
+    return utcnow(moment).isoformat(timespec="microseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return utcnow(datetime.fromisoformat(text))
+
+
+def as_date(value, what: str) -> str:
+    """A calendar date given as a date or 'YYYY-MM-DD', returned as 'YYYY-MM-DD'."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip()[:10]) if len(value.strip()) == 10 else None
+        except ValueError:
+            value = None
+    if not isinstance(value, date) or not 2000 <= value.year <= 2100:
+        raise InvalidInput(f"{what} must be a date written YYYY-MM-DD.")
+    return value.isoformat()
+
+
+def deadline(due: str) -> datetime:
+    """A due date means 'by the end of that day' (UTC)."""
+    return datetime.combine(date.fromisoformat(due), time(), timezone.utc) + timedelta(days=1)
+
+
+# input ------------------------------------------------------------------------------------
+def identifier(value, what: str) -> str:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise InvalidInput(f"{what} must be an id of letters, digits, '_' or '-' (at most 80).")
+    return value
+
+
+def clean_fields(fields) -> dict[str, str]:
+    """Worksheet answers: field id -> plain text (at most 5,000 characters, 200 fields)."""
+    if not isinstance(fields, dict):
+        raise InvalidInput("fields must be an object of field id to text.")
+    if len(fields) > MAX_FIELDS:
+        raise InvalidInput(f"At most {MAX_FIELDS} fields can be saved at once.")
+    cleaned = {}
+    for key, value in fields.items():
+        if not isinstance(key, str) or not _FIELD_ID.match(key):
+            raise InvalidInput("Each field id must be 1-64 letters, digits or '_.:-'.")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        cleaned[key] = plain_text(value, f"field {key}", max_len=MAX_FIELD_TEXT, required=False)
+    return cleaned
+
+
+@lru_cache(maxsize=1)
+def measures() -> dict[str, Measure]:
+    """The published measures by slug (read once from the catalogue's content)."""
+    return load_measures()

@@ -1,0 +1,93 @@
+"""Clients, assignments, the client portal and the permanent record through the gateway."""
+import pytest
+import requests
+
+from gateway.identity import Identity
+from interlude import settings as settings_module
+from interlude import wiring
+from services.catalog.cli import load_and_build
+from services.catalog.domain.catalogue import Catalogue
+from tests.conftest import free_port, make_env
+from tests.platform import running
+
+PASSWORD = "progress password"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    settings = settings_module.load(make_env(tmp_path_factory.mktemp("data"), http_port=free_port()))
+    store = wiring.documents(settings)
+    Catalogue(store).publish(load_and_build()[1])
+    identity = Identity(store)
+    identity.create_clinic("Harbour Clinic", "ana@harbour.example", "Ana", PASSWORD)
+    identity.create_clinic("Other Clinic", "bo@other.example", "Bo", PASSWORD)
+    store.close()
+    with running(settings) as base:
+        sessions = []
+        for email in ("ana@harbour.example", "bo@other.example"):
+            token = requests.post(f"{base}/api/v1/auth/login", json={"email": email, "password": PASSWORD}).json()["token"]
+            session = requests.Session()
+            session.headers["Authorization"] = f"Bearer {token}"
+            sessions.append(session)
+        yield base, sessions[0], sessions[1]
+
+
+def test_measure_through_the_portal_scores_flags_and_records(api):
+    base, ana, bo = api
+    client = ana.post(f"{base}/api/v1/clients", json={"display_name": "J."})
+    assert client.status_code == 201, client.text
+    client_id = client.json()["id"]
+    assert bo.get(f"{base}/api/v1/clients/{client_id}").status_code == 404
+    assigned = ana.post(f"{base}/api/v1/clients/{client_id}/assignments", json={"measure": "phq9", "due": "2030-01-01"})
+    assert assigned.status_code == 201, assigned.text
+    token = assigned.json()["link"]["token"]
+    assert assigned.json()["portal_url"].endswith(f"/portal/{token}")
+
+    page = requests.get(f"{base}/portal/{token}")
+    assert page.status_code == 200 and "PHQ-9" in page.text and 'type="radio"' in page.text
+    answers = {f"q{i}": 1 for i in range(1, 10)}
+    result = requests.post(f"{base}/portal/{token}/submit", json={"answers": answers, "submission_id": "sub-0001"})
+    assert result.status_code == 200, result.text
+    assert result.json()["score"]["total"] == 9 and result.json()["crisis"]
+    again = requests.post(f"{base}/portal/{token}/submit", json={"answers": answers, "submission_id": "sub-0001"})
+    assert again.status_code == 200  # a redelivered submission records nothing twice
+
+    timeline = ana.get(f"{base}/api/v1/clients/{client_id}/timeline").json()
+    types = [entry["type"] for entry in timeline]
+    assert types.count("measure_scored") == 1 and "risk_flagged" in types and "opened" in types
+    series = ana.get(f"{base}/api/v1/clients/{client_id}/measures/phq9").json()
+    assert [p["total"] for p in series["series"]] == [9] and series["svg"].startswith("<svg")
+    assert ana.get(f"{base}/api/v1/dashboard").status_code == 200
+    progress = requests.get(f"{base}/portal/{token}/progress")
+    assert progress.status_code == 200 and "<svg" in progress.text
+
+
+def test_worksheet_draft_submit_and_revoked_link(api):
+    base, ana, _ = api
+    client_id = ana.post(f"{base}/api/v1/clients", json={"display_name": "K."}).json()["id"]
+    tool = ana.get(f"{base}/api/v1/tools", params={"problem": "insomnia", "format": "worksheet", "per_page": 1}).json()["items"][0]
+    assigned = ana.post(f"{base}/api/v1/clients/{client_id}/assignments",
+                        json={"tool_id": tool["id"], "due": "2030-01-01"}).json()
+    token = assigned["link"]["token"]
+    page = requests.get(f"{base}/portal/{token}")
+    assert page.status_code == 200 and tool["title"].split("(")[0].strip()[:20] in page.text
+    assert requests.post(f"{base}/portal/{token}/draft", json={"fields": {"note": "half done"}}).status_code == 200
+    done = requests.post(f"{base}/portal/{token}/submit", data={"note": "all done"})
+    assert done.status_code == 200 and "Thank you" in done.text
+    assert requests.post(f"{base}/portal/{token}/rating", json={"rating": 4}).status_code == 200
+    states = [a["state"]["status"] for a in ana.get(f"{base}/api/v1/clients/{client_id}/assignments").json()]
+    assert states == ["submitted"]
+
+    assert ana.delete(f"{base}/api/v1/assignments/{assigned['assignment']['id']}/links").status_code == 200
+    revoked = requests.get(f"{base}/portal/{token}")
+    assert revoked.status_code == 403 and "cannot be used" in revoked.text
+    assert requests.get(f"{base}/portal/not-a-real-token-at-all").status_code == 404
+
+
+def test_export_and_delete_on_request(api):
+    base, ana, _ = api
+    client_id = ana.post(f"{base}/api/v1/clients", json={"display_name": "L."}).json()["id"]
+    exported = ana.get(f"{base}/api/v1/clients/{client_id}/export")
+    assert exported.status_code == 200 and exported.json()["client"]["id"] == client_id
+    assert ana.delete(f"{base}/api/v1/clients/{client_id}").status_code == 200
+    assert ana.get(f"{base}/api/v1/clients/{client_id}").status_code == 404
