@@ -289,6 +289,11 @@ class GatewayService:
     def export_client(self, request, client_id):
         return self.progress_rpc.export_client(self.auth.actor_dict(request), client_id)
 
+    @api("GET", "/api/v1/clients/<string:client_id>/export/fhir")
+    def export_fhir(self, request, client_id):
+        bundle = self.progress_rpc.export_fhir(self.auth.actor_dict(request), client_id)
+        return Response(json.dumps(bundle), mimetype="application/fhir+json")
+
     @api("GET", "/api/v1/dashboard")
     def dashboard(self, request):
         return self.progress_rpc.dashboard(self.auth.actor_dict(request))

@@ -13,6 +13,7 @@ from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Documents, RequestContext
+from services.progress import fhir_export
 from services.progress.domain import (assignments, clients, events as record, portal, projections, records,
                                       reminders)
 
@@ -86,6 +87,10 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def export_client(self, actor, client_id):
         return records.export_client(self.documents, Actor.from_dict(actor), client_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def export_fhir(self, actor, client_id):
+        return fhir_export.client_bundle(self.documents, Actor.from_dict(actor), client_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def delete_client(self, actor, client_id):

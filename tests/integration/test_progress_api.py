@@ -58,6 +58,11 @@ def test_measure_through_the_portal_scores_flags_and_records(api):
     series = ana.get(f"{base}/api/v1/clients/{client_id}/measures/phq9").json()
     assert [p["total"] for p in series["series"]] == [9] and series["svg"].startswith("<svg")
     assert ana.get(f"{base}/api/v1/dashboard").status_code == 200
+    bundle = ana.get(f"{base}/api/v1/clients/{client_id}/export/fhir")
+    assert bundle.headers["Content-Type"] == "application/fhir+json"
+    kinds = [entry["resource"]["resourceType"] for entry in bundle.json()["entry"]]
+    assert kinds == ["Questionnaire", "QuestionnaireResponse", "Observation"]
+    assert "J." not in bundle.text
     progress = requests.get(f"{base}/portal/{token}/progress")
     assert progress.status_code == 200 and "<svg" in progress.text
 
