@@ -42,14 +42,18 @@ def cluster(tmp_path, fresh_rabbit_url):
         capture_output=True, text=True, timeout=60)
     assert created.returncode == 0, created.stderr
     processes, logs = {}, {}
-    for name in ("catalog", "search", "workbook", "progress", "gateway"):
+
+    def start(name):
         logs[name] = tmp_path / f"{name}.log"
         processes[name] = subprocess.Popen([INTERLUDE, "serve", name], env=env, stdout=subprocess.DEVNULL,
-                                           stderr=open(logs[name], "w"))
+                                           stderr=open(logs[name], "a"))
+
+    for name in ("catalog", "search", "workbook", "progress", "gateway"):
+        start(name)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: requests.get(f"{base}/readyz", timeout=5).status_code == 200, 60, "/readyz")
-        yield base, processes, logs
+        yield base, processes, logs, start
     finally:
         for process in processes.values():
             if process.poll() is None:
@@ -62,7 +66,7 @@ def cluster(tmp_path, fresh_rabbit_url):
 
 
 def test_request_crosses_processes_through_rpc_and_events(cluster):
-    base, processes, logs = cluster
+    base, processes, logs, _start = cluster
     token = requests.post(f"{base}/api/v1/auth/login",
                           json={"email": "lead@northside.example", "password": PASSWORD}).json()["token"]
     headers = {"Authorization": f"Bearer {token}", "X-Request-Id": "distributed-test-0001"}
@@ -73,8 +77,9 @@ def test_request_crosses_processes_through_rpc_and_events(cluster):
     tool_id = created.json()["id"]
 
     def found():
-        hits = requests.get(f"{base}/api/v1/search", params={"q": "worry notebook"}, headers=headers).json()
-        return [h["id"] for h in hits["hits"]] == [tool_id]
+        hits = requests.get(f"{base}/api/v1/search", params={"q": "Naming the Worry Before Bed notebook"},
+                            headers=headers).json()
+        return tool_id in [h["id"] for h in hits["hits"]]
     wait_until(found, 30, "the search process to index the published tool")
 
     search_log = logs["search"].read_text()
@@ -87,3 +92,36 @@ def test_request_crosses_processes_through_rpc_and_events(cluster):
         process.send_signal(signal.SIGTERM)
     for name, process in processes.items():
         assert process.wait(timeout=30) == 0, f"{name} did not stop cleanly: {logs[name].read_text()[-800:]}"
+
+
+def test_submissions_wait_on_rabbitmq_while_the_progress_service_restarts(cluster):
+    import threading
+    base, processes, _logs, start = cluster
+    token = requests.post(f"{base}/api/v1/auth/login",
+                          json={"email": "lead@northside.example", "password": PASSWORD}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    client_id = requests.post(f"{base}/api/v1/clients", json={"display_name": "R."}, headers=headers).json()["id"]
+    links = [requests.post(f"{base}/api/v1/clients/{client_id}/assignments", headers=headers,
+                           json={"measure": "gad7", "due": "2030-01-01"}).json()["link"]["token"] for _ in range(5)]
+
+    processes["progress"].send_signal(signal.SIGKILL)  # a crash, not a clean stop
+    processes["progress"].wait(timeout=10)
+    answers = {f"q{i}": 2 for i in range(1, 8)}
+    results = {}
+
+    def submit(link):
+        response = requests.post(f"{base}/portal/{link}/submit", timeout=120,
+                                 json={"answers": answers, "submission_id": f"sub-{link[:12]}"})
+        results[link] = response.status_code
+
+    threads = [threading.Thread(target=submit, args=(link,)) for link in links]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)
+    assert results == {}, "submissions must wait for the progress service, not fail"
+    start("progress")
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == {link: 200 for link in links}
+    timeline = requests.get(f"{base}/api/v1/clients/{client_id}/timeline", headers=headers).json()
+    assert [e["type"] for e in timeline].count("measure_scored") == 5

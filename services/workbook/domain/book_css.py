@@ -51,9 +51,11 @@ h1, h2, h3, h4 { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-seri
 .toc > ul > li { margin: 3mm 0 1mm; font-weight: bold; }
 .toc li li { margin: 1mm 0 0 7mm; font-weight: normal; font-size: 10pt; }
 .toc a, .in-chapter a { text-decoration: none; color: inherit; }
-/* Page numbers float right: a dotted leader() made the whole book 20 % slower. */
-.toc a::after, .in-chapter a::after { content: target-counter(attr(href), page); float: right; }
-.toc li, .in-chapter li { border-bottom: 0.5pt solid #dde3ea; }  /* dotted: each dot is a curve */
+/* Page numbers float right: a dotted leader() made the whole book 20 % slower, and a dotted
+   border is drawn dot by dot. Only the contents carry page numbers: every page that refers to a
+   later page is laid out twice. */
+.toc a::after { content: target-counter(attr(href), page); float: right; }
+.toc li { border-bottom: 0.5pt solid #dde3ea; }
 
 .chapter { padding-top: 30mm; }
 .chapter-title { font-size: 26pt; }
@@ -73,8 +75,12 @@ label.check { display: block; font-weight: normal; margin: 1mm 0; }
 .tool-measure input[type="checkbox"] { margin-right: 1mm; }
 .scale { display: block; }
 .scale label { display: inline-block; width: 22pt; margin: 0; font-weight: normal; }
-.anchors { display: block; }
-.anchors span:last-child { float: right; }
+/* The scale's two anchors at either end, as two blocks on one line: a float per scale costs more. */
+.anchors { display: block; line-height: 12pt; }
+.anchors span { display: block; }
+.anchors span:last-child { text-align: right; margin-top: -12pt; }
+table { table-layout: fixed; }   /* auto layout measures every cell's content first */
+.glance th:first-child { width: 40%; }
 .cards { display: block; }
 .card { display: inline-block; vertical-align: top; }
 
