@@ -12,7 +12,7 @@ from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
-from gateway.entrypoints import SPEC, api, json_response
+from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
 from gateway import portal_pages
 from gateway.readiness import check_readiness
@@ -361,7 +361,16 @@ class GatewayService:
     # search -----------------------------------------------------------------------------
     @api("GET", "/api/v1/search")
     def search(self, request):
-        return self.search_rpc.search(self.auth.actor_dict(request), request.args.to_dict())
+        params = {key: ",".join(values) for key, values in request.args.lists()}
+        return self.search_rpc.search(self.auth.actor_dict(request), params)
+
+    @api("GET", "/api/v1/search/suggest")
+    def suggest(self, request):
+        return self.search_rpc.suggest(self.auth.actor_dict(request), request.args.to_dict())
+
+    @api("GET", "/api/v1/tools/<string:tool_id>/similar")
+    def similar(self, request, tool_id):
+        return self.search_rpc.similar(self.auth.actor_dict(request), tool_id, request.args.to_dict())
 
 
 HOME_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Interlude</title>

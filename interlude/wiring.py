@@ -23,10 +23,11 @@ def blobs(settings: Settings) -> BlobStore:
     return FolderBlobStore.from_url(settings.blobs_url)
 
 
-def search_engine(settings: Settings, *, writable: bool = True) -> SearchEngine:
+def search_engine(settings: Settings, *, writable: bool = True, synonyms: list[str] = ()) -> SearchEngine:
+    """``synonyms``: Elasticsearch synonym rules built from the problem catalogue (the search
+    service passes them; tantivy applies the same expansion at query time instead)."""
     if settings.search_kind == "elasticsearch":
-        raise NotImplementedError(
-            "The Elasticsearch adapter arrives with the search issue (#4); "
-            "leave INTERLUDE_SEARCH_URL unset to use the embedded tantivy index.")
+        from interlude.adapters.elasticsearch_search import ElasticsearchSearchEngine
+        return ElasticsearchSearchEngine.from_url(settings.search_url, writable=writable, synonyms=list(synonyms))
     from interlude.adapters.tantivy_search import TantivySearchEngine
     return TantivySearchEngine.from_url(settings.search_url, writable=writable)

@@ -43,6 +43,7 @@ def test_services_use_the_real_engines_and_secrets_from_the_environment():
     assert env["INTERLUDE_BROKER_URL"].startswith("amqp://")
     assert env["INTERLUDE_DOCUMENTS_URL"].startswith("mongodb://")
     assert env["INTERLUDE_BLOBS_URL"].startswith("s3://")
+    assert env["INTERLUDE_SEARCH_URL"] == "http://elasticsearch:9200"
     for secret in ("INTERLUDE_SECRET_KEY", "INTERLUDE_S3_SECRET_KEY"):
         assert env[secret].startswith("${"), f"{secret} must come from the environment"
 

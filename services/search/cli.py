@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 
+from interlude.progress import ProgressBar
 from interlude.cli import CliError, load_settings
 
 COMMANDS = ("reindex", "evaluate", "suggest")
@@ -57,7 +58,7 @@ def run(args) -> int:
         store = wiring.documents(settings)
         started = time.perf_counter()
         try:
-            count = reindex(engine, catalogue, store, progress=_progress_bar("Indexing"))
+            count = reindex(engine, catalogue, store, progress=ProgressBar("Indexing"))
         finally:
             store.close()
         print(f"Indexed {count} tools in {time.perf_counter() - started:.1f} s "
@@ -109,19 +110,3 @@ def _evaluate(args, settings) -> int:
             for score in evaluation.worst(result):
                 print(f"  nDCG {score.ndcg:.2f}  RR {score.reciprocal_rank:.2f}  {score.text}")
     return 0
-
-
-def _progress_bar(label: str, width: int = 30):
-    interactive = sys.stderr.isatty()
-    shown = {"step": -1}
-
-    def show(done: int, total: int) -> None:
-        fraction = done / total if total else 1.0
-        bar = "#" * int(width * fraction) + "." * (width - int(width * fraction))
-        line = f"{label} [{bar}] {done}/{total}"
-        if interactive:
-            print("\r" + line, end="\n" if done >= total else "", file=sys.stderr, flush=True)
-        elif int(fraction * 4) > shown["step"]:      # a log file gets a line per quarter
-            shown["step"] = int(fraction * 4)
-            print(line, file=sys.stderr, flush=True)
-    return show

@@ -15,6 +15,7 @@ from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import RequestContext, settings_of
 from services.search.catalogue import Catalogue, ensure_current
+from services.search.synonyms import elasticsearch_rules
 from services.search.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
                                      result_to_dict, suggestions_to_list)
 
@@ -26,8 +27,10 @@ class SearchIndex(DependencyProvider):
 
     def setup(self):
         settings = settings_of(self.container)
-        self.engine = wiring.search_engine(settings, writable=True)
         self.catalogue = Catalogue()
+        synonyms = (elasticsearch_rules(self.catalogue.expander.synonyms.groups)
+                    if settings.search_kind == "elasticsearch" else ())
+        self.engine = wiring.search_engine(settings, writable=True, synonyms=synonyms)
         store = wiring.documents(settings)
         try:
             ensure_current(self.engine, self.catalogue, store)   # logs why, when it rebuilds

@@ -134,3 +134,17 @@ def test_media_upload_checks_type_size_and_tenant(api):
                         headers={"Content-Type": "image/png"})
     assert huge.status_code == 413 and huge.json()["error"] == "payload_too_large"
     assert session.get(f"{base}/api/v1/media/med_0000000000000000").status_code == 404
+
+
+def test_search_in_the_words_clients_use_with_facets_suggestions_and_similar(api):
+    base, session = api
+    result = session.get(f"{base}/api/v1/search", params={"q": "keeps washing her hands", "age": "adult"}).json()
+    assert result["total"] > 0 and "ocd-contamination" in result["hits"][0]["problems"]
+    assert result["facets"]["format"] and all(h["age_group"] == "adult" for h in result["hits"])
+    typo = session.get(f"{base}/api/v1/search", params={"q": "anxeity"}).json()
+    assert typo["total"] > 0
+    suggestions = session.get(f"{base}/api/v1/search/suggest", params={"q": "insom"}).json()["suggestions"]
+    assert suggestions
+    tool_id = result["hits"][0]["id"]
+    similar = session.get(f"{base}/api/v1/tools/{tool_id}/similar").json()["hits"]
+    assert similar and tool_id not in [hit["id"] for hit in similar]

@@ -50,7 +50,7 @@ def test_a_recurring_measure_comes_due_again(store, alice):
 
 
 def test_dashboard_counts_overdue_flags_and_latest_scores(store, alice, bob, admin):
-    sam, kim = new_client(store, alice, "Sam"), new_client(store, alice, "Kim")
+    sam, _kim = new_client(store, alice, "Sam"), new_client(store, alice, "Kim")
     new_client(store, bob, "Bob's client")
     new_assignment(store, alice, sam["id"], due="2026-03-03")                  # will be overdue
     new_assignment(store, alice, sam["id"], tool_id="grounding", due="2026-03-20")
