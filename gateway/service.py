@@ -348,6 +348,12 @@ class GatewayService:
     def portal_audio_played(self, request, token):
         return self.progress_rpc.portal_audio_played(token, json_body(request).get("seconds", 0))
 
+    @api("GET", "/portal/<string:token>/audio", validate=False)
+    def portal_audio(self, request, token):
+        view = self.progress_rpc.portal_open(token)
+        tool_id = view["assignment"]["target"].get("tool_id") or ""
+        return self._download(self.catalog_rpc.portal_audio(view["clinic_id"], tool_id))
+
     @api("GET", "/portal/<string:token>/progress", validate=False)
     def portal_progress(self, request, token):
         def build():

@@ -42,6 +42,9 @@ class Settings:
     log_level: str = "info"
     s3_access_key: str = field(default="", repr=False)
     s3_secret_key: str = field(default="", repr=False)
+    # Where due and overdue homework reminders go: a partner's webhook, or the log when unset.
+    reminder_webhook_url: str = ""
+    reminder_webhook_secret: str = field(default="", repr=False)
 
     @property
     def embedded(self) -> bool:
@@ -162,6 +165,14 @@ def load(env: dict | None = None) -> Settings:
     if log_level not in ("debug", "info", "warning", "error"):
         raise SettingsError(f"{PREFIX}LOG_LEVEL={log_level!r}: use debug, info, warning or error")
 
+    webhook_url = _get(env, "REMINDER_WEBHOOK_URL", "")
+    webhook_secret = _get(env, "REMINDER_WEBHOOK_SECRET", "")
+    if webhook_url and urlsplit(webhook_url).scheme not in ("http", "https"):
+        raise SettingsError(f"{PREFIX}REMINDER_WEBHOOK_URL must be an http(s) URL")
+    if webhook_url and len(webhook_secret) < 16:
+        raise SettingsError(f"{PREFIX}REMINDER_WEBHOOK_SECRET is required with {PREFIX}REMINDER_WEBHOOK_URL: "
+                            "at least 16 characters, shared with the partner to check the signature")
+
     return Settings(
         data_dir=data_dir,
         broker_url=broker_url,
@@ -175,4 +186,6 @@ def load(env: dict | None = None) -> Settings:
         log_level=log_level,
         s3_access_key=_get(env, "S3_ACCESS_KEY", "") or urlsplit(blobs_url).username or "",
         s3_secret_key=_get(env, "S3_SECRET_KEY", "") or urlsplit(blobs_url).password or "",
+        reminder_webhook_url=webhook_url,
+        reminder_webhook_secret=webhook_secret,
     )

@@ -87,6 +87,12 @@ def _pdf_or_raise(outcome: ChildOutcome, time_limit_s: float, memory_limit_bytes
         # SIGTRAP, SIGSEGV) rather than raising MemoryError: a signal death is almost always that.
         raise RenderLimitExceeded(f"The renderer was stopped by {_signal_name(-outcome.returncode)}, "
                                   f"most likely at {memory_limit}. Simplify the document or split it.")
+    if outcome.returncode != 0 and not report:
+        # The child reports every error it can catch; dying without a report means it could not
+        # even do that, which under the cap is the interpreter failing to allocate (seen here:
+        # exit 1 with "lost sys.stderr" during start-up).
+        raise RenderLimitExceeded(f"The renderer failed without a report, most likely at {memory_limit}. "
+                                  "Simplify the document or split it.")
     raise RenderError(f"The renderer exited with status {outcome.returncode} and no PDF.")
 
 

@@ -59,6 +59,10 @@ class CatalogService:
         return Catalogue(self.documents).get(tool_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_audio(self, clinic_id, tool_id):
+        return media.tool_audio(self.blobs, self.portal_tool(clinic_id, tool_id), "mp3")
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def tool_pdf(self, actor, tool_id, paper="a4", clinic_name=""):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
         return media.tool_pdf(self.blobs, tool, paper, clinic_name)

@@ -12,7 +12,7 @@ from nameko.timer import timer
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
-from interlude.nameko_deps import Documents, RequestContext
+from interlude.nameko_deps import Config, Documents, RequestContext
 from services.progress import fhir_export
 from services.progress.domain import (assignments, clients, events as record, portal, projections, records,
                                       reminders)
@@ -25,6 +25,7 @@ class ProgressService:
     name = events.PROGRESS
 
     documents = Documents()
+    settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
 
@@ -161,6 +162,8 @@ class ProgressService:
     @timer(interval=REMINDER_INTERVAL_SECONDS)
     def send_reminders(self):
         created = reminders.due_reminders(self.documents)
-        outcome = reminders.deliver(self.documents, reminders.LogSender())
+        sender = (reminders.WebhookSender(self.settings.reminder_webhook_url, self.settings.reminder_webhook_secret)
+                  if self.settings.reminder_webhook_url else reminders.LogSender())
+        outcome = reminders.deliver(self.documents, sender)
         if created or outcome.get("sent"):
             log.info("reminders", created=len(created), **{k: v for k, v in outcome.items() if isinstance(v, int)})

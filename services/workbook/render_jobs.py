@@ -61,6 +61,24 @@ def _logo(store: DocumentStore, blobs: BlobStore, actor: Actor, plan: dict) -> t
     return {name: blobs.get(record["key"])}, name
 
 
+def _progress(store: DocumentStore, clinic_id: str, workbook: dict) -> dict | None:
+    """The progress record for a later edition: homework done and the opening measure's trend,
+    read from the client's permanent record (services/progress) when the workbook names a client."""
+    from services.progress.domain import projections
+    if not workbook.get("client_id"):
+        return None
+    reader = Actor("render-worker", clinic_id, "clinic_admin")  # reads within this clinic only
+    try:
+        assignments = projections.client_assignments(store, reader, workbook["client_id"])
+    except NotFound:
+        return None
+    measure = (workbook["plan"].get("measure") or {}).get("slug")
+    points = projections.measure_series(store, reader, workbook["client_id"], measure) if measure else []
+    return {"homework_done": sum(a["state"]["status"] == "submitted" for a in assignments),
+            "homework_set": len(assignments), "measure": measure,
+            "points": [[day, total] for day, total, _band in points]}
+
+
 def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_rendered=None) -> None:
     jobs = store.collection("workbook_jobs")
     record = jobs.get(job.job_id)
@@ -80,9 +98,11 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
     clinic = store.collection("clinics").get(record["clinic_id"]) or {}
     practitioner = store.collection("users").get(workbook["practitioner_id"]) or {}
     files, logo_file = _logo(store, blobs, actor, workbook["plan"])
+    progress = _progress(store, record["clinic_id"], workbook) if record["edition"] >= 2 else None
     html = book_html(workbook["plan"], tools, client_name=workbook["client_name"],
                      practitioner_name=practitioner.get("name", ""), clinic_name=clinic.get("name", ""),
-                     edition=record["edition"], date=date.today().isoformat(), logo_file=logo_file)
+                     edition=record["edition"], date=date.today().isoformat(), logo_file=logo_file,
+                     progress=progress)
     pdf = render_pdf(html, paper=workbook["plan"].get("paper", "a4"), footer_text=clinic.get("name", ""),
                      forms=True, files=files, max_html_bytes=BOOK_MAX_HTML_BYTES, time_limit_s=BOOK_TIME_LIMIT_S)
     key = edition_key(workbook["id"], record["edition"])

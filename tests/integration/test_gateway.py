@@ -69,8 +69,8 @@ def test_clinic_tool_flows_to_search_for_its_clinic_only(platform):
     tool = created.json()
     # catalog -> event tool_published -> search service indexes it; visible to the next search.
     def found_by(headers):
-        hits = requests.get(f"{platform}/api/v1/search", params={"q": "Riding the Wave of an Urge"},
-                            headers=headers).json()["hits"]
+        hits = requests.get(f"{platform}/api/v1/search", params={"q": "Riding the Wave of an Urge",
+                                                                 "source": "clinic"}, headers=headers).json()["hits"]
         return tool["id"] in [h["id"] for h in hits]
     assert found_by(a)
     assert not found_by(b)

@@ -46,6 +46,8 @@ def test_urls_select_real_engines(tmp_path):
     ({"log_level": "loud"}, "INTERLUDE_LOG_LEVEL"),
     ({"broker_url": "amqp://rabbit/"}, "INTERLUDE_SECRET_KEY"),
     ({"secret_key": "short"}, "INTERLUDE_SECRET_KEY"),
+    ({"reminder_webhook_url": "ftp://partner"}, "INTERLUDE_REMINDER_WEBHOOK_URL"),
+    ({"reminder_webhook_url": "https://partner.example/hook"}, "INTERLUDE_REMINDER_WEBHOOK_SECRET"),
 ])
 def test_bad_values_name_the_variable(tmp_path, overrides, variable):
     with pytest.raises(SettingsError, match=variable):

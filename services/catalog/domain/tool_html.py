@@ -138,11 +138,6 @@ def field_html(field: dict, index: int, prefix: str = "") -> str:
     return _field(field, index, prefix)
 
 
-def section_html(section: dict) -> str:
-    """One tool section as HTML (public wrapper for other layouts, e.g. workbooks)."""
-    return _section(section)
-
-
 def tool_html(tool: dict) -> str:
     """The whole tool as one HTML document, sections in order, fields under "Your turn"."""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(tool["title"])}</title>'

@@ -30,8 +30,11 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 def book_html(plan: dict, tools_by_id: Mapping[str, dict], *, client_name: str, practitioner_name: str,
               clinic_name: str, edition: int, date, progress: dict | None = None,
               colour: str | None = None, logo_file: str | None = None) -> str:
-    """The book. ``date`` is a date or an ISO date string; ``logo_file`` names the logo among the
-    render's files (``file-in-job:NAME``); ``colour`` defaults to the plan's cover colour."""
+    """The book. ``tools_by_id`` holds every tool of the plan (catalogue or clinic), and the measure
+    tool that ``progress["measure"]`` names if it is not the plan's; ``date`` is a date or an ISO
+    date string; ``logo_file`` names the logo among the render's files (``file-in-job:NAME``);
+    ``colour`` defaults to the plan's cover colour. ``progress`` (see tracking.check_progress) adds
+    the progress record from the second edition on; a first edition ignores it."""
     people = {"client": checks.name(client_name, "client_name"),
               "practitioner": checks.name(practitioner_name, "practitioner_name"),
               "clinic": checks.name(clinic_name, "clinic_name", required=False)}
@@ -47,13 +50,13 @@ def book_html(plan: dict, tools_by_id: Mapping[str, dict], *, client_name: str, 
     body = [_cover(plan, people, edition, _date_text(date), logo_file),
             _my_plan(plan), _contents(book, checked_progress is not None)]
     if measure:
-        body.append(book.tool_section(measure["tool_id"], kicker="Before you begin"))
+        body.append(book.tool_section(measure["tool_id"], book.MEASURE, kicker="Before you begin"))
     for number, chapter in enumerate(plan["chapters"], start=1):
         body.append(_chapter(book, number, chapter, people["practitioner"]))
     body.append(tracking.tracking_html(plan.get("tracking") or [], scale, measure_name))
     if checked_progress is not None:
         slug = checked_progress["measure"] or (measure or {}).get("slug")
-        name = book.measure_name(slug) or measure_name or "measure"
+        name = book.measure_name(slug) or (measure_name if measure and slug == measure["slug"] else "")
         body.append(tracking.progress_html(checked_progress, book.scale(slug), name))
     title = f"Workbook for {people['client']}"
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
@@ -62,19 +65,18 @@ def book_html(plan: dict, tools_by_id: Mapping[str, dict], *, client_name: str, 
 
 
 class _Book:
-    """Anchors and field prefixes, handed out in reading order so that both stay unique."""
+    """The tools and where each occurrence sits: anchors and form field prefixes are given by
+    position (``tool-0`` for the measure, ``tool-2-1`` for chapter 2's first tool), so both stay
+    unique even if one tool appears twice."""
+
+    MEASURE = "tool-0"
 
     def __init__(self, plan: dict, tools_by_id: Mapping[str, dict]):
         self.plan, self.tools = plan, tools_by_id
-        self.anchors: dict[str, str] = {}
-        if plan.get("measure"):
-            self.anchor(plan["measure"]["tool_id"])
-        for chapter in plan["chapters"]:
-            for entry in chapter["tools"]:
-                self.anchor(entry["tool_id"])
 
-    def anchor(self, tool_id: str) -> str:
-        return self.anchors.setdefault(tool_id, f"tool-{len(self.anchors) + 1}")
+    @staticmethod
+    def anchor(chapter: int, index: int) -> str:
+        return f"tool-{chapter}-{index}"
 
     def tool(self, tool_id: str) -> dict:
         tool = self.tools.get(tool_id)
@@ -83,10 +85,9 @@ class _Book:
                            "plan or choose another.")
         return tool
 
-    def tool_section(self, tool_id: str, kicker: str = "") -> str:
-        anchor = self.anchor(tool_id)
+    def tool_section(self, tool_id: str, anchor: str, kicker: str = "") -> str:
         head = f'<p class="part-kicker bm1">{escape(kicker)}</p>' if kicker else ""
-        prefix = anchor.replace("tool-", "t") + "_"
+        prefix = anchor.replace("tool-", "t").replace("-", "_") + "_"
         fmt = re.sub(r"[^a-z]", "", str(self.tool(tool_id).get("format", "")))
         return (f'<section class="new-page tool tool-{fmt}" id="{anchor}">{head}'
                 f"{tool_body_html(self.tool(tool_id), field_prefix=prefix)}</section>")
@@ -147,10 +148,10 @@ def _contents(book: _Book, with_progress: bool) -> str:
     items = [f"<li>{link('my-plan', 'My plan')}</li>"]
     measure = plan.get("measure")
     if measure:
-        anchor = book.anchor(measure["tool_id"])
+        anchor = book.MEASURE
         items.append(f"<li>{link(anchor, 'Before you begin')}{sub([(anchor, measure['title'])])}</li>")
     for number, chapter in enumerate(plan["chapters"], start=1):
-        tools = [(book.anchor(e["tool_id"]), e["title"]) for e in chapter["tools"]]
+        tools = [(book.anchor(number, index), e["title"]) for index, e in enumerate(chapter["tools"], start=1)]
         heading = f"Chapter {number}: {chapter['title']}"
         items.append(f"<li>{link(f'ch-{number}', heading)}{sub(tools)}</li>")
     pages = plan.get("tracking") or []
@@ -170,12 +171,13 @@ def _chapter(book: _Book, number: int, chapter: dict, practitioner: str) -> str:
     if chapter.get("note"):
         paragraphs = "".join(f"<p>{escape(p.strip())}</p>" for p in chapter["note"].split("\n\n") if p.strip())
         note = f'<div class="note"><p class="note-from">A note from {escape(practitioner)}</p>{paragraphs}</div>'
-    listing = "".join(f'<li><a href="#{book.anchor(e["tool_id"])}">{escape(e["title"])}</a>'
-                      f'<span class="why">{escape(e.get("why", ""))}</span></li>' for e in chapter["tools"])
+    entries = list(enumerate(chapter["tools"], start=1))
+    listing = "".join(f'<li><a href="#{book.anchor(number, index)}">{escape(e["title"])}</a>'
+                      f'<span class="why">{escape(e.get("why", ""))}</span></li>' for index, e in entries)
     head = (f'<section class="new-page chapter" id="ch-{number}"><h1 class="chapter-title bm1">'
             f'<span class="chapter-number">Chapter {number}:</span> {escape(chapter["title"])}</h1>'
             f'{note}<h2>In this chapter</h2><ol class="in-chapter">{listing}</ol></section>')
-    return head + "".join(book.tool_section(e["tool_id"]) for e in chapter["tools"])
+    return head + "".join(book.tool_section(e["tool_id"], book.anchor(number, index)) for index, e in entries)
 
 
 def _date_text(value) -> str:

@@ -7,14 +7,22 @@ measure at the start, tracking pages and one line per tool saying why it was cho
 
 The same content, tools and request always give the same plan, whatever order ``tools`` comes in:
 choices are ranked by the content's own order (fit files, technique formats), never by the list.
+
+Request: ``problems`` (1-5 slugs), ``age_group``, optional ``goals`` (≤ 10 × 300 characters),
+``formats`` (preferred first), ``length`` ("short" ~8 tools, "standard" ~15, "full" ~25, a number
+of tools up to 40, or ``{"pages": n}``) and ``paper``. The plan (JSON-ready) holds: age_group,
+goals, formats, problems [{slug, name, clinical_name}], length {requested, tools}, measure
+(a tool entry plus slug and short_name, or None), chapters [{problem, title, clinical_name, note,
+tools}], tracking [{kind, title[, measure]}], cover {logo_media_id, colour} and paper. A tool
+entry is {tool_id, title, format, phase, source, version, why}.
 """
 from __future__ import annotations
 
 from collections import Counter
 
 from interlude.errors import InvalidInput
-from services.catalog.domain.content import AGE_GROUPS, FORMATS, PHASES, PSYCHOEDUCATION, Content, Fit, Problem
-from services.workbook.domain import checks
+from services.catalog.domain.content import AGE_GROUPS, FORMATS, PSYCHOEDUCATION, Content, Fit, Problem
+from services.workbook.domain import checks, selection
 
 MAX_PROBLEMS = 5
 MAX_TOOLS = 40
@@ -52,10 +60,11 @@ def propose_plan(content: Content, tools: list[dict], request: dict) -> dict:
     formats = _formats(request.get("formats"))
     budget = _budget(request.get("length", DEFAULT_LENGTH), len(problems))
     live = [t for t in tools if t.get("status", "published") == "published" and t.get("source") != "clinic"]
-    ranks = _Ranks(content, formats)
-    queues = [_queue([t for t in live if p.slug in t.get("problems", ()) and t.get("age_group") == age
-                      and t.get("format") != "measure"], ranks) for p in problems]
-    chosen = _share(queues, budget)
+    ranks = selection.Ranks(content, formats)
+    queues = [selection.queue([t for t in live if p.slug in t.get("problems", ()) and t.get("age_group") == age
+                               and t.get("format") != "measure"], ranks)
+              for p in problems]
+    chosen = selection.share(queues, budget)
     chapters = [{"problem": p.slug, "title": p.short_name, "clinical_name": p.name, "note": "",
                  "tools": [plan_entry(t, why_line(t, p, ranks.fit_of(t)))
                            for t in sorted(picked, key=ranks.order_key)]}
@@ -123,75 +132,6 @@ def tool_reason(tool: dict) -> str:
     section = next((s for s in tool.get("sections", ()) if s.get("id") == "why"), None)
     paragraphs = [p for p in (section or {}).get("text", "").split("\n\n") if p.strip()]
     return " ".join(paragraphs[-1].split()) if paragraphs else ""
-
-
-class _Ranks:
-    """Sort keys from the content's own order, so that the input order of tools never matters."""
-
-    def __init__(self, content: Content, formats: tuple[str, ...]):
-        self.content, self.formats = content, formats
-        self.fits = {(f.problem, f.technique): (index, f) for index, f in enumerate(content.fits)}
-
-    def fit_of(self, tool: dict) -> Fit | None:
-        found = self.fits.get((next(iter(tool.get("problems") or [""])), tool.get("technique")))
-        return found[1] if found else None
-
-    def fit_index(self, tool: dict) -> int:
-        found = self.fits.get((next(iter(tool.get("problems") or [""])), tool.get("technique")))
-        return found[0] if found else -1   # the problem's handout comes before every fit
-
-    def preference(self, tool: dict) -> int:
-        fmt = tool.get("format")
-        return self.formats.index(fmt) if fmt in self.formats else len(self.formats)
-
-    def default_format(self, tool: dict) -> int:
-        technique = self.content.techniques.get(tool.get("technique", ""))
-        fmt = tool.get("format")
-        if technique is not None and fmt in technique.formats:
-            return technique.formats.index(fmt)
-        return len(FORMATS) + FORMATS.index(fmt) if fmt in FORMATS else 2 * len(FORMATS)
-
-    def phase(self, tool: dict) -> int:
-        return PHASES.index(tool["phase"]) if tool.get("phase") in PHASES else len(PHASES)
-
-    def order_key(self, tool: dict) -> tuple:
-        return (self.phase(tool), tool.get("technique") != PSYCHOEDUCATION, self.preference(tool),
-                self.fit_index(tool), self.default_format(tool), tool["id"])
-
-
-def _queue(tools: list[dict], ranks: _Ranks) -> list[dict]:
-    """One chapter's tools in the order they are taken: the problem's handout, then one tool per
-    technique taking the phases in turn (so a short book still has every phase), then the other
-    formats of those techniques."""
-    by_technique: dict[str, list[dict]] = {}
-    for tool in tools:
-        by_technique.setdefault(tool.get("technique", ""), []).append(tool)
-    mains, extras = [], []
-    for group in by_technique.values():
-        group.sort(key=lambda t: (ranks.preference(t), ranks.default_format(t), t["id"]))
-        mains.append(group[0])
-        extras.extend(group[1:])
-    buckets = [sorted((t for t in mains if ranks.phase(t) == index), key=ranks.order_key)
-               for index in range(len(PHASES) + 1)]
-    queue = []
-    while any(buckets):
-        queue.extend(bucket.pop(0) for bucket in buckets if bucket)
-    extras.sort(key=lambda t: (ranks.preference(t), ranks.phase(t), ranks.fit_index(t),
-                               ranks.default_format(t), t["id"]))
-    return queue + extras
-
-
-def _share(queues: list[list[dict]], budget: int) -> list[list[dict]]:
-    """Take from each chapter's queue in turn, so chapters get an even share; a chapter that runs
-    out leaves its share to the others."""
-    chosen: list[list[dict]] = [[] for _ in queues]
-    taken = 0
-    while taken < budget and any(len(c) < len(q) for c, q in zip(chosen, queues)):
-        for picked, queue in zip(chosen, queues):
-            if taken < budget and len(picked) < len(queue):
-                picked.append(queue[len(picked)])
-                taken += 1
-    return chosen
 
 
 def _problems(content: Content, value) -> list[Problem]:

@@ -89,9 +89,10 @@ def progress_html(progress: dict, scale: chart.Scale | None, measure_name: str) 
             values = [value for _, value in points]
             scale = chart.Scale(int(min(0, min(values))), int(max(values)) + 1)
         first, last = points[0], points[-1]
-        parts.append(f'<h2 class="bm2">My {escape(measure_name)} over time</h2>'
+        heading = f"My {measure_name} over time" if measure_name else "My scores over time"
+        parts.append(f'<h2 class="bm2">{escape(heading)}</h2>'
                      f"<p>{_point_text('First', first, scale)} {_point_text('Latest', last, scale)}</p>"
-                     f'<div class="chart">{chart.trend_svg(points, scale, title=measure_name)}</div>')
+                     f'<div class="chart">{chart.trend_svg(points, scale, title=heading)}</div>')
         rows = "".join(f"<tr><td>{escape(when)}</td><td>{escape(_number(value))}</td>"
                        f"<td>{escape(chart.band_of(value, scale))}</td></tr>" for when, value in points)
         parts.append("<table><thead><tr><th>Date</th><th>Total</th><th>Range</th></tr></thead>"

@@ -148,3 +148,25 @@ def test_pcl5_has_its_cut_off_as_bands(tools):
     scale = chart.measure_scale(pcl5)
     assert scale.bands == ((0, 30, "Below the cut-off"), (31, 80, "Cut-off 31-33 and above"))
     assert chart.measure_scale({"scoring": {"min": 5, "max": 5}}) is None
+
+
+def test_progress_on_another_measure_or_an_unknown_one(plan, tools_by_id):
+    phq9 = html_of(plan, tools_by_id, edition=2, progress={**PROGRESS, "measure": "phq9"})
+    record = phq9[phq9.index('id="progress"'):]
+    assert "My PHQ-9 over time" in record and "Moderately severe (15-19)" in record
+    unknown = {key: tool for key, tool in tools_by_id.items() if tool.get("format") != "measure"}
+    unmeasured = apply_edits(plan, [{"op": "measure", "measure": None}])
+    html = html_of(unmeasured, unknown, edition=2, progress={**PROGRESS, "measure": "phq9"})
+    record = html[html.index('id="progress"'):]
+    assert "My scores over time" in record and record.count("<circle") == 2 and "<rect" in record
+    assert "Before you begin" not in html and 'id="track-measure_chart"' not in html
+
+
+def test_a_tool_twice_in_the_book_keeps_anchors_and_fields_apart(plan, tools_by_id):
+    twice = apply_edits(plan, [{"op": "add", "tool_id": plan["measure"]["tool_id"], "chapter": "panic"}],
+                        find_tool=tools_by_id)
+    html = html_of(twice, tools_by_id)
+    anchors = re.findall(r' id="([^"]+)"', html)
+    names = re.findall(r' name="([^"]+)"', html)
+    assert len(anchors) == len(set(anchors)) and len(names) == len(set(names))
+    assert html.count(f'>{plan["measure"]["title"]}</h1>') == 2

@@ -125,7 +125,8 @@ def test_fields_are_fillable(first_edition):
     kinds = {field.get("/FT") for field in fields.values()}
     assert {"/Tx", "/Btn"} <= kinds
     assert "homework_f0_log_r0_c0" in fields and "mood_f0_mood_r0_c1" in fields
-    assert any(name.startswith("t1_") for name in fields)   # the measure's answers
+    assert any(name.startswith("t0_") for name in fields)   # the measure's answers
+    assert any(name.startswith("t2_2_") for name in fields)   # chapter 2, its second tool
     assert len(fields) > 150
 
 
