@@ -56,6 +56,8 @@ DOMAIN_SECTIONS = {
     "catalogue": ("Catalogue build", "benchmarks.catalogue"),
     "rendering": ("PDF rendering (hardened renderer, child process)", "benchmarks.rendering"),
     "audio": ("Guided audio (espeak-ng -> sox -> MP3 and OGG)", "benchmarks.audio"),
+    "search": ("Search: tantivy against SQLite FTS5 on the same queries", "benchmarks.search"),
+    "workbook": ("Workbook: one-pass render of a whole book", "benchmarks.workbook"),
 }
 
 

@@ -27,6 +27,7 @@ textarea.write-lines { width: 100%; border: 0.8pt solid #999; }
 .scale label { text-align: center; font-size: 9pt; width: 22pt; }
 .anchors { display: flex; justify-content: space-between; font-size: 8.5pt; color: #444; }
 .check { display: block; margin: 2pt 0; }
+input[type="checkbox"] { display: inline-block; }  /* WeasyPrint's form stylesheet makes inputs blocks */
 table.grid { width: 100%; border-collapse: collapse; font-size: 9pt; }
 table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-align: top; }
 table.grid td { height: 22pt; }
