@@ -57,6 +57,7 @@ DOMAIN_SECTIONS = {
     "rendering": ("PDF rendering (hardened renderer, child process)", "benchmarks.rendering"),
     "audio": ("Guided audio (espeak-ng -> sox -> MP3 and OGG)", "benchmarks.audio"),
     "search": ("Search: tantivy against SQLite FTS5 on the same queries", "benchmarks.search"),
+    "search-latency": ("Search through RPC and the gateway (embedded)", "benchmarks.search_latency"),
     "workbook": ("Workbook: one-pass render of a whole book", "benchmarks.workbook"),
 }
 

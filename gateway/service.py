@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
-from gateway import portal_pages
+from gateway import portal_pages, signed_urls
 from gateway.readiness import check_readiness
 from interlude import errors
 from interlude.errors import InvalidInput, NotFound
@@ -22,6 +22,7 @@ from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 
 SERVICES = ("catalog", "search", "workbook", "progress")
+LINK_SECONDS = 24 * 3600
 
 
 def json_body(request) -> dict:
@@ -236,7 +237,22 @@ class GatewayService:
 
     @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions")
     def list_editions(self, request, workbook_id):
-        return self.workbook_rpc.editions(self.auth.actor_dict(request), workbook_id)
+        editions = self.workbook_rpc.editions(self.auth.actor_dict(request), workbook_id)
+        for edition in editions:
+            link = self.workbook_rpc.edition_file(self.auth.actor_dict(request), workbook_id, edition["number"])
+            # A link to share or open in a browser: the object store's own, or one we sign.
+            edition["download_url"] = link["url"] or (
+                request.host_url.rstrip("/") + signed_urls.sign(self.settings.secret_key, link["key"], LINK_SECONDS))
+        return editions
+
+    @api("GET", "/files/<path:key>", validate=False)
+    def signed_file(self, request, key):
+        signed_urls.verify(self.settings.secret_key, key, request.args.get("expires"), request.args.get("signature"))
+        info = self.blobs.stat(key)
+        if info is None:
+            raise NotFound("This file no longer exists.")
+        return Response(self.blobs.get(key), mimetype=info.content_type,
+                        headers={"Content-Disposition": "inline", "Cache-Control": "private, max-age=300"})
 
     @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions/<int:number>.pdf")
     def edition_pdf(self, request, workbook_id, number):

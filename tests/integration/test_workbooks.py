@@ -96,6 +96,10 @@ def test_plan_create_render_and_a_second_edition(api):
     assert second["status"] == "done" and second["edition"] == 2
     editions = session.get(f"{base}/api/v1/workbooks/{workbook['id']}/editions").json()
     assert [e["number"] for e in editions] == [1, 2]
+    shared = requests.get(editions[0]["download_url"])  # a signed link: no login needed
+    assert shared.status_code == 200 and shared.content[:5] == b"%PDF-"
+    tampered = editions[0]["download_url"].replace("/1.pdf", "/2.pdf")
+    assert requests.get(tampered).status_code == 403
     assert editions[1]["changes"]["tools_removed"] == [dropped]
     assert editions[1]["changes"]["notes_changed"] == [chapter["problem"]]
     foreign = session.patch(f"{base}/api/v1/workbooks/{workbook['id']}", json={"edits": [
