@@ -12,3 +12,33 @@ def running(settings, names=tuple(SERVICES)):
         yield f"http://{settings.http_host}:{settings.http_port}"
     finally:
         stop_runner(runner)
+
+
+PASSWORD = "integration password"
+
+
+def seeded_settings(data_dir, clinics, *, port: int):
+    """Settings for an embedded platform whose store holds the published catalogue and one
+    clinic per ``(clinic name, admin email)``, each admin's password being PASSWORD."""
+    from gateway.identity import Identity
+    from interlude import settings as settings_module
+    from interlude import wiring
+    from services.catalog.cli import load_and_build
+    from services.catalog.domain.catalogue import Catalogue
+    from tests.conftest import make_env
+    settings = settings_module.load(make_env(data_dir, http_port=port))
+    store = wiring.documents(settings)
+    Catalogue(store).publish(load_and_build()[1])
+    for name, email in clinics:
+        Identity(store).create_clinic(name, email, name.split()[0], PASSWORD)
+    store.close()
+    return settings
+
+
+def logged_in(base: str, email: str):
+    """A requests session carrying the bearer token of ``email`` (password PASSWORD)."""
+    import requests
+    token = requests.post(f"{base}/api/v1/auth/login", json={"email": email, "password": PASSWORD}).json()["token"]
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session

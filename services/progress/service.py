@@ -158,6 +158,12 @@ class ProgressService:
                       data={"workbook_id": payload["workbook_id"], "edition": payload["edition"]},
                       idempotency_key=f"edition:{payload['job_id']}")
 
+    @event_handler(events.CATALOG, events.TOOL_RETIRED)
+    def on_tool_retired(self, payload):
+        marked = assignments.mark_tool_retired(self.documents, payload["tool_id"])
+        if marked:
+            log.info("assignments_of_retired_tool", tool_id=payload["tool_id"], assignments=marked)
+
     # reminders -----------------------------------------------------------------------------
     @timer(interval=REMINDER_INTERVAL_SECONDS)
     def send_reminders(self):

@@ -2,30 +2,15 @@
 import pytest
 import requests
 
-from gateway.identity import Identity
-from interlude import settings as settings_module
-from interlude import wiring
-from services.catalog.cli import load_and_build
-from services.catalog.domain.catalogue import Catalogue
-from tests.conftest import free_port, make_env
-from tests.platform import running
-
-PASSWORD = "catalogue password"
+from tests.conftest import free_port
+from tests.platform import logged_in, running, seeded_settings
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
-    settings = settings_module.load(make_env(tmp_path_factory.mktemp("data"), http_port=free_port()))
-    store = wiring.documents(settings)
-    Catalogue(store).publish(load_and_build()[1])
-    Identity(store).create_clinic("Clinic", "p@clinic.example", "P", PASSWORD)
-    store.close()
+    settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Clinic", "p@clinic.example")], port=free_port())
     with running(settings) as base:
-        token = requests.post(f"{base}/api/v1/auth/login",
-                              json={"email": "p@clinic.example", "password": PASSWORD}).json()["token"]
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        yield base, session
+        yield base, logged_in(base, "p@clinic.example")
 
 
 def test_list_filters_and_pages(api):

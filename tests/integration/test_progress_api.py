@@ -2,34 +2,16 @@
 import pytest
 import requests
 
-from gateway.identity import Identity
-from interlude import settings as settings_module
-from interlude import wiring
-from services.catalog.cli import load_and_build
-from services.catalog.domain.catalogue import Catalogue
-from tests.conftest import free_port, make_env
-from tests.platform import running
-
-PASSWORD = "progress password"
+from tests.conftest import free_port
+from tests.platform import logged_in, running, seeded_settings
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
-    settings = settings_module.load(make_env(tmp_path_factory.mktemp("data"), http_port=free_port()))
-    store = wiring.documents(settings)
-    Catalogue(store).publish(load_and_build()[1])
-    identity = Identity(store)
-    identity.create_clinic("Harbour Clinic", "ana@harbour.example", "Ana", PASSWORD)
-    identity.create_clinic("Other Clinic", "bo@other.example", "Bo", PASSWORD)
-    store.close()
+    settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Harbour Clinic", "ana@harbour.example"),
+                                                                 ("Other Clinic", "bo@other.example")], port=free_port())
     with running(settings) as base:
-        sessions = []
-        for email in ("ana@harbour.example", "bo@other.example"):
-            token = requests.post(f"{base}/api/v1/auth/login", json={"email": email, "password": PASSWORD}).json()["token"]
-            session = requests.Session()
-            session.headers["Authorization"] = f"Bearer {token}"
-            sessions.append(session)
-        yield base, sessions[0], sessions[1]
+        yield base, logged_in(base, "ana@harbour.example"), logged_in(base, "bo@other.example")
 
 
 def test_measure_through_the_portal_scores_flags_and_records(api):

@@ -22,9 +22,8 @@ from services.catalog.domain.catalogue import Catalogue
 from services.workbook.render_jobs import KIND, QUEUE_NAME
 from services.workbook.workbooks import Workbooks
 from tests.conftest import TEST_SECRET, free_port, make_env
-from tests.platform import running
+from tests.platform import PASSWORD, logged_in, running, seeded_settings
 
-PASSWORD = "workbook password"
 REQUEST = {"client_name": "Robin", "problems": ["insomnia", "generalised-worry"], "age_group": "adult",
            "goals": ["Sleep through most nights", "Worry less at work"], "length": "short"}
 
@@ -41,21 +40,11 @@ def wait_for(check, timeout=90.0):
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
-    settings = settings_module.load(make_env(tmp_path_factory.mktemp("data"), http_port=free_port()))
-    store = wiring.documents(settings)
-    Catalogue(store).publish(load_and_build()[1])
-    identity = Identity(store)
-    identity.create_clinic("Riverside Practice", "lee@riverside.example", "Dr Lee", PASSWORD)
-    identity.create_clinic("Other Clinic", "sam@other.example", "Sam", PASSWORD)
-    store.close()
+    settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Riverside Practice", "lee@riverside.example"),
+                                                                 ("Other Clinic", "sam@other.example")], port=free_port())
     with running(settings) as base:
         worker = start_embedded_render_worker(settings)
-        sessions = {}
-        for email in ("lee@riverside.example", "sam@other.example"):
-            token = requests.post(f"{base}/api/v1/auth/login", json={"email": email, "password": PASSWORD}).json()["token"]
-            sessions[email] = requests.Session()
-            sessions[email].headers["Authorization"] = f"Bearer {token}"
-        yield base, sessions["lee@riverside.example"], sessions["sam@other.example"]
+        yield base, logged_in(base, "lee@riverside.example"), logged_in(base, "sam@other.example")
         worker.kill()
 
 

@@ -24,7 +24,7 @@ MAX_LINK_DAYS = 366
 MAX_RECUR_DAYS = 365
 MAX_TITLE = 140
 PUBLIC_FIELDS = ("id", "clinic_id", "client_id", "practitioner_id", "kind", "target", "title", "due",
-                 "recur", "created_at", "created_by")
+                 "recur", "created_at", "created_by", "tool_retired_at")
 
 
 def _assignments(store, clinic_id) -> TenantScope:
@@ -202,3 +202,15 @@ def resolve_portal(store: DocumentStore, token: str, *, now: datetime | None = N
         raise Forbidden("This link was withdrawn by your practitioner.")
     client = clients.require_client(store, link["clinic_id"], link["client_id"])
     return assignment, client
+
+
+def mark_tool_retired(store: DocumentStore, tool_id: str, *, now: datetime | None = None) -> int:
+    """The catalogue retired a tool: its assignments stay readable (they keep their title, and the
+    catalogue keeps the retired tool), and are marked so a dashboard can say the tool is retired."""
+    collection = storage.collection(store, storage.ASSIGNMENTS)
+    marked = 0
+    for assignment in collection.find({"kind": "tool", "tool_retired_at": None}):
+        if (assignment.get("target") or {}).get("tool_id") == tool_id:
+            collection.update(assignment["id"], {"tool_retired_at": storage.iso(storage.utcnow(now))})
+            marked += 1
+    return marked
