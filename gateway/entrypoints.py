@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from functools import partial
 from pathlib import Path
 
@@ -88,6 +89,12 @@ class JsonWsgiApp(WsgiApp):
 class JsonWebServer(WebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
+
+    def process_request(self, sock, address):
+        # eventlet's WSGI server writes the headers and the body in separate sends; with Nagle on,
+        # the body waits for the client's delayed ACK (~40 ms) on every keep-alive request.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return super().process_request(sock, address)
 
 
 class ApiHandler(HttpRequestHandler):
