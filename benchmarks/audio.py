@@ -3,14 +3,11 @@
 ``run()`` renders the longest ``script:`` in services/catalog/content/techniques/*.yaml three times
 and reports the median; ``run(quick=True)`` renders the shortest once (a smoke test). The whole
 pipeline is timed, as the catalogue runs it: espeak-ng, sox effects, MP3 and OGG encoding.
-Standalone: ``.venv/bin/python -m benchmarks.audio [--quick]`` prints the rows as JSON lines.
+Run it with ``python -m benchmarks --only audio [--quick]``.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -56,16 +53,3 @@ def run(quick: bool = False) -> list[dict]:
         "mp3_bytes": len(files.mp3),
         "ogg_bytes": len(files.ogg),
     }]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.audio", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="the shortest script, once")
-    args = parser.parse_args(argv)
-    for row in run(quick=args.quick):
-        print(json.dumps(row), flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,15 +11,12 @@ fields, a textarea, checkboxes), as a workbook holds them. Rows:
 - render_pdf, forms=True: fillable fields (a whole font is embedded for them).
 
 ``run()`` renders 10 pages, 3 runs per row, medians; ``run(quick=True)`` 3 pages once (a smoke
-test). Standalone: ``.venv/bin/python -m benchmarks.rendering [--quick]`` prints JSON lines.
+test). Run it with ``python -m benchmarks --only rendering [--quick]``.
 """
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import statistics
-import sys
 import time
 
 from interlude.rendering import discard_spare_child, render_pdf
@@ -109,17 +106,3 @@ def run(quick: bool = False) -> list[dict]:
     ]
     discard_spare_child()
     return rows
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.rendering",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_PAGES} pages, once")
-    args = parser.parse_args(argv)
-    for row in run(quick=args.quick):
-        print(json.dumps(row), flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,8 +5,7 @@ progress record), lays it out with book_html and renders it through the shared h
 (``render_pdf``: a child process, forms on) three times after a warm-up; it reports the median
 wall time (goal: at most 3 s on one core), pages per second, the render child's CPU time and the
 peak memory of the largest render child. ``run(quick=True)`` renders a ~20-page book once (a
-smoke test). Standalone: ``.venv/bin/python -m benchmarks.workbook [--quick]`` prints the rows as
-JSON lines.
+smoke test). Run it with ``python -m benchmarks --only workbook [--quick]``.
 
 Notes on the figures: the renderer keeps one spare child importing WeasyPrint ahead of the next
 render, so a timed render includes no import, but the spare for the *next* render imports on the
@@ -16,13 +15,10 @@ RUSAGE_CHILDREN is the largest resident set of any child waited for so far, i.e.
 """
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import os
 import resource
 import statistics
-import sys
 import time
 
 FULL = {"problems": ["panic", "depression", "insomnia", "work-stress"], "length": 20, "repeats": 3}
@@ -110,16 +106,3 @@ def run(quick: bool = False) -> list[dict]:
         "cpus": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.workbook", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a ~20-page book, once")
-    args = parser.parse_args(argv)
-    for row in run(quick=args.quick):
-        print(json.dumps(row), flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
