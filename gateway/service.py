@@ -239,10 +239,9 @@ class GatewayService:
     def list_editions(self, request, workbook_id):
         editions = self.workbook_rpc.editions(self.auth.actor_dict(request), workbook_id)
         for edition in editions:
-            link = self.workbook_rpc.edition_file(self.auth.actor_dict(request), workbook_id, edition["number"])
             # A link to share or open in a browser: the object store's own, or one we sign.
-            edition["download_url"] = link["url"] or (
-                request.host_url.rstrip("/") + signed_urls.sign(self.settings.secret_key, link["key"], LINK_SECONDS))
+            edition["download_url"] = self.blobs.presigned_url(edition["key"], LINK_SECONDS) or (
+                request.host_url.rstrip("/") + signed_urls.sign(self.settings.secret_key, edition["key"], LINK_SECONDS))
         return editions
 
     @api("GET", "/files/<path:key>", validate=False)

@@ -155,7 +155,7 @@ class ProgressService:
         if not client_id:
             return
         record.append(self.documents, payload["clinic_id"], client_id, "workbook_edition_created", actor="system",
-                      data={"workbook_id": payload["workbook_id"], "edition": payload["edition"]},
+                      data={"workbook_id": payload["workbook_id"], "number": payload["edition"]},
                       idempotency_key=f"edition:{payload['job_id']}")
 
     @event_handler(events.CATALOG, events.TOOL_RETIRED)
