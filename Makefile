@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench rabbitmq clean
+.PHONY: install run test bench rabbitmq record-elasticsearch clean
 
 install: $(STAMP)
 
@@ -23,6 +23,13 @@ rabbitmq:
 
 test: install rabbitmq
 	$(BIN)/python -m pytest
+
+# Records the search conformance tests against a real Elasticsearch 9 server, for their replay in
+# `make test` (tests/elasticsearch_recordings.py); e.g. after `docker compose up -d elasticsearch`.
+record-elasticsearch: install
+	@test -n "$(ELASTICSEARCH_URL)" || { echo "Set ELASTICSEARCH_URL to an Elasticsearch 9 server, e.g. ELASTICSEARCH_URL=http://127.0.0.1:9200 after docker compose up -d elasticsearch" >&2; exit 2; }
+	INTERLUDE_RECORD_ELASTICSEARCH=1 $(BIN)/python -m pytest -q tests/conformance/test_search.py -k TestElasticsearchSearch
+	@echo "Recordings in tests/recordings/elasticsearch/: commit them; make test replays them."
 
 bench: install rabbitmq
 	$(BIN)/python -m benchmarks

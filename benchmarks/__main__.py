@@ -63,15 +63,25 @@ DOMAIN_SECTIONS = {
 }
 
 
+def cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+    return str(value)
+
+
 def domain_report(names: list[str], quick: bool) -> str:
     import importlib
     parts = []
     for name in names:
         title, module = DOMAIN_SECTIONS[name]
         note(f"{title}...")
-        rows = importlib.import_module(module).run(quick=quick)
-        headers = list(rows[0]) if rows else ["result"]
-        parts += [f"### {title}", "", markdown_table(headers, [[str(row.get(h, "")) for h in headers] for row in rows]), ""]
+        benchmark = importlib.import_module(module)
+        rows = benchmark.run(quick=quick)
+        if hasattr(benchmark, "table"):              # the module knows how its figures read best
+            parts += [f"### {title}", "", benchmark.table(rows), ""]
+            continue
+        headers = list(dict.fromkeys(key for row in rows for key in row)) or ["result"]
+        parts += [f"### {title}", "", markdown_table(headers, [[cell(row.get(h, "")) for h in headers] for row in rows]), ""]
     return "\n".join(parts)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from interlude.adapters.tantivy_search import TantivySearchEngine
 from interlude.ports.search import QueryExpansion, SearchQuery
+from tests import elasticsearch_recordings as recordings
 
 DOCS = [
     {"id": "t1", "clinic_id": "", "title": "Stepping Down the Fear Ladder: Contamination",
@@ -67,6 +68,18 @@ class SearchEngineContract:
         engine.index(DOCS)
         hit = engine.search(SearchQuery(text="dad")).hits[0]
         assert hit.document["technique"] == "grief-letter" and hit.score > 0
+
+    def test_a_hit_already_shown_shows_its_new_version_after_a_change(self, engine):
+        engine.index(DOCS)
+        assert engine.search(SearchQuery(text="dad")).hits[0].document["title"] == "Letters to Dad"
+        engine.index([{**DOCS[1], "title": "Letters to Dad, again", "format": "handout"}])
+        changed = engine.search(SearchQuery(text="dad", highlight=True)).hits[0]
+        assert (changed.document["title"], changed.document["format"]) == ("Letters to Dad, again", "handout")
+        assert "again" in changed.highlights.get("title", "")
+        changed.document["title"] = "changed by a caller"        # callers get their own copy
+        assert engine.search(SearchQuery(text="dad")).hits[0].document["title"] == "Letters to Dad, again"
+        engine.rebuild([{**DOCS[1], "title": "Letters to Dad, rebuilt"}])
+        assert engine.search(SearchQuery(text="dad")).hits[0].document["title"] == "Letters to Dad, rebuilt"
 
     def test_clear(self, engine):
         engine.index(DOCS)
@@ -195,14 +208,52 @@ class TestTantivySearch(SearchEngineContract):
         assert (folder / "notes.txt").read_text() == "keep me"
 
 
-@pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"),
+SYNONYMS = ["bereavement, grief, mourning"]
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+
+def _elasticsearch_engine(prefix: str, client=None):
+    from interlude.adapters.elasticsearch_search import ElasticsearchSearchEngine
+    return ElasticsearchSearchEngine(ELASTICSEARCH_URL, index_prefix=prefix, synonyms=SYNONYMS, client=client)
+
+
+@pytest.mark.skipif(not ELASTICSEARCH_URL,
                     reason="ELASTICSEARCH_URL is not set: no Elasticsearch server can run on this machine")
 class TestElasticsearchSearch(SearchEngineContract):
+    """On a real server; with INTERLUDE_RECORD_ELASTICSEARCH=1 each test's exchanges are saved
+    for TestElasticsearchRecorded (tests/elasticsearch_recordings.py)."""
     @pytest.fixture
-    def engine(self):
-        from interlude.adapters.elasticsearch_search import ElasticsearchSearchEngine
-        engine = ElasticsearchSearchEngine(os.environ["ELASTICSEARCH_URL"],
-                                           index_prefix=f"interlude-test-{uuid.uuid4().hex[:8]}",
-                                           synonyms=["bereavement, grief, mourning"])
+    def engine(self, request):
+        from elasticsearch import Elasticsearch
+        name = request.node.originalname
+        if not recordings.recording_requested():
+            engine = _elasticsearch_engine(f"interlude-test-{uuid.uuid4().hex[:8]}")
+            yield engine
+            engine.drop()
+            return
+        version = Elasticsearch(ELASTICSEARCH_URL).info()["version"]["number"]
+        recordings.RecordingNode.exchanges = []
+        engine = _elasticsearch_engine(recordings.index_prefix(name), Elasticsearch(
+            ELASTICSEARCH_URL, node_class=recordings.RecordingNode, request_timeout=30))
         yield engine
         engine.drop()
+        recordings.save(name, recordings.RecordingNode.exchanges, version)
+
+
+class TestElasticsearchRecorded(SearchEngineContract):
+    """The same tests, answered by a real server's recorded responses."""
+    @pytest.fixture
+    def engine(self, request):
+        from elasticsearch import Elasticsearch
+        name = request.node.originalname
+        recording = recordings.load(name)
+        if recording is None:
+            pytest.skip(f"{name} has not been recorded against a real Elasticsearch server yet: run "
+                        "`make record-elasticsearch` with ELASTICSEARCH_URL set (tests/elasticsearch_recordings.py)")
+        node = recordings.replay_node(recording["exchanges"])
+        engine = _elasticsearch_engine(recordings.index_prefix(name),
+                                       Elasticsearch("http://recorded.invalid:9200", node_class=node))
+        yield engine
+        engine.drop()
+        assert node.position == len(node.recording), \
+            f"the adapter asked for {node.position} of the {len(node.recording)} recorded exchanges"
