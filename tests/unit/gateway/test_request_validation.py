@@ -23,7 +23,7 @@ REQUESTS = [
     ("GET", "/api/v1/search", "", None, None),
     ("GET", "/api/v1/search", "page=0", None, None),
     ("GET", "/api/v1/search", "page=abc", None, None),
-    ("GET", "/api/v1/search", "page=1001", None, None),
+    ("GET", "/api/v1/search", "page=501", None, None),
     ("GET", "/api/v1/search", "per_page=2.5", None, None),
     ("GET", "/api/v1/search", "sort=newest", None, None),
     ("GET", "/api/v1/search", "sort=title&unknown=kept", None, None),
