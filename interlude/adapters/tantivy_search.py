@@ -185,13 +185,12 @@ class TantivySearchEngine(SearchEngine):
     def _hit_documents(self, searcher, addresses: list, generation: int) -> list[tuple[dict, tantivy.Document]]:
         """Each hit's search document and stored fields, from the cache where it holds them."""
         if self._hits is None:
-            return [(json.loads(stored["document"][0]), stored) for stored in map(searcher.doc, addresses)]
+            return [_read(searcher, address) for address in addresses]
         found = []
         for key, address in zip(searcher.fast_field_values("hit_key", addresses), addresses):
             entry = self._hits.get(key)
             if entry is None:
-                stored = searcher.doc(address)
-                entry = (json.loads(stored["document"][0]), stored)
+                entry = _read(searcher, address)
                 if generation == self._generation:
                     if len(self._hits) >= HIT_CACHE_SIZE:
                         self._hits.clear()
@@ -265,10 +264,16 @@ class TantivySearchEngine(SearchEngine):
         return distinct_tools([(self._stored(searcher, address), score) for score, address in ranked], limit)
 
     def _stored(self, searcher, address) -> dict:
-        return json.loads(searcher.doc(address)["document"][0])
+        return _read(searcher, address)[0]
 
     def count(self) -> int:
         return self.index_.searcher().num_docs
 
     def ping(self) -> None:
         self.index_.searcher()
+
+
+def _read(searcher, address) -> tuple[dict, tantivy.Document]:
+    """A hit's search document (decoded) and its stored fields (which snippets are cut from)."""
+    stored = searcher.doc(address)
+    return json.loads(stored["document"][0]), stored
