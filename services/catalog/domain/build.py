@@ -76,12 +76,14 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
         for fmt in formats:
             qualifier = "" if fmt == formats[0] else (
                 GAME_QUALIFIERS[technique.game.kind] if fmt == "game" else FORMAT_QUALIFIERS[fmt])
+            if qualifier and fmt == "tracker":
+                qualifier = f" — {parts.tracker_days(technique, age)}-day log"
             title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
                 summary=technique.summary, instructions=parts.steps_for(technique, age),
                 sections=parts.fit_sections(fit, technique, problem, age, fmt),
-                fields=parts.fit_fields(technique, fmt), approach=technique.approach, phase=fit.phase,
+                fields=parts.fit_fields(technique, fmt, age), approach=technique.approach, phase=fit.phase,
                 minutes=technique.minutes, focus=fit.focus))
     return tools
 

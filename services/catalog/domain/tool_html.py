@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from services.catalog.domain import audio_script
+from services.catalog.domain import audio_script, child_art, game_html
 from services.catalog.domain.measure_html import measure_body_html
 
 AGE_LABELS = {"child": "for children, with a grown-up", "teen": "for teens", "adult": "for adults"}
@@ -30,8 +30,6 @@ section p:last-child { margin-bottom: 4pt; }
 .section-how li, .section-rules li { margin-bottom: 2pt; }
 /* A heading stays with the start of what it introduces; short sections stay whole. */
 h2 + p, h2 + ul, h2 + ol { break-before: avoid; }
-.section-looking_back, .section-remember, .section-players, .section-materials, .section-cautions,
-.section-safety, .section-game_safety, .section-for_adult { break-inside: avoid; }
 .field { margin: 6pt 0 8pt; break-inside: avoid; }
 .field-label { font-weight: bold; margin-bottom: 3pt; break-after: avoid; }
 .write-line { display: block; width: 100%; border: none; border-bottom: 0.8pt solid #777; height: 18pt; }
@@ -82,25 +80,46 @@ input.total-input { display: inline-block; width: 20mm; min-height: 8mm; border:
 .extra-note { font-size: 8.5pt; color: #444; }
 table.key-table { width: auto; font-size: 9pt; margin: 1mm 0 2mm; }
 table.key-table td { padding: 1pt 4mm 1pt 2mm; }
+/* Children's tools: larger type, rounded coloured headings with a drawing, a sun by the title. */
+.age-child { font-size: 12.5pt; line-height: 1.45; }
+.age-child .tool-title { font-size: 22pt; color: #1d5f8a; }
+.age-child .tool-summary { font-size: 13pt; }
+.age-child h2 { font-size: 14pt; border: none; background: #eef6fb; border-radius: 8pt; padding: 3pt 8pt 3pt 4pt;
+                margin-top: 12pt; }
+.age-child li { margin-bottom: 3pt; }
+.age-child .field-label { font-size: 12.5pt; }
+.age-child table.grid { font-size: 10.5pt; }
+.age-child table.grid td { height: 26pt; }
+.age-child .scale label { width: 26pt; font-size: 11pt; }
+.kid-icon { vertical-align: middle; margin-right: 5pt; }
+.kid-sun { float: right; margin: -4pt 0 4pt 8pt; }
+/* Printable games: see game_html.GAME_CSS. */
 .section-key h2, .section-source h2 { font-size: 11pt; margin-top: 8pt; }
 .section-key p, .section-source p { margin: 0 0 3pt; }
 """
+
+
+TOOL_CSS += game_html.GAME_CSS
 
 
 def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 
-def _section(section: dict) -> str:
-    parts = [f'<section class="section-{escape(section["id"])}"><h2>{escape(section["heading"])}</h2>']
+def _section(section: dict, age: str = "adult", seed: str = "") -> str:
+    icon = child_art.icon_for(section["id"]) if age == "child" else ""
+    kind = f' kind-{escape(str(section["game_kind"]))}' if section.get("game_kind") else ""
+    parts = [f'<section class="section-{escape(section["id"])}{kind}"><h2>{icon}{escape(section["heading"])}</h2>']
     text = section.get("text") or ""
     if section["id"] == "script":
         # On paper an audio script is its transcript: the pause markers are for the voice.
         text = audio_script.parse(text).transcript()
     parts.append(_paragraphs(text))
     items = section.get("items") or []
-    if items and section["id"] in CARD_SECTIONS:
-        parts.append('<div class="cards">' + "".join(f'<div class="card">{escape(i)}</div>' for i in items) + "</div>")
+    if section["id"] in CARD_SECTIONS:
+        parts.append(game_html.game_items_html(section, seed, age))
+    elif items and section["id"] == "caller":
+        parts.append(game_html.cards_html([str(i) for i in items], 0))   # calling slips to cut out
     elif items:
         tag = "ol" if section["id"] in ORDERED_SECTIONS else "ul"
         parts.append(f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>")
@@ -140,10 +159,10 @@ def _checklist(field: dict, name: str) -> str:
 
 def _table(field: dict, name: str) -> str:
     columns = field.get("columns") or ["Notes"]
-    rows = max(1, min(int(field.get("rows") or 5), 14))
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    # A first column named "Day" is printed, not left empty: each row is one day of the log.
+    # A first column named "Day" is printed, not left empty: each row is one day, a week by default.
     numbered = str(columns[0]).strip().lower() == "day"
+    rows = max(1, min(int(field.get("rows") or (7 if numbered else 5)), 14))
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
 
     def row(r: int) -> str:
         cells = [f'<th class="day" scope="row">Day {r + 1}</th>'] if numbered else []
@@ -181,6 +200,7 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
     age = escape(str(tool.get("age_group") or "adult"))
     fmt = escape(str(tool.get("format") or ""))
     body = [f'<div class="tool-body age-{age} format-{fmt}">',
+            child_art.SUN if tool.get("age_group") == "child" else "",
             f'<h1 class="tool-title">{escape(tool["title"])}</h1>',
             f'<p class="tool-meta">{escape(meta)}</p>',
             NAME_DATE.format(prefix=escape(field_prefix)),
@@ -188,7 +208,7 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
     if tool.get("format") == "measure" and tool.get("measure"):
         sections = [s for s in tool.get("sections", []) if s["id"] != "questions"]
         body.append(measure_body_html(tool, escape(field_prefix)))
-        body.extend(_section(section) for section in sections)
+        body.extend(_section(section, tool.get('age_group', 'adult'), tool.get('slug', '')) for section in sections)
         body.append("</div>")
         return "".join(body)
     sections = list(tool.get("sections", []))
@@ -197,7 +217,7 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
         sections.insert(0, {"id": "how", "heading": "How to use it", "text": "", "items": tool["instructions"]})
     fields_written = False
     for section in sections:
-        body.append(_section(section))
+        body.append(_section(section, tool.get("age_group", "adult"), tool.get("slug", tool.get("id", ""))))
         if section["id"] in ("your_turn", "questions") and not fields_written:
             body.extend(_field(f, i, field_prefix) for i, f in enumerate(tool.get("fields", [])))
             fields_written = True

@@ -7,6 +7,7 @@ HANDOUT_STEPS and MEASURE_STEP, kept together so that a clinician can review the
 """
 from __future__ import annotations
 
+from services.catalog.domain import game_decks
 from services.catalog.domain.content import Field, Fit, Measure, Problem, Technique
 
 HEADINGS = {
@@ -17,6 +18,7 @@ HEADINGS = {
     "rules": "How to play", "caller": "What the caller asks", "game_safety": "Keeping it safe and kind",
     "looking_back": "Looking back", "about": "What is going on", "situation": "It can look like this",
     "questions": "The questions", "source": "Source and licence",
+    "step_cards": "Brave-step cards (examples, then blanks to fill in with your practitioner)",
 }
 GAME_ITEMS_HEADING = {"cards": "The cards", "bingo": "The bingo squares", "board": "The board squares"}
 HANDOUT_STEPS = {
@@ -52,19 +54,30 @@ def example_for(fit: Fit, technique: Technique, age: str) -> str:
     return technique.example if age == "adult" else technique.adaptations[age].example
 
 
-def fit_fields(technique: Technique, fmt: str) -> list[dict]:
+def tracker_days(technique: Technique, age: str = "adult") -> int:
+    """The rows of a tracker's grid: what its steps ask for, two weeks where they say so."""
+    words = " ".join((*steps_for(technique, age), technique.summary)).lower()
+    return 2 * TRACKER_DAYS if "two weeks" in words else TRACKER_DAYS
+
+
+def fit_fields(technique: Technique, fmt: str, age: str = "adult") -> list[dict]:
     if fmt == "worksheet":
         return [field.to_dict() for field in technique.fields]
     if fmt == "tracker" and technique.tracker is not None:
-        grid = Field("log", "table", HEADINGS["log"], columns=technique.tracker.columns).to_dict()
-        return [{**grid, "rows": TRACKER_DAYS}]   # the legend is the section's text
+        days = tracker_days(technique, age)
+        label = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
+        grid = Field("log", "table", label, columns=technique.tracker.columns).to_dict()
+        return [{**grid, "rows": days}]   # the legend is the section's text
     return []
 
 
 def fit_sections(fit: Fit, technique: Technique, problem: Problem, age: str, fmt: str) -> list[dict]:
-    sections = [section("why", f"{technique.why}\n\n{fit.why}")]
+    game = game_decks.game_for(technique.slug, technique.game, problem.slug, age) if fmt == "game" else {}
+    why = " ".join(game["why"].split()) if game.get("why") else technique.why
+    sections = [section("why", f"{why}\n\n{fit.why}")]
     note = technique.adaptations["child"].note_for_adult if age == "child" else ""
-    sections += _optional(("for_adult", note), ("cautions", technique.cautions),
+    cautions = " ".join(game["cautions"].split()) if game.get("cautions") else technique.cautions
+    sections += _optional(("for_adult", note), ("cautions", cautions),
                           ("safety", problem.safety))
     sections.append(section("how", items=steps_for(technique, age)))
     example = section("example", example_for(fit, technique, age))
@@ -72,30 +85,38 @@ def fit_sections(fit: Fit, technique: Technique, problem: Problem, age: str, fmt
         # The fields themselves are this section's content; renderers put them right after it.
         sections += [example, section("your_turn", heading=f"{HEADINGS['your_turn']}: {fit.focus}")]
     elif fmt == "tracker":
-        sections += [example, section("your_turn", technique.tracker.legend,
-                                      heading=f"{HEADINGS['log']}: {fit.focus}")]
+        days = tracker_days(technique, age)
+        log = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
+        sections += [example, section("your_turn", technique.tracker.legend, heading=f"{log}: {fit.focus}")]
     elif fmt == "audio":
         sections += [section("script", technique.script), example]
     elif fmt == "handout":
         sections += [example, *_optional(("remember", technique.remember))]
     elif fmt == "game":
-        sections += [*_game_sections(technique), example]
+        sections += [*_game_sections(technique, problem, age), example]
     if fmt != "handout":
-        sections.append(section("looking_back", items=technique.reflection))
+        sections.append(section("looking_back", items=game.get("reflection") or technique.reflection))
     return sections
 
 
-def _game_sections(technique: Technique) -> list[dict]:
+def _game_sections(technique: Technique, problem: Problem, age: str) -> list[dict]:
     game = technique.game
-    sections = [section("players", game.players), section("materials", game.materials),
-                section("rules", items=game.rules)]
-    if game.free_centre:
-        sections[-1]["items"].append(game.free_centre)
-    sections.append(section("game_items", items=game.items, heading=GAME_ITEMS_HEADING[game.kind]))
-    if game.caller_prompts:
+    text = game_decks.game_for(technique.slug, game, problem.slug, age)
+    sections = [section("players", text["players"]), section("materials", text["materials"]),
+                section("rules", items=text["rules"])]
+    if text["free_centre"]:
+        sections[-1]["items"].append(text["free_centre"])
+    items = section("game_items", items=text["items"], heading=GAME_ITEMS_HEADING[game.kind])
+    items.update(game_kind=game.kind, blank_cards=text["blank_cards"], free_centre=text["free_centre"])
+    sections.append(items)
+    if game.kind == "board":
+        cards = section("game_items", items=text["step_cards"], heading=HEADINGS["step_cards"])
+        cards.update(game_kind="cards", blank_cards=text["blank_steps"])
+        sections.append(cards)
+    if text["caller_prompts"]:
         sections.append(section("caller", items=[f"{feeling}: {prompt}" for feeling, prompt in
-                                                 game.caller_prompts]))
-    sections.append(section("game_safety", game.safety))
+                                                 text["caller_prompts"]]))
+    sections.append(section("game_safety", text["safety"]))
     return sections
 
 
