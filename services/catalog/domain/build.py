@@ -16,6 +16,7 @@ from functools import partial
 
 from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem
 from services.catalog.domain.content_reading import ContentError
+from services.catalog.domain import audio_scripts
 from services.catalog.domain import tool_sections as parts
 
 # progress(done, total): called after each fit, problem and measure is composed.
@@ -79,12 +80,18 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
             if qualifier and fmt == "tracker":
                 qualifier = f" — {parts.tracker_days(technique, age)}-day log"
             title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
+            sections = parts.fit_sections(fit, technique, problem, age, fmt)
+            timing = {"minutes": technique.minutes}
+            if fmt == "audio":
+                # An audio tool states the length of its recording, not of the whole practice.
+                script = next(s["text"] for s in sections if s["id"] == "script")
+                seconds = round(audio_scripts.recording_seconds(script))
+                timing = {"minutes": max(1, round(seconds / 60)), "audio_seconds": seconds}
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
                 summary=technique.summary, instructions=parts.steps_for(technique, age),
-                sections=parts.fit_sections(fit, technique, problem, age, fmt),
-                fields=parts.fit_fields(technique, fmt, age), approach=technique.approach, phase=fit.phase,
-                minutes=technique.minutes, focus=fit.focus))
+                sections=sections, fields=parts.fit_fields(technique, fmt, age), approach=technique.approach,
+                phase=fit.phase, focus=fit.focus, **timing))
     return tools
 
 

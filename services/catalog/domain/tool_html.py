@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from services.catalog.domain import audio_script, child_art, game_html
+from services.catalog.domain import audio_script, audio_scripts, child_art, game_html
 from services.catalog.domain.measure_html import measure_body_html
 
 AGE_LABELS = {"child": "for children, with a grown-up", "teen": "for teens", "adult": "for adults"}
@@ -185,6 +185,13 @@ def _field(field: dict, index: int, prefix: str = "") -> str:
             f"{writer(field, escape(name))}</div>")
 
 
+def duration_text(tool: dict) -> str:
+    """What the tool says about its length: an audio tool, its recording's; others, the practice's."""
+    if tool.get("audio_seconds"):
+        return "audio, " + audio_scripts.stated_minutes(tool["audio_seconds"])
+    return f"about {tool['minutes']} minutes" if tool.get("minutes") else ""
+
+
 NAME_DATE = ('<div class="name-date"><span>Name</span><input type="text" name="{prefix}name" aria-label="Name">'
              '<span>Date</span><input type="text" name="{prefix}date" aria-label="Date">'
              "</div>")
@@ -196,7 +203,7 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
     names of one tool apart from another's (PDF fields with the same name share one value)."""
     meta = " · ".join(p for p in (
         AGE_LABELS.get(tool.get("age_group"), ""), tool.get("approach", ""), tool.get("format", ""),
-        f"about {tool['minutes']} minutes" if tool.get("minutes") else "") if p)
+        duration_text(tool)) if p)
     age = escape(str(tool.get("age_group") or "adult"))
     fmt = escape(str(tool.get("format") or ""))
     body = [f'<div class="tool-body age-{age} format-{fmt}">',

@@ -7,7 +7,7 @@ HANDOUT_STEPS and MEASURE_STEP, kept together so that a clinician can review the
 """
 from __future__ import annotations
 
-from services.catalog.domain import game_decks
+from services.catalog.domain import audio_scripts, game_decks
 from services.catalog.domain.content import Field, Fit, Measure, Problem, Technique
 
 HEADINGS = {
@@ -89,7 +89,8 @@ def fit_sections(fit: Fit, technique: Technique, problem: Problem, age: str, fmt
         log = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
         sections += [example, section("your_turn", technique.tracker.legend, heading=f"{log}: {fit.focus}")]
     elif fmt == "audio":
-        sections += [section("script", technique.script), example]
+        script = audio_scripts.script_for(technique.slug, technique.script, problem.slug, age)
+        sections += [section("script", script), example]
     elif fmt == "handout":
         sections += [example, *_optional(("remember", technique.remember))]
     elif fmt == "game":
