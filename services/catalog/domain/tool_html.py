@@ -30,6 +30,8 @@ section p:last-child { margin-bottom: 4pt; }
 .section-how li, .section-rules li { margin-bottom: 2pt; }
 /* A heading stays with the start of what it introduces; short sections stay whole. */
 h2 + p, h2 + ul, h2 + ol { break-before: avoid; }
+/* A log's legend stays with its grid, and a field's label with what it labels. */
+.section-your_turn > p:last-of-type { break-after: avoid; }
 .field { margin: 6pt 0 8pt; break-inside: avoid; }
 .field-label { font-weight: bold; margin-bottom: 3pt; break-after: avoid; }
 .write-line { display: block; width: 100%; border: none; border-bottom: 0.8pt solid #777; height: 18pt; }
@@ -202,7 +204,8 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
     for books that lay out many tools in one document. ``field_prefix`` keeps the form field
     names of one tool apart from another's (PDF fields with the same name share one value)."""
     meta = " · ".join(p for p in (
-        AGE_LABELS.get(tool.get("age_group"), ""), tool.get("approach", ""), tool.get("format", ""),
+        "" if tool.get("format") == "measure" else AGE_LABELS.get(tool.get("age_group"), ""),
+        tool.get("approach", ""), tool.get("format", ""),
         duration_text(tool)) if p)
     age = escape(str(tool.get("age_group") or "adult"))
     fmt = escape(str(tool.get("format") or ""))
@@ -224,10 +227,13 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
         sections.insert(0, {"id": "how", "heading": "How to use it", "text": "", "items": tool["instructions"]})
     fields_written = False
     for section in sections:
-        body.append(_section(section, tool.get("age_group", "adult"), tool.get("slug", tool.get("id", ""))))
+        html = _section(section, tool.get("age_group", "adult"), tool.get("slug", tool.get("id", "")))
         if section["id"] in ("your_turn", "questions") and not fields_written:
-            body.extend(_field(f, i, field_prefix) for i, f in enumerate(tool.get("fields", [])))
+            # The fields inside their section, so that its heading and text stay with the first one.
+            fields = "".join(_field(f, i, field_prefix) for i, f in enumerate(tool.get("fields", [])))
+            html = html[: -len("</section>")] + fields + "</section>"
             fields_written = True
+        body.append(html)
     if not fields_written and tool.get("fields"):
         body.append("<section><h2>Your turn</h2>")
         body.extend(_field(f, i, field_prefix) for i, f in enumerate(tool["fields"]))

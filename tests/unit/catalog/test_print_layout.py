@@ -97,3 +97,22 @@ def test_measure_answers_are_radio_groups_in_the_pdf(rendered):
         field = fields[item["id"]]
         assert field.get("/FT") == "/Btn" and int(field.get("/Ff", 0)) & RADIO_FLAG, item["id"]
         assert len(field["/Kids"]) == len(tool["measure"]["options"]), item["id"]   # one button per answer
+
+
+def test_a_tool_in_a_workbook_is_laid_out_as_on_its_own():
+    """Single tools and the same tools in a workbook look the same: the book embeds each tool's own
+    body, and its stylesheet starts from the tools' own."""
+    from services.catalog.domain.tool_html import TOOL_CSS, tool_body_html
+    from services.workbook.domain.book_css import book_css
+    from services.workbook.domain.book_html import book_html
+    from services.workbook.domain.plan import propose_plan
+
+    content, tools = load_and_build()
+    by_id = {tool["id"]: tool for tool in tools}
+    plan = propose_plan(content, tools, {"problems": ["child-fears"], "age_group": "child", "length": 6})
+    html = book_html(plan, by_id, client_name="Sam", practitioner_name="Dr Lee", clinic_name="Clinic",
+                     edition=1, date="2026-03-04")
+    for number, chapter in enumerate(plan["chapters"], start=1):
+        for index, entry in enumerate(chapter["tools"], start=1):
+            assert tool_body_html(by_id[entry["tool_id"]], field_prefix=f"t{number}_{index}_") in html
+    assert book_css().startswith(TOOL_CSS)
