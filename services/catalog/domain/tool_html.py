@@ -190,7 +190,7 @@ def _field(field: dict, index: int, prefix: str = "") -> str:
 def duration_text(tool: dict) -> str:
     """What the tool says about its length: an audio tool, its recording's; others, the practice's."""
     if tool.get("audio_seconds"):
-        return "audio, " + audio_scripts.stated_minutes(tool["audio_seconds"])
+        return "recording: " + audio_scripts.stated_minutes(tool["audio_seconds"])
     return f"about {tool['minutes']} minutes" if tool.get("minutes") else ""
 
 

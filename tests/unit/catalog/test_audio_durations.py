@@ -62,7 +62,7 @@ def test_every_tool_states_the_real_length_of_its_audio(audio_tools, real_second
         real = real_seconds[script] + audio_scripts.PADDING_SECONDS
         if opening:
             real += real_seconds[opening] + OPENING_PAUSE_SECONDS
-        stated = audio_scripts.stated_seconds(duration_text(tool).removeprefix("audio, "))
+        stated = audio_scripts.stated_seconds(duration_text(tool).removeprefix("recording: "))
         if abs(stated - real) > TOLERANCE * real:
             wrong.append(f"{tool['slug']}: states {stated:.0f} s, lasts {real:.0f} s")
         assert duration_text(tool) in tool_html(tool)
