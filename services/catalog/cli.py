@@ -19,7 +19,7 @@ def load_and_build(progress: bool = False):
 
 def cmd_build(args) -> int:
     from interlude import wiring
-    from interlude.cli import load_settings
+    from interlude.commands import load_settings
     from services.catalog.domain.catalogue import Catalogue
     settings = load_settings()
     _content, tools = load_and_build(progress=not args.quiet)
@@ -69,7 +69,7 @@ def _render_tool(tool: dict, paper: str, footer: str) -> bytes:
 
 
 def _find_tool(tools: list[dict], wanted: str) -> dict:
-    from interlude.cli import CliError
+    from interlude.commands import CliError
     for tool in tools:
         if wanted in (tool["id"], tool["slug"]):
             return tool
@@ -121,7 +121,7 @@ def cmd_gallery(args) -> int:
 
 
 def cmd_score(args) -> int:
-    from interlude.cli import CliError
+    from interlude.commands import CliError
     from services.catalog.domain.measures import load_measures, score
     measures = load_measures()
     if args.measure not in measures:

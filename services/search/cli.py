@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from interlude.progress import ProgressBar
-from interlude.cli import CliError, load_settings
+from interlude.commands import CliError, load_settings
 
 COMMANDS = ("reindex", "evaluate", "suggest")
 

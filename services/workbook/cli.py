@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def cmd_build(args) -> int:
-    from interlude.cli import CliError
+    from interlude.commands import CliError
     from interlude.errors import InterludeError
     from interlude.progress import ProgressBar
     from interlude.rendering import render_pdf

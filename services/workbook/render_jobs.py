@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from datetime import date
 
+from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import Conflict, NotFound
 from interlude.jobs import Job, PermanentJobError
@@ -17,7 +18,7 @@ from services.catalog.domain.catalogue import Catalogue
 from services.catalog.domain.clinic_tools import ClinicTools
 from services.catalog.domain.media import ClinicMedia
 from services.workbook.domain.book_html import book_html
-from services.workbook.workbooks import Workbooks, edition_key, now
+from services.workbook.workbooks import Workbooks, edition_key
 
 log = get_logger(__name__)
 
@@ -87,7 +88,7 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
     if record["status"] == "done":
         return  # a redelivery of work already finished
     jobs.update(job.job_id, {"status": "rendering", "attempts": record.get("attempts", 0) + 1,
-                             "worker_pid": os.getpid(), "started_at": now()})
+                             "worker_pid": os.getpid(), "started_at": clock.iso()})
     actor = Actor(record["requested_by"], record["clinic_id"], "practitioner")
     workbooks = Workbooks(store, actor)
     try:
@@ -110,13 +111,13 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
     previous = workbooks.editions.find({"workbook_id": workbook["id"], "number": record["edition"] - 1}, limit=1)
     edition = {"id": f"{workbook['id']}@{record['edition']}", "workbook_id": workbook["id"],
                "number": record["edition"], "key": key, "size": len(pdf), "job_id": job.job_id,
-               "plan": workbook["plan"], "created_at": now(),
+               "plan": workbook["plan"], "created_at": clock.iso(),
                "changes": changes_since(previous[0]["plan"] if previous else None, workbook["plan"])}
     try:
         workbooks.editions.insert(edition)
     except Conflict:
         pass  # recorded by an earlier delivery of this job; the PDF above is the same book
-    jobs.update(job.job_id, {"status": "done", "finished_at": now(), "error": None})
+    jobs.update(job.job_id, {"status": "done", "finished_at": clock.iso(), "error": None})
     log.info("workbook_rendered", job_id=job.job_id, workbook_id=workbook["id"], edition=record["edition"],
              bytes=len(pdf))
     if on_rendered:
@@ -125,4 +126,4 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
 
 
 def mark_failed(store: DocumentStore, job: Job, reason: str) -> None:
-    store.collection("workbook_jobs").update(job.job_id, {"status": "failed", "error": reason, "finished_at": now()})
+    store.collection("workbook_jobs").update(job.job_id, {"status": "failed", "error": reason, "finished_at": clock.iso()})

@@ -8,20 +8,17 @@ one request never yields two editions.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
 
+from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import Conflict, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from services.catalog.domain.catalogue import Catalogue
-from services.catalog.domain.clinic_tools import ClinicTools, plain_text
+from services.catalog.domain.clinic_tools import ClinicTools
+from interlude.text import plain_text
 from services.workbook.domain.plan import apply_edits, propose_plan
 
 JOB_STATES = ("queued", "rendering", "done", "failed")
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat()
 
 
 def edition_key(workbook_id: str, number: int) -> str:
@@ -48,7 +45,7 @@ class Workbooks:
                     # the progress record's client, when the practitioner links one
                     "client_id": plain_text(request.get("client_id"), "client_id", max_len=40, required=False) or None,
                     "practitioner_id": self.actor.user_id, "plan": plan, "editions": 0,
-                    "created_at": now(), "updated_at": now()}
+                    "created_at": clock.iso(), "updated_at": clock.iso()}
         return self.workbooks.insert(workbook)
 
     def get(self, workbook_id: str) -> dict:
@@ -70,7 +67,7 @@ class Workbooks:
     def update(self, workbook_id: str, change: dict) -> dict:
         """``change``: ``{"edits": [operations…], "client_name": …}`` (either may be left out)."""
         workbook = self.get(workbook_id)
-        changes = {"updated_at": now()}
+        changes = {"updated_at": clock.iso()}
         if "edits" in change:
             changes["plan"] = apply_edits(workbook["plan"], change["edits"], find_tool=self._find_tool,
                                           clinic_id=self.actor.clinic_id)
@@ -89,7 +86,7 @@ class Workbooks:
         number = self.store.collection("workbooks").increment(workbook_id, "editions")
         job = {"id": f"job_{uuid.uuid4().hex[:16]}", "workbook_id": workbook_id, "edition": number,
                "status": "queued", "attempts": 0, "requested_by": self.actor.user_id,
-               "requested_at": now(), "error": None}
+               "requested_at": clock.iso(), "error": None}
         return self.jobs.insert(job)
 
     def job(self, job_id: str) -> dict:

@@ -16,7 +16,7 @@ from interlude import settings as settings_module
 from interlude import wiring
 from interlude.actor import Actor
 from interlude.jobs import JobQueue
-from interlude.runner import start_embedded_render_worker
+from interlude_app.runner import start_embedded_render_worker
 from services.catalog.cli import load_and_build
 from services.catalog.domain.catalogue import Catalogue
 from services.workbook.render_jobs import KIND, QUEUE_NAME

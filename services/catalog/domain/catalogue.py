@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
+from interlude import clock
 from interlude.errors import NotFound
 from interlude.paging import parse_paging
 from interlude.ports.documents import DocumentStore
@@ -46,7 +46,7 @@ class Catalogue:
 
     def publish(self, built: list[dict], progress=None) -> PublishReport:
         report = PublishReport()
-        now = datetime.now(timezone.utc).isoformat()
+        now = clock.iso()
         current = {doc["id"]: doc for doc in self.tools.find()}
         for done, tool in enumerate(built, start=1):
             stored = current.pop(tool["id"], None)

@@ -8,14 +8,15 @@ assignment is revoked is always read from the events.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import Forbidden, Gone, InvalidInput, NotFound
+from interlude.hashing import token_digest
 from interlude.ports.documents import DocumentStore, TenantScope
-from services.catalog.domain.clinic_tools import plain_text
+from interlude.text import plain_text
 from services.progress.domain import clients, events, storage
 
 KINDS = ("tool", "chapter", "measure")
@@ -33,10 +34,6 @@ def _assignments(store, clinic_id) -> TenantScope:
 
 def _tokens(store, clinic_id) -> TenantScope:
     return TenantScope(storage.collection(store, storage.TOKENS), clinic_id)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _target(tool_id, chapter, measure) -> tuple[str, dict, str]:
@@ -89,7 +86,7 @@ def assign(store: DocumentStore, actor: Actor, client_id: str, *, due, tool_id: 
         "id": storage.new_id("asg"), "client_id": client["id"], "practitioner_id": client["practitioner_id"],
         "kind": kind, "target": target, "due": storage.as_date(due, "due"), "recur": _recur(recur, kind),
         "title": plain_text(title, "title", max_len=MAX_TITLE) if title is not None else default_title,
-        "created_at": storage.iso(storage.utcnow(now)), "created_by": actor.user_id}
+        "created_at": clock.iso(clock.utcnow(now)), "created_by": actor.user_id}
     _assignments(store, actor.clinic_id).insert(assignment)
     events.append(store, actor.clinic_id, client["id"], "assigned", actor=actor.user_id, now=now,
                   data={"assignment_id": assignment["id"], "kind": kind, "target": target,
@@ -126,11 +123,11 @@ def is_revoked(store: DocumentStore, assignment: dict) -> bool:
 def _new_link(store, clinic_id: str, assignment: dict, days, now) -> dict:
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_LINK_DAYS:
         raise InvalidInput(f"A link lasts 1-{MAX_LINK_DAYS} days.")
-    token, moment = secrets.token_urlsafe(32), storage.utcnow(now)
-    expires_at = storage.iso(moment + timedelta(days=days))
+    token, moment = secrets.token_urlsafe(32), clock.utcnow(now)
+    expires_at = clock.iso(moment + timedelta(days=days))
     _tokens(store, clinic_id).insert({
-        "id": token_hash(token), "client_id": assignment["client_id"], "assignment_id": assignment["id"],
-        "created_at": storage.iso(moment), "expires_at": expires_at, "revoked_at": None})
+        "id": token_digest(token), "client_id": assignment["client_id"], "assignment_id": assignment["id"],
+        "created_at": clock.iso(moment), "expires_at": expires_at, "revoked_at": None})
     return {"token": token, "expires_at": expires_at}
 
 
@@ -150,7 +147,7 @@ def revoke_links(store: DocumentStore, actor: Actor, assignment_id: str, *, now:
     assignment_for(store, actor, assignment_id)
     tokens, count = _tokens(store, actor.clinic_id), 0
     for link in tokens.find({"assignment_id": assignment_id, "revoked_at": None}):
-        count += tokens.update(link["id"], {"revoked_at": storage.iso(storage.utcnow(now))},
+        count += tokens.update(link["id"], {"revoked_at": clock.iso(clock.utcnow(now))},
                                expect={"revoked_at": None}) is not None
     return count
 
@@ -188,12 +185,12 @@ def resolve_portal(store: DocumentStore, token: str, *, now: datetime | None = N
     or Gone (expired, 410)."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         raise NotFound("This link is not valid.")
-    link = storage.collection(store, storage.TOKENS).get(token_hash(token))
+    link = storage.collection(store, storage.TOKENS).get(token_digest(token))
     if link is None:
         raise NotFound("This link is not valid.")
     if link.get("revoked_at"):
         raise Forbidden("This link was withdrawn by your practitioner.")
-    if storage.parse_iso(link["expires_at"]) <= storage.utcnow(now):
+    if clock.parse_iso(link["expires_at"]) <= clock.utcnow(now):
         raise Gone("This link has expired: ask your practitioner for a new one.")
     assignment = _assignments(store, link["clinic_id"]).get(link["assignment_id"])
     if assignment is None or assignment["client_id"] != link["client_id"]:
@@ -211,6 +208,6 @@ def mark_tool_retired(store: DocumentStore, tool_id: str, *, now: datetime | Non
     marked = 0
     for assignment in collection.find({"kind": "tool", "tool_retired_at": None}):
         if (assignment.get("target") or {}).get("tool_id") == tool_id:
-            collection.update(assignment["id"], {"tool_retired_at": storage.iso(storage.utcnow(now))})
+            collection.update(assignment["id"], {"tool_retired_at": clock.iso(clock.utcnow(now))})
             marked += 1
     return marked

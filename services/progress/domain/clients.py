@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from interlude import clock
 from interlude.actor import Actor
+from interlude.emails import normalise_email
 from interlude.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
-from services.catalog.domain.clinic_tools import plain_text
+from interlude.text import plain_text
 from services.progress.domain import events, storage
 
 MAX_NAME = 60
-_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _PHONE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
 PUBLIC_FIELDS = ("id", "clinic_id", "practitioner_id", "display_name", "email", "phone",
                  "created_at", "created_by")
@@ -34,10 +35,10 @@ def public_client(client: dict) -> dict:
 def clean_email(value) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if not isinstance(value, str) or len(value.strip()) > 254 or not _EMAIL.match(value.strip()):
+    cleaned = normalise_email(value)
+    if cleaned is None:
         raise InvalidInput("email must be an address like name@example.org.")
-    local, domain = value.strip().rsplit("@", 1)
-    return f"{local}@{domain.lower()}"
+    return cleaned
 
 
 def clean_phone(value) -> str | None:
@@ -65,7 +66,7 @@ def create_client(store: DocumentStore, actor: Actor, *, display_name: str, emai
                   phone: str | None = None, practitioner_id: str | None = None,
                   now: datetime | None = None) -> dict:
     """A new client, recorded with a ``client_created`` event. Returns the public client."""
-    at = storage.iso(storage.utcnow(now))
+    at = clock.iso(clock.utcnow(now))
     client = {"id": storage.new_id("cli"), "practitioner_id": _practitioner(store, actor, practitioner_id),
               "display_name": plain_text(display_name, "display_name", max_len=MAX_NAME),
               "email": clean_email(email), "phone": clean_phone(phone), "created_at": at,

@@ -20,6 +20,7 @@ import hashlib
 import json
 from datetime import datetime
 
+from interlude import clock
 from interlude.errors import Conflict, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from services.progress.domain import storage
@@ -67,7 +68,7 @@ def append(store: DocumentStore, clinic_id: str, client_id: str, type: str, *, a
         raise NotFound("No such client in this clinic.")
     seq = clients.increment(client_id, "event_seq")
     event = {"id": event_id, "clinic_id": clinic_id, "client_id": client_id, "seq": seq,
-             "type": type, "at": storage.iso(storage.utcnow(now)), "actor": actor, "data": data}
+             "type": type, "at": clock.iso(clock.utcnow(now)), "actor": actor, "data": data}
     try:
         return events.insert(event)
     except Conflict:

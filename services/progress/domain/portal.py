@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import Conflict, InvalidInput
 from interlude.ports.documents import DocumentStore
@@ -62,7 +63,7 @@ def open_assignment(store: DocumentStore, token: str, *, now: datetime | None = 
     """The client opened the link: ``opened`` is recorded once per assignment per (UTC) day.
     Returns the page, as ``view``."""
     assignment, client, _ = _context(store, token, now)
-    day = storage.iso(storage.utcnow(now))[:10]
+    day = clock.iso(clock.utcnow(now))[:10]
     events.append(store, client["clinic_id"], client["id"], "opened", actor="client", now=now,
                   data={"assignment_id": assignment["id"]}, idempotency_key=f"opened:{assignment['id']}:{day}")
     history = status.effective(events.client_events(store, client["clinic_id"], client["id"]))

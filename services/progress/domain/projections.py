@@ -10,7 +10,7 @@ from interlude.errors import InvalidInput
 from interlude.ports.documents import DocumentStore, TenantScope
 from services.catalog.domain.measures import Measure
 from services.progress.domain import clients, events, status, storage
-from services.workbook.domain import chart
+from interlude import charts
 
 
 def _summary(event: dict, titles: dict[str, str]) -> str:
@@ -139,11 +139,11 @@ def measure_series(store: DocumentStore, actor: Actor, client_id: str, slug: str
 
 def measure_chart(series: list[tuple], measure: Measure) -> str:
     """The trend SVG of a series on the measure's range, its severity bands shaded."""
-    scale = chart.measure_scale({
+    scale = charts.measure_scale({
         "scoring": {"min": measure.min, "max": measure.max},
         "bands": [{"min": b.min, "max": b.max, "label": b.label} for b in measure.bands],
         "cutoff": {"min": measure.cutoff[0], "max": measure.cutoff[1]} if measure.cutoff else None})
-    return chart.trend_svg([(point[0], point[1]) for point in series], scale, title=measure.short_name)
+    return charts.trend_svg([(point[0], point[1]) for point in series], scale, title=measure.short_name)
 
 
 def trend_svg(store: DocumentStore, actor: Actor, client_id: str, slug: str) -> str:

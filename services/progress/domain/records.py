@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
-from services.catalog.domain.clinic_tools import plain_text
+from interlude.text import plain_text
 from services.progress.domain import clients, events, storage, submission
 from services.progress.domain.assignments import public_assignment
 
@@ -21,7 +22,7 @@ AUDIT_ACTIONS = ("record_exported", "client_deleted")
 
 
 def _audit(store: DocumentStore, actor: Actor, action: str, client_id: str, now, **counts) -> dict:
-    entry = {"id": storage.new_id("aud"), "at": storage.iso(storage.utcnow(now)), "actor_id": actor.user_id,
+    entry = {"id": storage.new_id("aud"), "at": clock.iso(clock.utcnow(now)), "actor_id": actor.user_id,
              "actor_role": actor.role, "action": action, "client_id": client_id, "counts": counts or None}
     return TenantScope(storage.collection(store, storage.AUDIT), actor.clinic_id).insert(entry)
 

@@ -18,6 +18,7 @@ import urllib.request
 import uuid
 from datetime import datetime, timedelta
 
+from interlude import clock
 from interlude.errors import Conflict, NotFound
 from interlude.logging import get_logger
 from interlude.ports.documents import DocumentStore
@@ -36,7 +37,7 @@ def reminder_id(assignment_id: str, due: str, kind: str) -> str:
 def due_reminders(store: DocumentStore, now: datetime | None = None) -> list[dict]:
     """Write outbox entries for every assignment (all clinics) now due soon or overdue and not yet
     reminded for that due date and kind; return the entries created by this call."""
-    now = storage.utcnow(now)
+    now = clock.utcnow(now)
     outbox, created = storage.collection(store, storage.OUTBOX), []
     by_client: dict[tuple[str, str], list[dict]] = {}
     for assignment in storage.collection(store, storage.ASSIGNMENTS).find(sort=[("created_at", 1)]):
@@ -55,7 +56,7 @@ def due_reminders(store: DocumentStore, now: datetime | None = None) -> list[dic
             entry = {"id": reminder_id(assignment["id"], state["due"], kind), "kind": kind,
                      "clinic_id": clinic_id, "client_id": client_id, "assignment_id": assignment["id"],
                      "due": state["due"], "status": "pending", "attempts": 0, "claim": None,
-                     "claimed_at": None, "sent_at": None, "created_at": storage.iso(now)}
+                     "claimed_at": None, "sent_at": None, "created_at": clock.iso(now)}
             try:
                 created.append(outbox.insert(entry))
             except Conflict:
@@ -114,18 +115,18 @@ def deliver(store: DocumentStore, sender: ReminderSender, *, now: datetime | Non
             lease: timedelta = timedelta(minutes=15), max_attempts: int = 5) -> dict:
     """Send pending outbox entries; ``{"sent", "failed", "skipped"}`` counts. A failed send goes
     back to pending until ``max_attempts``, then stays 'failed'."""
-    now = storage.utcnow(now)
+    now = clock.utcnow(now)
     outbox, counts = storage.collection(store, storage.OUTBOX), {"sent": 0, "failed": 0, "skipped": 0}
     candidates = outbox.find({"status": "pending"}, sort=[("created_at", 1)], limit=limit) + outbox.find(
-        {"status": "sending", "claimed_at": {"$lt": storage.iso(now - lease)}}, sort=[("created_at", 1)], limit=limit)
+        {"status": "sending", "claimed_at": {"$lt": clock.iso(now - lease)}}, sort=[("created_at", 1)], limit=limit)
     for entry in candidates[:limit]:
         claim = uuid.uuid4().hex
-        claimed = outbox.update(entry["id"], {"status": "sending", "claim": claim, "claimed_at": storage.iso(now)},
+        claimed = outbox.update(entry["id"], {"status": "sending", "claim": claim, "claimed_at": clock.iso(now)},
                                 expect={"status": entry["status"], "claim": entry.get("claim")})
         if claimed is None:
             counts["skipped"] += 1   # another deliverer has it
             continue
-        payload = {**{key: entry[key] for key in PAYLOAD_FIELDS}, "sent_at": storage.iso(now)}
+        payload = {**{key: entry[key] for key in PAYLOAD_FIELDS}, "sent_at": clock.iso(now)}
         try:
             sender.send(payload)
         except Exception as exc:   # noqa: BLE001 - any failure of an adapter means "not delivered"
@@ -137,7 +138,7 @@ def deliver(store: DocumentStore, sender: ReminderSender, *, now: datetime | Non
                         error=type(exc).__name__)
             counts["failed"] += 1
             continue
-        outbox.update(entry["id"], {"status": "sent", "sent_at": storage.iso(now),
+        outbox.update(entry["id"], {"status": "sent", "sent_at": clock.iso(now),
                                     "attempts": entry.get("attempts", 0) + 1}, expect={"claim": claim})
         try:
             events.append(store, entry["clinic_id"], entry["client_id"], "reminder_sent", actor="system",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from interlude import clock
 from services.progress.domain import storage
 
 STATUSES = ("assigned", "opened", "draft", "submitted", "overdue", "revoked")
@@ -59,7 +60,7 @@ def assignment_status(assignment: dict, events: list[dict], now: datetime | None
     """Where an assignment stands, from the client's effective events:
     ``{assignment_id, status, due, opened_at, draft_saved_at, submitted_at, submissions,
     last_activity}``. A recurring measure reads 'submitted' until its next due date is near."""
-    now = storage.utcnow(now)
+    now = clock.utcnow(now)
     mine = of_assignment(events, assignment["id"])
     last, since, due = _cycle(assignment, mine)
     opened = [e for e in since if e["type"] == "opened"]

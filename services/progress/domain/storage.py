@@ -1,4 +1,4 @@
-"""Collection names, indexes, clock and small validators shared by the progress domain."""
+"""Collection names, indexes and small validators shared by the progress domain."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from interlude.errors import InvalidInput
 from interlude.ports.documents import Collection, DocumentStore
-from services.catalog.domain.clinic_tools import plain_text
+from interlude.text import plain_text
 from services.catalog.domain.measures import Measure, load_measures
 
 EVENTS = "progress_events"
@@ -48,22 +48,6 @@ def collection(store: DocumentStore, name: str) -> Collection:
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:20]}"
-
-
-# time -------------------------------------------------------------------------------------
-def utcnow(now: datetime | None = None) -> datetime:
-    """``now`` (tests pass one) or the current time, always timezone-aware UTC."""
-    now = now or datetime.now(timezone.utc)
-    return now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
-
-
-def iso(moment: datetime) -> str:
-    """One fixed ISO form, so stored times compare correctly as text."""
-    return utcnow(moment).isoformat(timespec="microseconds")
-
-
-def parse_iso(text: str) -> datetime:
-    return utcnow(datetime.fromisoformat(text))
 
 
 def as_date(value, what: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from interlude.errors import Conflict, Forbidden, InvalidInput
 from interlude.ports.documents import DocumentStore
-from services.catalog.domain.clinic_tools import plain_text
+from interlude.text import plain_text
 from services.catalog.domain.measures import Measure, score
 from services.progress.domain import events, status, storage
 

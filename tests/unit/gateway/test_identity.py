@@ -35,7 +35,7 @@ def test_wrong_credentials_are_one_message(identity, email, password):
         identity.login(email, password)
 
 
-def test_logout_and_expiry_end_a_session(identity, monkeypatch):
+def test_logout_and_expiry_end_a_session(identity):
     identity.create_clinic("Harbour Clinic", "admin@harbour.example", "Ana", PASSWORD)
     token, _ = identity.login("admin@harbour.example", PASSWORD)
     identity.logout(token)
@@ -43,9 +43,8 @@ def test_logout_and_expiry_end_a_session(identity, monkeypatch):
         identity.resolve(token)
     token, _ = identity.login("admin@harbour.example", PASSWORD)
     later = datetime.now(timezone.utc) + timedelta(hours=identity_module.SESSION_HOURS, minutes=1)
-    monkeypatch.setattr(identity_module, "now", lambda: later)
     with pytest.raises(Unauthenticated, match="expired"):
-        identity.resolve(token)
+        identity.resolve(token, now=later)
 
 
 def test_only_admins_add_users_and_emails_are_unique(identity):

@@ -19,26 +19,12 @@ import sys
 
 from interlude import logging as interlude_logging
 from interlude import settings as settings_module
+from interlude.commands import CliError, load_settings
 
 SERVE_CHOICES = ("catalog", "search", "workbook", "progress", "gateway", "render-worker")
 # Each service package may add its own commands: a module with `register(subparsers)`.
 COMMAND_MODULES = ("services.catalog.cli", "services.search.cli", "services.workbook.cli",
                    "services.progress.cli")
-
-
-class CliError(Exception):
-    """A user-facing error: printed as one line, exit status 2."""
-
-
-def load_settings(port: int | None = None, host: str | None = None):
-    env = dict(os.environ)
-    if port is not None:
-        env[settings_module.PREFIX + "HTTP_PORT"] = str(port)
-    if host is not None:
-        env[settings_module.PREFIX + "HTTP_HOST"] = host
-    settings = settings_module.load(env)
-    interlude_logging.configure(settings.log_format, settings.log_level)
-    return settings
 
 
 def _green():
@@ -56,7 +42,7 @@ def cmd_run(args) -> int:
     if not settings.embedded:
         raise CliError("`interlude run` hosts every service in one process over memory://; "
                        "unset INTERLUDE_BROKER_URL, or use `interlude serve SERVICE` per process.")
-    from interlude import demo, runner
+    from interlude_app import demo, runner
     account = demo.ensure_demo_data(settings)
     service_runner = runner.build_runner(settings, runner.SERVICES)
 
@@ -81,7 +67,7 @@ def cmd_serve(args) -> int:
     if settings.embedded:
         raise CliError("`interlude serve` runs one service, so the services need a shared broker: "
                        "set INTERLUDE_BROKER_URL=amqp://user:pass@host:5672/ (or use `interlude run`).")
-    from interlude import runner
+    from interlude_app import runner
     service_runner = runner.build_runner(settings, [args.service])
     runner.run_until_signalled(
         service_runner, lambda: print(f"{args.service} service started", flush=True))
