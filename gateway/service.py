@@ -18,7 +18,7 @@ from gateway import portal_pages, signed_urls
 from gateway.readiness import check_readiness
 from interlude import errors
 from interlude.errors import InvalidInput, NotFound
-from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
+from services.catalog.contract import MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 
 SERVICES = ("catalog", "search", "workbook", "progress")

@@ -10,11 +10,8 @@ from services.catalog import CONTENT_DIR
 
 
 def load_and_build(progress: bool = False):
-    from services.catalog.domain.build import build_catalogue
-    from services.catalog.domain.content import load_content
-    content = load_content(CONTENT_DIR)
-    tools = build_catalogue(content, ProgressBar("Composing tools") if progress else None)
-    return content, tools
+    from services.catalog import contract
+    return contract.load_and_build(ProgressBar("Composing tools") if progress else None)
 
 
 def cmd_build(args) -> int:

@@ -13,7 +13,7 @@ from interlude.nameko_deps import Blobs, Documents, RequestContext
 from services.catalog import media
 from services.catalog.dependencies import CatalogueContent
 from services.catalog.domain.catalogue import Catalogue
-from services.catalog.domain.clinic_tools import ClinicTools, search_document
+from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
 from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
 
@@ -109,14 +109,14 @@ class CatalogService:
     def create_clinic_tool(self, actor, form):
         actor = Actor.from_dict(actor)
         tool = ClinicTools(self.documents, actor).create(form)
-        self.dispatch(events.TOOL_PUBLISHED, {"tool_id": tool["id"], "search": search_document(tool)})
+        self.dispatch(events.TOOL_PUBLISHED, {"tool_id": tool["id"], "search": clinic_tool_search_document(tool)})
         log.info("clinic_tool_created", tool_id=tool["id"], clinic_id=actor.clinic_id)
         return tool
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def update_clinic_tool(self, actor, tool_id, form):
         tool = ClinicTools(self.documents, Actor.from_dict(actor)).update(tool_id, form)
-        self.dispatch(events.TOOL_UPDATED, {"tool_id": tool["id"], "search": search_document(tool)})
+        self.dispatch(events.TOOL_UPDATED, {"tool_id": tool["id"], "search": clinic_tool_search_document(tool)})
         return tool
 
     @rpc(expected_exceptions=errors.EXPECTED)

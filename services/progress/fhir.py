@@ -29,7 +29,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from interlude.errors import InvalidInput
-from services.catalog.domain.measures import MEASURES, Measure, Score, score as score_answers
+from services.catalog.contract import MEASURES, Measure, Score, score as score_answers
 
 BASE = "https://interlude.example/fhir"
 LOINC = "http://loinc.org"

@@ -7,7 +7,7 @@ import hashlib
 
 from interlude.actor import Actor
 from interlude.ports.documents import DocumentStore
-from services.catalog.domain.measures import load_measures, score
+from services.catalog.contract import load_measures, score
 from services.progress import fhir
 from services.progress.domain import records, status
 

@@ -31,17 +31,17 @@ class Catalogue:
 
     @cached_property
     def content(self):
-        from services.catalog.domain.content import load_content
+        from services.catalog.contract import load_content
         return load_content(self.root)
 
     @cached_property
     def tools(self) -> list[dict]:
-        from services.catalog.domain.build import build_catalogue
+        from services.catalog.contract import build_catalogue
         return build_catalogue(self.content)
 
     @cached_property
     def documents(self) -> list[dict]:
-        from services.catalog.domain.build import search_document
+        from services.catalog.contract import search_document
         return [search_document(tool, self.content.problems) for tool in self.tools]
 
     @cached_property
@@ -64,8 +64,8 @@ def clinic_documents(store: DocumentStore | None) -> list[dict]:
     """Search documents of every clinic's published tools, from the catalog service's store."""
     if store is None:
         return []
-    from services.catalog.domain.clinic_tools import search_document
-    return [search_document(tool) for tool in store.collection(CLINIC_TOOLS).find({"status": "published"})]
+    from services.catalog.contract import clinic_tool_search_document
+    return [clinic_tool_search_document(tool) for tool in store.collection(CLINIC_TOOLS).find({"status": "published"})]
 
 
 def reindex(engine: SearchEngine, catalogue: Catalogue, store: DocumentStore | None = None,

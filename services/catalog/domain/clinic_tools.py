@@ -102,7 +102,7 @@ def _clean_field(field, index: int) -> dict:
     return cleaned
 
 
-def search_document(tool: dict) -> dict:
+def clinic_tool_search_document(tool: dict) -> dict:
     """What the search service indexes for this tool."""
     return {
         "id": tool["id"], "clinic_id": tool["clinic_id"], "title": tool["title"],

@@ -8,7 +8,7 @@ from datetime import datetime
 from interlude.actor import Actor
 from interlude.errors import InvalidInput
 from interlude.ports.documents import DocumentStore, TenantScope
-from services.catalog.domain.measures import Measure
+from services.catalog.contract import Measure
 from services.progress.domain import clients, events, status, storage
 from interlude import charts
 

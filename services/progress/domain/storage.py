@@ -10,7 +10,7 @@ from functools import lru_cache
 from interlude.errors import InvalidInput
 from interlude.ports.documents import Collection, DocumentStore
 from interlude.text import plain_text
-from services.catalog.domain.measures import Measure, load_measures
+from services.catalog.contract import Measure, load_measures
 
 EVENTS = "progress_events"
 CLIENTS = "clients"

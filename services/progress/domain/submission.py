@@ -14,7 +14,7 @@ from datetime import datetime
 from interlude.errors import Conflict, Forbidden, InvalidInput
 from interlude.ports.documents import DocumentStore
 from interlude.text import plain_text
-from services.catalog.domain.measures import Measure, score
+from services.catalog.contract import Measure, score
 from services.progress.domain import events, status, storage
 
 CRISIS_TEXT = ("If you are thinking about harming yourself, contact your local emergency number or "

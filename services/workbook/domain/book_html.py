@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from html import escape
 
 from interlude.errors import InvalidInput, NotFound
-from services.catalog.domain.tool_html import tool_body_html
+from services.catalog.contract import tool_body_html
 from interlude import charts
 from services.workbook.domain import checks, tracking
 from services.workbook.domain.book_css import book_css

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from interlude.errors import InvalidInput
-from services.catalog.domain.tool_html import field_html
+from services.catalog.contract import field_html
 from interlude import charts
 from services.workbook.domain import checks
 
