@@ -22,7 +22,7 @@ def _prepare(settings, count: int, problems: list[str]):
     from interlude.actor import Actor
     from services.catalog.cli import load_and_build
     from services.catalog.domain.catalogue import Catalogue
-    from services.workbook.workbooks import Workbooks
+    from services.workbook.application.workbooks import Workbooks
     store = wiring.documents(settings)
     content, tools = load_and_build()
     Catalogue(store).publish(tools)
@@ -37,7 +37,7 @@ def _prepare(settings, count: int, problems: list[str]):
 def _round(env: dict, workers: int, count: int, problems: list[str]) -> float:
     from interlude import settings as settings_module
     from interlude.jobs import JobQueue
-    from services.workbook.render_jobs import KIND, QUEUE_NAME
+    from services.workbook.application.render_jobs import KIND, QUEUE_NAME
     settings = settings_module.load(env)
     store, workbooks, ids = _prepare(settings, count, problems)
     jobs = [workbooks.request_render(workbook_id) for workbook_id in ids]

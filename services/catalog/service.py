@@ -10,7 +10,7 @@ from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Blobs, Documents, RequestContext
-from services.catalog import media
+from services.catalog import tool_files
 from services.catalog.dependencies import CatalogueContent
 from services.catalog.domain.catalogue import Catalogue
 from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
@@ -60,17 +60,17 @@ class CatalogService:
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_audio(self, clinic_id, tool_id):
-        return media.tool_audio(self.blobs, self.portal_tool(clinic_id, tool_id), "mp3")
+        return tool_files.tool_audio(self.blobs, self.portal_tool(clinic_id, tool_id), "mp3")
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def tool_pdf(self, actor, tool_id, paper="a4", clinic_name=""):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
-        return media.tool_pdf(self.blobs, tool, paper, clinic_name)
+        return tool_files.tool_pdf(self.blobs, tool, paper, clinic_name)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def tool_audio(self, actor, tool_id, audio_format="mp3"):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
-        return media.tool_audio(self.blobs, tool, audio_format)
+        return tool_files.tool_audio(self.blobs, tool, audio_format)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def score_measure(self, actor, measure_slug, answers):
@@ -92,7 +92,7 @@ class CatalogService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def get_media(self, actor, media_id):
         record = ClinicMedia(self.documents, self.blobs, Actor.from_dict(actor)).get(media_id)
-        return {**record, "url": self.blobs.presigned_url(record["key"], media.URL_SECONDS)}
+        return {**record, "url": self.blobs.presigned_url(record["key"], tool_files.URL_SECONDS)}
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_media(self, actor):

@@ -7,8 +7,8 @@ from interlude import errors, events
 from interlude.actor import Actor
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 from services.catalog.dependencies import CatalogueContent
-from services.workbook.render_jobs import KIND
-from services.workbook.workbooks import Workbooks
+from services.workbook.application.render_jobs import KIND
+from services.workbook.application.workbooks import Workbooks
 from services.workbook.worker import render_queue
 
 URL_SECONDS = 900

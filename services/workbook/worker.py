@@ -14,8 +14,8 @@ from interlude.jobs import JobQueue
 from interlude.logging import get_logger
 from interlude.messaging import nameko_config
 from interlude.settings import Settings
-from services.workbook.render_jobs import KIND, QUEUE_NAME, mark_failed, render_workbook_job
-from services.workbook.workbooks import unfinished_jobs
+from services.workbook.application.render_jobs import KIND, QUEUE_NAME, mark_failed, render_workbook_job
+from services.workbook.application.workbooks import unfinished_jobs
 
 log = get_logger(__name__)
 

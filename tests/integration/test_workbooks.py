@@ -19,8 +19,8 @@ from interlude.jobs import JobQueue
 from interlude_app.runner import start_embedded_render_worker
 from services.catalog.cli import load_and_build
 from services.catalog.domain.catalogue import Catalogue
-from services.workbook.render_jobs import KIND, QUEUE_NAME
-from services.workbook.workbooks import Workbooks
+from services.workbook.application.render_jobs import KIND, QUEUE_NAME
+from services.workbook.application.workbooks import Workbooks
 from tests.conftest import TEST_SECRET, free_port, make_env
 from tests.platform import PASSWORD, logged_in, running, seeded_settings
 

@@ -18,7 +18,7 @@ from services.catalog.domain.catalogue import Catalogue
 from services.catalog.domain.clinic_tools import ClinicTools
 from services.catalog.domain.media import ClinicMedia
 from services.workbook.domain.book_html import book_html
-from services.workbook.workbooks import Workbooks, edition_key
+from services.workbook.application.workbooks import Workbooks, edition_key
 
 log = get_logger(__name__)
 
