@@ -49,14 +49,19 @@ def public_user(user: dict) -> dict:
     return {k: user[k] for k in ("id", "clinic_id", "email", "name", "role", "created_at")}
 
 
+def ensure_indexes(store: DocumentStore) -> None:
+    """Identity's indexes, made once when the gateway starts (or a command first uses them)."""
+    users = store.collection("users")
+    users.ensure_index(["email"], unique=True)
+    users.ensure_index(["clinic_id"])
+    store.collection("sessions").ensure_index(["user_id"])
+
+
 class Identity:
     def __init__(self, store: DocumentStore):
         self.clinics = store.collection("clinics")
         self.users = store.collection("users")
         self.sessions = store.collection("sessions")
-        self.users.ensure_index(["email"], unique=True)
-        self.users.ensure_index(["clinic_id"])
-        self.sessions.ensure_index(["user_id"])
 
     # clinics and users -------------------------------------------------------------------
     def create_clinic(self, name: str, admin_email: str, admin_name: str, password: str) -> tuple[dict, dict]:
@@ -87,6 +92,22 @@ class Identity:
 
     def list_users(self, actor: Actor) -> list[dict]:
         return [public_user(u) for u in self.users.find({"clinic_id": actor.clinic_id}, sort=[("email", 1)])]
+
+    def has_user(self, email) -> bool:
+        return bool(self.users.find({"email": _clean_email(email)}, limit=1))
+
+    def member_of_clinic(self, actor: Actor, user_id) -> dict:
+        """A user of the acting user's clinic, or InvalidInput (another clinic's is not found)."""
+        user = self.users.get(str(user_id or ""))
+        if user is None or user.get("clinic_id") != actor.clinic_id:
+            raise InvalidInput("practitioner_id must be a user of this clinic.")
+        return public_user(user)
+
+    def cover_names(self, actor: Actor, practitioner_id: str) -> dict:
+        """The names a workbook's cover prints: the clinic's and its practitioner's."""
+        user = self.users.get(str(practitioner_id or ""))
+        name = user["name"] if user and user.get("clinic_id") == actor.clinic_id else ""
+        return {"clinic_name": self.clinic(actor)["name"], "practitioner_name": name}
 
     def clinic(self, actor: Actor) -> dict:
         clinic = self.clinics.get(actor.clinic_id)

@@ -98,10 +98,11 @@ def cmd_create_clinic(args) -> int:
         if not sys.stdin.isatty():
             raise CliError("Set INTERLUDE_ADMIN_PASSWORD (at least 10 characters) to give the admin's password.")
         password = getpass.getpass("Password for the clinic admin (at least 10 characters): ")
-    from gateway.identity import Identity
+    from gateway.identity import Identity, ensure_indexes
     from interlude import wiring
     store = wiring.documents(settings)
     try:
+        ensure_indexes(store)
         clinic, user = Identity(store).create_clinic(args.name, args.email, args.admin_name, password)
     finally:
         store.close()

@@ -2,7 +2,7 @@
 made only when the data folder holds none yet. The demo password is printed, never logged."""
 from __future__ import annotations
 
-from gateway.identity import Identity
+from gateway.identity import Identity, ensure_indexes as ensure_identity_indexes
 from interlude import wiring
 from interlude.actor import Actor
 from interlude.logging import get_logger
@@ -19,7 +19,8 @@ def ensure_catalogue(store) -> None:
     """Publish the catalogue build into an empty documents store (a first `make run`)."""
     from interlude.progress import ProgressBar
     from services.catalog.cli import load_and_build
-    from services.catalog.domain.catalogue import Catalogue
+    from services.catalog.domain.catalogue import Catalogue, ensure_indexes
+    ensure_indexes(store)
     catalogue = Catalogue(store)
     if catalogue.count() == 0:
         _content, tools = load_and_build(progress=True)
@@ -32,10 +33,10 @@ def ensure_demo_data(settings: Settings) -> dict | None:
     store = wiring.documents(settings)
     try:
         ensure_catalogue(store)
+        ensure_identity_indexes(store)
         identity = Identity(store)
         if identity.clinics.count() > 0:
-            existing = identity.users.find({"email": DEMO_PRACTITIONER["email"]}, limit=1)
-            return dict(DEMO_PRACTITIONER) if existing else None
+            return dict(DEMO_PRACTITIONER) if identity.has_user(DEMO_PRACTITIONER["email"]) else None
         clinic, admin = identity.create_clinic("Demo Clinic", DEMO_ADMIN["email"], DEMO_ADMIN["name"],
                                                DEMO_ADMIN["password"])
         identity.create_user(Actor(admin["id"], clinic["id"], "clinic_admin"),

@@ -17,11 +17,12 @@ def load_and_build(progress: bool = False):
 def cmd_build(args) -> int:
     from interlude import wiring
     from interlude.commands import load_settings
-    from services.catalog.domain.catalogue import Catalogue
+    from services.catalog.domain.catalogue import Catalogue, ensure_indexes
     settings = load_settings()
     _content, tools = load_and_build(progress=not args.quiet)
     store = wiring.documents(settings)
     try:
+        ensure_indexes(store)
         report = Catalogue(store).publish(tools, None if args.quiet else ProgressBar("Publishing  "))
     finally:
         store.close()

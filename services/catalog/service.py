@@ -12,7 +12,7 @@ from interlude.logging import get_logger
 from interlude.nameko_deps import Blobs, Documents, RequestContext
 from services.catalog import tool_files
 from services.catalog.dependencies import CatalogueContent
-from services.catalog.domain.catalogue import Catalogue
+from services.catalog.domain.catalogue import Catalogue, ensure_indexes
 from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
 from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
@@ -23,7 +23,7 @@ log = get_logger(__name__)
 class CatalogService:
     name = events.CATALOG
 
-    documents = Documents()
+    documents = Documents(prepare=ensure_indexes)
     blobs = Blobs()
     content = CatalogueContent()
     request_id = RequestContext()
@@ -50,6 +50,12 @@ class CatalogService:
         if str(tool_id).startswith("ct_"):
             return ClinicTools(self.documents, actor).get(tool_id)
         return Catalogue(self.documents).get(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_snapshots(self, actor, tool_ids):
+        """The tools a render job carries, by id, as they are now (NotFound if one is gone)."""
+        actor = Actor.from_dict(actor)
+        return {str(tool_id): self._any_tool(actor, str(tool_id)) for tool_id in list(tool_ids or [])}
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_tool(self, clinic_id, tool_id):

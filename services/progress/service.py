@@ -6,16 +6,17 @@ instead of an actor; everything else carries the acting practitioner and clinic.
 from __future__ import annotations
 
 from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Config, Documents, RequestContext
+from interlude.rpc import domain_errors
 from services.progress import fhir_export
 from services.progress.domain import (assignments, clients, events as record, portal, projections, records,
-                                      reminders)
+                                      portal_rules, reminders, storage)
 
 log = get_logger(__name__)
 REMINDER_INTERVAL_SECONDS = 60
@@ -24,10 +25,11 @@ REMINDER_INTERVAL_SECONDS = 60
 class ProgressService:
     name = events.PROGRESS
 
-    documents = Documents()
+    documents = Documents(prepare=storage.ensure_indexes)
     settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
+    catalog_rpc = RpcProxy(events.CATALOG)
 
     @rpc
     def health(self):
@@ -86,6 +88,11 @@ class ProgressService:
                 "svg": projections.trend_svg(self.documents, actor, client_id, slug)}
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def workbook_progress(self, actor, client_id, measure=None):
+        """The progress summary a later workbook edition carries (services/workbook asks)."""
+        return projections.workbook_summary(self.documents, Actor.from_dict(actor), str(client_id), measure)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def export_client(self, actor, client_id):
         return records.export_client(self.documents, Actor.from_dict(actor), client_id)
 
@@ -103,15 +110,23 @@ class ProgressService:
 
     # the portal (token, no account) --------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_open(self, token):
-        view = portal.open_assignment(self.documents, token)
-        _assignment, client = assignments.resolve_portal(self.documents, token)
-        # for the gateway, to fetch a clinic's own tool; the page never shows it
-        return {**view, "clinic_id": client["clinic_id"]}
+    def portal_page(self, token):
+        """One open of the link: the finished page view (the gateway only lays it out)."""
+        def tool_of(clinic_id, tool_id):
+            with domain_errors():
+                return self.catalog_rpc.portal_tool(clinic_id, tool_id)
+        return portal.page(self.documents, token, tool_of)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_view(self, token):
-        return portal.view(self.documents, token)
+    def portal_progress_page(self, token):
+        return portal.progress_page(self.documents, token)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_audio(self, token):
+        """The link's audio (a download link from the catalog service). Records nothing."""
+        clinic_id, tool_id = portal.tool_reference(self.documents, token)
+        with domain_errors():
+            return self.catalog_rpc.portal_audio(clinic_id, tool_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_draft(self, token, fields):
@@ -120,6 +135,8 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_submit(self, token, submission):
         submission = dict(submission or {})
+        if "form" in submission:   # a posted HTML form: the portal's rules say what it holds
+            submission = portal_rules.submission_from_form(submission["form"])
         result = portal.submit(self.documents, token, submission_id=submission.get("submission_id"),
                                fields=submission.get("fields"), answers=submission.get("answers"),
                                extra=submission.get("extra"))

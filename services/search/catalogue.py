@@ -1,4 +1,6 @@
-"""What the search index is built from: the catalogue build, plus the clinics' own tools.
+"""What the search index is built from: the catalogue build (from the catalogue's published
+contract), plus the clinics' own tools as the catalog service's events described them (kept in
+search's own collection, so a rebuild needs nothing of the catalog service's store).
 
 Everything in the index is derived, so a reindex, or a start that finds the index missing,
 unreadable or built from other content, rebuilds it from here. The catalogue's fingerprint (every
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from interlude.errors import Conflict
 from interlude.logging import get_logger
 from interlude.ports.documents import DocumentStore
 from interlude.ports.search import SearchEngine
@@ -21,11 +24,11 @@ from services.search.expansion import QueryExpander
 
 log = get_logger(__name__)
 CONTENT_ROOT = Path(__file__).resolve().parents[1] / "catalog" / "content"
-CLINIC_TOOLS = "clinic_tools"   # the catalog service's collection of clinic-authored tools
+CLINIC_DOCUMENTS = "search_clinic_documents"   # search's own: clinic tools' documents, from events
 
 
 @dataclass
-class Catalogue:
+class IndexSource:
     """The catalogue content, loaded once: its tools as search documents and the expander."""
     root: Path = CONTENT_ROOT
 
@@ -60,15 +63,31 @@ class Catalogue:
         return QueryExpander.from_content(self.content, extra_words=words)
 
 
+def ensure_indexes(store: DocumentStore) -> None:
+    store.collection(CLINIC_DOCUMENTS).ensure_index(["clinic_id"])
+
+
+def remember_clinic_tool(store: DocumentStore, document: dict) -> None:
+    """A clinic tool was published or updated (its search document, as the event carried it)."""
+    documents = store.collection(CLINIC_DOCUMENTS)
+    try:
+        documents.insert(dict(document))
+    except Conflict:
+        documents.update(document["id"], dict(document))
+
+
+def forget_clinic_tool(store: DocumentStore, tool_id: str) -> None:
+    store.collection(CLINIC_DOCUMENTS).delete(tool_id)
+
+
 def clinic_documents(store: DocumentStore | None) -> list[dict]:
-    """Search documents of every clinic's published tools, from the catalog service's store."""
+    """Search documents of every clinic's published tools, as the catalog's events told them."""
     if store is None:
         return []
-    from services.catalog.contract import clinic_tool_search_document
-    return [clinic_tool_search_document(tool) for tool in store.collection(CLINIC_TOOLS).find({"status": "published"})]
+    return store.collection(CLINIC_DOCUMENTS).find(sort=[("id", 1)])
 
 
-def reindex(engine: SearchEngine, catalogue: Catalogue, store: DocumentStore | None = None,
+def reindex(engine: SearchEngine, catalogue: IndexSource, store: DocumentStore | None = None,
             progress: Callable[[int, int], None] | None = None) -> int:
     """Replace the index's contents with the catalogue and the clinics' tools; same input, same
     index. ``progress(done, total)`` follows the indexing."""
@@ -78,7 +97,7 @@ def reindex(engine: SearchEngine, catalogue: Catalogue, store: DocumentStore | N
                           progress=(lambda done: progress(done, total)) if progress else None)
 
 
-def ensure_current(engine: SearchEngine, catalogue: Catalogue, store: DocumentStore | None = None) -> str:
+def ensure_current(engine: SearchEngine, catalogue: IndexSource, store: DocumentStore | None = None) -> str:
     """Rebuild when the index is empty, was reset, or holds another catalogue; says why, or ""."""
     reason = getattr(engine, "reset_reason", "")
     recorded = engine.metadata().get("catalogue")

@@ -42,7 +42,7 @@ def run(args) -> int:
     command = args.words[0] if args.words[0] in COMMANDS else "query"
     settings = load_settings()
     from interlude import wiring
-    from services.search.catalogue import Catalogue, reindex
+    from services.search.catalogue import IndexSource, reindex
     if command == "evaluate":
         return _evaluate(args, settings)
     try:
@@ -53,7 +53,7 @@ def run(args) -> int:
                            "or restart it: it rebuilds an outdated index at start") from None
         raise CliError(f"the search index cannot be read ({exc}): run `interlude search reindex`, "
                        "or restart the search service, to rebuild it") from None
-    catalogue = Catalogue()
+    catalogue = IndexSource()
     if command == "reindex":
         store = wiring.documents(settings)
         started = time.perf_counter()
@@ -94,9 +94,9 @@ def _query(args, engine, catalogue) -> int:
 
 def _evaluate(args, settings) -> int:
     from services.search import evaluation
-    from services.search.catalogue import Catalogue
+    from services.search.catalogue import IndexSource
     from services.search.engines_for_evaluation import engines_to_evaluate
-    catalogue = Catalogue()
+    catalogue = IndexSource()
     judged = evaluation.load_judged()
     results = []
     with tempfile.TemporaryDirectory(prefix="interlude-evaluate-") as scratch:

@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from interlude.ports.search import SearchQuery
-from services.search.catalogue import Catalogue, reindex
+from services.search.catalogue import IndexSource, reindex
 from services.search.queries import parse_query
 
 Search = Callable[[str], list[dict]]
 
 
-def searcher(engine, catalogue: Catalogue, expand: bool = True) -> Search:
+def searcher(engine, catalogue: IndexSource, expand: bool = True) -> Search:
     def search(text: str) -> list[dict]:
         query = parse_query("", {"q": text, "per_page": 10}, catalogue.expander if expand else None)
         query = SearchQuery(**{**query.__dict__, "facets": False, "highlight": False})
@@ -24,7 +24,7 @@ def searcher(engine, catalogue: Catalogue, expand: bool = True) -> Search:
     return search
 
 
-def engines_to_evaluate(catalogue: Catalogue, scratch: str, elasticsearch_url: str | None
+def engines_to_evaluate(catalogue: IndexSource, scratch: str, elasticsearch_url: str | None
                         ) -> Iterator[tuple[str, Search]]:
     from interlude.adapters.tantivy_search import TantivySearchEngine
     engine = TantivySearchEngine(Path(scratch) / "tantivy")

@@ -6,6 +6,7 @@ resolves it to one assignment of one client (``assignments.resolve_portal``: 404
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from interlude import clock
@@ -13,6 +14,7 @@ from interlude.actor import Actor
 from interlude.errors import Conflict, InvalidInput
 from interlude.ports.documents import DocumentStore
 from services.progress.domain import assignments, events, projections, status, storage, submission
+from services.progress.domain import portal_rules as rules
 
 MAX_AUDIO_SECONDS = 24 * 3600
 
@@ -59,15 +61,53 @@ def view(store: DocumentStore, token: str, *, now: datetime | None = None) -> di
     return _view(*_context(store, token, now), now)
 
 
+def page(store: DocumentStore, token: str, tool_of: Callable[[str, str], dict], *,
+         now: datetime | None = None) -> dict:
+    """One open of the link, as the finished page view: the token is resolved once, ``opened``
+    recorded (see ``open_assignment``), and the tool to show is a measure laid out by the portal's
+    rules or the catalogue's tool (``tool_of(clinic_id, tool_id)``, asked of the catalog service).
+    Returns ``{client_name, due, tool, draft, submitted, has_audio}``."""
+    assignment, client, shown = _open(store, token, now)
+    if assignment["kind"] == "measure":
+        tool = rules.measure_page(shown["measure"])
+    else:
+        tool = tool_of(client["clinic_id"], assignment["target"].get("tool_id") or "")
+    return {"client_name": client["display_name"], "due": shown["assignment"]["due"], "tool": tool,
+            "draft": (shown["draft"] or {}).get("fields"), "submitted": rules.is_closed(shown["assignment"]),
+            "has_audio": rules.has_audio(tool)}
+
+
+def progress_page(store: DocumentStore, token: str, *, now: datetime | None = None) -> dict:
+    """The client's own progress for this link: homework done of set, and the measure's chart.
+    Records nothing."""
+    shown = view(store, token, now=now)
+    charts = ([{"title": shown["measure"]["short_name"], "svg": shown["progress"]["chart"]}]
+              if shown.get("progress") else [])
+    return {"client_name": shown["client"]["display_name"], "charts": charts,
+            **rules.homework_counts(shown["assignment"], shown["submissions"])}
+
+
+def tool_reference(store: DocumentStore, token: str, *, now: datetime | None = None) -> tuple[str, str]:
+    """(clinic id, tool id) of the link's assignment, to fetch its audio. Records nothing."""
+    assignment, client = assignments.resolve_portal(store, token, now=now)
+    return client["clinic_id"], assignment["target"].get("tool_id") or ""
+
+
+def _open(store: DocumentStore, token: str, now) -> tuple[dict, dict, dict]:
+    assignment, client, history = _context(store, token, now)
+    day = clock.iso(clock.utcnow(now))[:10]
+    opened = events.append(store, client["clinic_id"], client["id"], "opened", actor="client", now=now,
+                           data={"assignment_id": assignment["id"]},
+                           idempotency_key=f"opened:{assignment['id']}:{day}")
+    if all(event["id"] != opened["id"] for event in history):
+        history = history + [opened]      # just recorded: the page reads the record once
+    return assignment, client, _view(assignment, client, history, now)
+
+
 def open_assignment(store: DocumentStore, token: str, *, now: datetime | None = None) -> dict:
     """The client opened the link: ``opened`` is recorded once per assignment per (UTC) day.
     Returns the page, as ``view``."""
-    assignment, client, _ = _context(store, token, now)
-    day = clock.iso(clock.utcnow(now))[:10]
-    events.append(store, client["clinic_id"], client["id"], "opened", actor="client", now=now,
-                  data={"assignment_id": assignment["id"]}, idempotency_key=f"opened:{assignment['id']}:{day}")
-    history = status.effective(events.client_events(store, client["clinic_id"], client["id"]))
-    return _view(assignment, client, history, now)
+    return _open(store, token, now)[2]
 
 
 def save_draft(store: DocumentStore, token: str, fields: dict, *, now: datetime | None = None) -> dict:
@@ -100,11 +140,10 @@ def submit(store: DocumentStore, token: str, *, submission_id: str | None = None
                                         crisis_lines=crisis_lines, now=now)
 
 
-def rate(store: DocumentStore, token: str, rating: int, *, now: datetime | None = None) -> dict:
+def rate(store: DocumentStore, token: str, rating, *, now: datetime | None = None) -> dict:
     """How helpful the tool was, 1 (not at all) to 5 (very); the latest rating counts."""
     assignment, client, _ = _context(store, token, now)
-    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise InvalidInput("rating must be a whole number from 1 to 5.")
+    rating = rules.parse_rating(rating)
     return events.append(store, client["clinic_id"], client["id"], "rated", actor="client", now=now,
                          data={"assignment_id": assignment["id"], "rating": rating})
 

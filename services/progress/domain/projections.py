@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from interlude.actor import Actor
-from interlude.errors import InvalidInput
+from interlude.errors import InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
+from interlude import charts
 from services.catalog.contract import Measure
 from services.progress.domain import clients, events, status, storage
-from interlude import charts
 
 
 def _summary(event: dict, titles: dict[str, str]) -> str:
@@ -148,3 +148,18 @@ def measure_chart(series: list[tuple], measure: Measure) -> str:
 
 def trend_svg(store: DocumentStore, actor: Actor, client_id: str, slug: str) -> str:
     return measure_chart(measure_series(store, actor, client_id, slug), storage.measures()[slug])
+
+
+def workbook_summary(store: DocumentStore, actor: Actor, client_id: str, measure: str | None) -> dict | None:
+    """What a later edition of a workbook made for this client prints: homework done and set, and
+    the opening measure's points. Read within the acting user's clinic (the workbook names the
+    client, and any practitioner of the clinic may render it); None when the client is unknown."""
+    reader = Actor(actor.user_id, actor.clinic_id, "clinic_admin")
+    try:
+        assigned = client_assignments(store, reader, client_id)
+    except NotFound:
+        return None
+    points = measure_series(store, reader, client_id, measure) if measure else []
+    return {"homework_done": sum(a["state"]["status"] == "submitted" for a in assigned),
+            "homework_set": len(assigned), "measure": measure,
+            "points": [[day, total] for day, total, _band in points]}

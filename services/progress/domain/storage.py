@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import uuid
-import weakref
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
@@ -28,7 +27,6 @@ INDEXES = {
     OUTBOX: [(["status", "created_at"], False), (["client_id"], False)],
     AUDIT: [(["clinic_id", "at"], False), (["client_id"], False)],
 }
-_prepared: "weakref.WeakSet[DocumentStore]" = weakref.WeakSet()
 
 MAX_FIELDS = 200
 MAX_FIELD_TEXT = 5_000
@@ -36,13 +34,15 @@ _FIELD_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 
 
+def ensure_indexes(store: DocumentStore) -> None:
+    """Every progress index, made once when the service starts (the unique one on an event's
+    sequence number is what makes concurrent appends safe)."""
+    for collection_name, indexes in INDEXES.items():
+        for fields, unique in indexes:
+            store.collection(collection_name).ensure_index(fields, unique=unique)
+
+
 def collection(store: DocumentStore, name: str) -> Collection:
-    """The named collection, with every progress index created once per store."""
-    if store not in _prepared:
-        for collection_name, indexes in INDEXES.items():
-            for fields, unique in indexes:
-                store.collection(collection_name).ensure_index(fields, unique=unique)
-        _prepared.add(store)
     return store.collection(name)
 
 

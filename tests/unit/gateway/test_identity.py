@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from gateway import identity as identity_module
-from gateway.identity import Identity
+from gateway.identity import Identity, ensure_indexes
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.actor import Actor
 from interlude.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
@@ -13,7 +13,9 @@ PASSWORD = "long enough password"
 
 @pytest.fixture
 def identity(tmp_path):
-    return Identity(SqliteDocumentStore(tmp_path / "docs.db"))
+    store = SqliteDocumentStore(tmp_path / "docs.db")
+    ensure_indexes(store)   # as the gateway's Auth provider does at start
+    return Identity(store)
 
 
 def test_create_clinic_then_login_and_resolve(identity):
