@@ -12,27 +12,19 @@ from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
+from gateway.bodies import json_body
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS
 from gateway import portal_pages, signed_urls
 from gateway.readiness import check_readiness
+from gateway.routes.record import RecordRoutes
 from interlude import errors
-from interlude.errors import InvalidInput, NotFound
+from interlude.errors import NotFound
 from services.catalog.contract import MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 
 SERVICES = ("catalog", "search", "workbook", "progress")
 LINK_SECONDS = 24 * 3600
-
-
-def json_body(request) -> dict:
-    try:
-        body = json.loads(request.get_data(as_text=True) or "{}")
-    except ValueError:
-        raise InvalidInput("The request body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.")
-    return body
 
 
 def portal_response(build) -> Response:
@@ -47,7 +39,7 @@ def portal_response(build) -> Response:
         return Response(portal_pages.error_page(mapped.status, exc.value), status=mapped.status, mimetype="text/html")
 
 
-class GatewayService:
+class GatewayService(RecordRoutes):
     name = "gateway"
 
     documents = Documents()

@@ -60,6 +60,45 @@ class ProgressService:
                                   measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def update_client(self, actor, client_id, changes):
+        return clients.update_client(self.documents, Actor.from_dict(actor), client_id, dict(changes or {}))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def get_assignment(self, actor, assignment_id):
+        return assignments.get_assignment(self.documents, Actor.from_dict(actor), assignment_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def revoke_assignment(self, actor, assignment_id, reason=None):
+        return assignments.revoke_assignment(self.documents, Actor.from_dict(actor), assignment_id, reason=reason)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def assign_again(self, actor, assignment_id, due):
+        return assignments.assign_again(self.documents, Actor.from_dict(actor), assignment_id, due=due)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def record_on_paper(self, actor, assignment_id, form):
+        form = dict(form or {})
+        return portal.record_on_paper(self.documents, Actor.from_dict(actor), assignment_id,
+                                      taken_on=form.get("taken_on"), fields=form.get("fields"),
+                                      answers=form.get("answers"), extra=form.get("extra"),
+                                      submission_id=form.get("submission_id"))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def review_risk_flag(self, actor, client_id, event_id, note):
+        return records.review_risk_flag(self.documents, Actor.from_dict(actor), client_id, event_id, note=note)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def withdraw_event(self, actor, client_id, event_id, reason):
+        return records.withdraw_event(self.documents, Actor.from_dict(actor), client_id, event_id, reason=reason)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def correct_measure(self, actor, client_id, event_id, form):
+        form = dict(form or {})
+        return records.correct_measure(self.documents, Actor.from_dict(actor), client_id, event_id,
+                                       answers=form.get("answers"), reason=form.get("reason"),
+                                       taken_on=form.get("taken_on"))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def list_assignments(self, actor, client_id):
         return projections.client_assignments(self.documents, Actor.from_dict(actor), client_id)
 
