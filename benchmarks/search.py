@@ -25,9 +25,9 @@ from pathlib import Path
 from benchmarks.stats import markdown_table, percentile
 from interlude.adapters.tantivy_search import TantivySearchEngine
 from interlude.ports.search import FIELD_BOOSTS, QUERY_STOPWORDS, TEXT_FIELDS, SearchQuery
-from services.search.catalogue import IndexSource, reindex
-from services.search.evaluation import load_judged
-from services.search.queries import parse_query
+from services.search.application.indexing import IndexSource, reindex
+from services.search.domain.evaluation import load_judged
+from services.search.domain.queries import parse_query
 
 FTS_COLUMNS = ("id",) + TEXT_FIELDS
 

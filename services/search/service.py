@@ -7,45 +7,18 @@ the problem catalogue, so lay words reach the clinical tools.
 from __future__ import annotations
 
 from nameko.events import event_handler
-from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
-from interlude import errors, events, wiring
+from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
-from interlude.nameko_deps import RequestContext, settings_of
-from services.search.catalogue import (IndexSource, ensure_current, ensure_indexes, forget_clinic_tool,
-                                       remember_clinic_tool)
-from services.search.synonyms import elasticsearch_rules
-from services.search.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
-                                     result_to_dict, suggestions_to_list)
+from interlude.nameko_deps import RequestContext
+from services.search.application.indexing import forget_clinic_tool, remember_clinic_tool
+from services.search.dependencies import SearchIndex
+from services.search.domain.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
+                                           result_to_dict, suggestions_to_list)
 
 log = get_logger(__name__)
-
-
-class SearchIndex(DependencyProvider):
-    """The engine, brought up to date with the catalogue before the service takes requests, and
-    search's own store of the clinic tools' documents the catalog's events carried."""
-
-    def setup(self):
-        settings = settings_of(self.container)
-        self.catalogue = IndexSource()
-        synonyms = (elasticsearch_rules(self.catalogue.expander.synonyms.groups)
-                    if settings.search_kind == "elasticsearch" else ())
-        self.engine = wiring.search_engine(settings, writable=True, synonyms=synonyms)
-        self.store = wiring.documents(settings)
-        ensure_indexes(self.store)
-        ensure_current(self.engine, self.catalogue, self.store)   # logs why, when it rebuilds
-        self.catalogue.expander  # built now, not on the first query  # noqa: B018
-
-    def stop(self):
-        self.store.close()
-
-    def kill(self):
-        self.store.close()
-
-    def get_dependency(self, worker_ctx):
-        return self
 
 
 class SearchService:

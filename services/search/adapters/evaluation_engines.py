@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from interlude.ports.search import SearchQuery
-from services.search.catalogue import IndexSource, reindex
-from services.search.queries import parse_query
+from services.search.application.indexing import IndexSource, reindex
+from services.search.domain.queries import parse_query
 
 Search = Callable[[str], list[dict]]
 
@@ -33,7 +33,7 @@ def engines_to_evaluate(catalogue: IndexSource, scratch: str, elasticsearch_url:
     yield "tantivy, no expansion", searcher(engine, catalogue, expand=False)
     if elasticsearch_url:
         from interlude.adapters.elasticsearch_search import ElasticsearchSearchEngine
-        from services.search.synonyms import elasticsearch_rules
+        from services.search.adapters.synonyms import elasticsearch_rules
         engine = ElasticsearchSearchEngine(elasticsearch_url, index_prefix="interlude-evaluate",
                                            synonyms=elasticsearch_rules(catalogue.expander.synonyms.groups))
         reindex(engine, catalogue)

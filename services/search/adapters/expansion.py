@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 
 from interlude.ports.search import QUERY_STOPWORDS, QueryExpansion
-from services.search.synonyms import GENERAL_GROUPS, SynonymIndex, groups_from_names
-from services.search.wording import edit_distance, longest_shared_run, plain, stem_sequence, stems
+from services.search.adapters.synonyms import GENERAL_GROUPS, SynonymIndex, groups_from_names
+from services.search.adapters.wording import edit_distance, longest_shared_run, plain, stem_sequence, stems
 
 NAME_WEIGHT, LAY_WEIGHT, DOMAIN_WEIGHT = 1.0, 0.7, 0.4
 SYNONYM_WEIGHT = 0.6          # a synonym counts for a little less than the word typed

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from services.search.wording import plain
+from services.search.adapters.wording import plain
 
 GENERAL_GROUPS: tuple[tuple[str, ...], ...] = (
     # spellings

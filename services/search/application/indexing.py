@@ -20,17 +20,17 @@ from interlude.errors import Conflict
 from interlude.logging import get_logger
 from interlude.ports.documents import DocumentStore
 from interlude.ports.search import SearchEngine
-from services.search.expansion import QueryExpander
+from services.catalog.contract import CONTENT_DIR
+from services.search.adapters.expansion import QueryExpander
 
 log = get_logger(__name__)
-CONTENT_ROOT = Path(__file__).resolve().parents[1] / "catalog" / "content"
 CLINIC_DOCUMENTS = "search_clinic_documents"   # search's own: clinic tools' documents, from events
 
 
 @dataclass
 class IndexSource:
     """The catalogue content, loaded once: its tools as search documents and the expander."""
-    root: Path = CONTENT_ROOT
+    root: Path = CONTENT_DIR
 
     @cached_property
     def content(self):

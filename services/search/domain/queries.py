@@ -38,7 +38,7 @@ def _text(params: dict, name: str = "q") -> str:
 
 
 def parse_query(clinic_id: str, params: dict, expander=None) -> SearchQuery:
-    """``expander`` (services.search.expansion.QueryExpander) adds what lay words mean."""
+    """``expander`` (services.search.adapters.expansion.QueryExpander) adds what lay words mean."""
     params = dict(params or {})
     text = _text(params)
     page = _whole_number(params, "page", 1, 1, 500)

@@ -2,7 +2,7 @@
 import pytest
 
 from interlude.adapters.tantivy_search import TantivySearchEngine
-from services.search.catalogue import IndexSource, reindex
+from services.search.application.indexing import IndexSource, reindex
 
 
 @pytest.fixture(scope="session")

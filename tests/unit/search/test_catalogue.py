@@ -3,7 +3,7 @@ from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.adapters.tantivy_search import TantivySearchEngine
 from interlude.ports.search import SearchQuery
 from services.catalog.contract import clinic_tool_search_document
-from services.search.catalogue import (clinic_documents, ensure_current, forget_clinic_tool, reindex,
+from services.search.application.indexing import (clinic_documents, ensure_current, forget_clinic_tool, reindex,
                                        remember_clinic_tool)
 
 
