@@ -1,6 +1,6 @@
 """Progress service: clients, assignments, the portal's actions, measures, the permanent record.
 
-Thin nameko entrypoints over services/progress/domain. Portal calls carry the client's token
+Thin nameko entrypoints over services/progress/application (the pure rules are in domain/). Portal calls carry the client's token
 instead of an actor; everything else carries the acting practitioner and clinic.
 """
 from __future__ import annotations
@@ -14,9 +14,9 @@ from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Config, Documents, RequestContext
 from interlude.rpc import domain_errors
-from services.progress import fhir_export
-from services.progress.domain import (assignments, clients, events as record, portal, projections, records,
-                                      portal_rules, reminders, storage)
+from services.progress.application import (assignments, clients, events as record, fhir_export, portal, projections,
+                                           records, reminders, storage)
+from services.progress.domain import portal_rules
 
 log = get_logger(__name__)
 REMINDER_INTERVAL_SECONDS = 60

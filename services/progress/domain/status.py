@@ -3,13 +3,17 @@ and status, the latest draft. Nothing here is stored; every projection is comput
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from interlude import clock
-from services.progress.domain import storage
 
 STATUSES = ("assigned", "opened", "draft", "submitted", "overdue", "revoked")
 REMIND_WINDOW = timedelta(hours=24)   # "due soon" starts this long before the deadline
+
+
+def deadline(due: str) -> datetime:
+    """A due date means 'by the end of that day' (UTC)."""
+    return datetime.combine(date.fromisoformat(due), time(), timezone.utc) + timedelta(days=1)
 
 
 def effective(events: list[dict]) -> list[dict]:
@@ -70,9 +74,9 @@ def assignment_status(assignment: dict, events: list[dict], now: datetime | None
         status = "revoked"
     elif due is None:
         status = "submitted"
-    elif last is not None and not restarted and now < storage.deadline(due) - REMIND_WINDOW:
+    elif last is not None and not restarted and now < deadline(due) - REMIND_WINDOW:
         status = "submitted"
-    elif now >= storage.deadline(due):
+    elif now >= deadline(due):
         status = "overdue"
     else:
         status = "draft" if drafts else "opened" if opened else "assigned"

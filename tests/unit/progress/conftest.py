@@ -6,7 +6,7 @@ import pytest
 
 from interlude.actor import Actor
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
-from services.progress.domain import assignments, clients, storage
+from services.progress.application import assignments, clients, storage
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)   # a Monday morning, UTC
 

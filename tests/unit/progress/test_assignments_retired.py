@@ -1,6 +1,6 @@
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.actor import Actor
-from services.progress.domain import assignments, clients
+from services.progress.application import assignments, clients
 
 
 def test_retiring_a_tool_marks_its_assignments_and_keeps_them(tmp_path):

@@ -4,7 +4,7 @@ import pytest
 
 from interlude.hashing import token_digest
 from interlude.errors import Forbidden, Gone, InvalidInput, NotFound
-from services.progress.domain import assignments, clients, events, portal, storage
+from services.progress.application import assignments, clients, events, portal, storage
 
 from .conftest import T0, at, new_assignment, new_client
 

@@ -8,7 +8,7 @@ import pytest
 
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.errors import Conflict, InvalidInput, NotFound
-from services.progress.domain import events, records, storage
+from services.progress.application import events, records, storage
 
 from .conftest import T0, new_client
 

@@ -3,8 +3,8 @@ flag on item 9 with crisis text, ratings, listening, redelivery, paper forms."""
 import pytest
 
 from interlude.errors import Conflict, InvalidInput, NotFound
-from services.progress.domain import events, portal, storage
-from services.progress.domain.submission import CRISIS_TEXT
+from services.progress.application import events, portal, storage
+from services.progress.application.submission import CRISIS_TEXT
 
 from .conftest import at, new_assignment, new_client
 

@@ -4,7 +4,8 @@ homework counts) in progress' domain."""
 import pytest
 
 from interlude.errors import InvalidInput
-from services.progress.domain import events, portal, portal_rules
+from services.progress.application import events, portal
+from services.progress.domain import portal_rules
 
 from .conftest import at, new_assignment, new_client
 

@@ -7,7 +7,7 @@ import pytest
 from interlude.hashing import token_digest
 from interlude.actor import Actor
 from interlude.errors import Forbidden, NotFound
-from services.progress.domain import events, portal, records, reminders, storage
+from services.progress.application import events, portal, records, reminders, storage
 
 from .conftest import at, new_assignment, new_client
 

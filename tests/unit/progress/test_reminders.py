@@ -11,8 +11,8 @@ import structlog.testing
 
 from interlude import clock
 from interlude import logging as interlude_logging
-from services.progress.domain import events, portal, reminders, storage
-from services.progress.domain.reminders import LogSender, ReminderSender, WebhookSender
+from services.progress.application import events, portal, reminders, storage
+from services.progress.application.reminders import LogSender, ReminderSender, WebhookSender
 
 from .conftest import at, new_assignment, new_client
 

@@ -15,7 +15,8 @@ from interlude.errors import Conflict, Forbidden, InvalidInput
 from interlude.ports.documents import DocumentStore
 from interlude.text import plain_text
 from services.catalog.contract import Measure, score
-from services.progress.domain import events, status, storage
+from services.progress.application import events, storage
+from services.progress.domain import status
 
 CRISIS_TEXT = ("If you are thinking about harming yourself, contact your local emergency number or "
                "crisis line now.")

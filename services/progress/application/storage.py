@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from functools import lru_cache
 
 from interlude.errors import InvalidInput
@@ -63,10 +63,6 @@ def as_date(value, what: str) -> str:
         raise InvalidInput(f"{what} must be a date written YYYY-MM-DD.")
     return value.isoformat()
 
-
-def deadline(due: str) -> datetime:
-    """A due date means 'by the end of that day' (UTC)."""
-    return datetime.combine(date.fromisoformat(due), time(), timezone.utc) + timedelta(days=1)
 
 
 # input ------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from interlude.errors import InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude import charts
 from services.catalog.contract import Measure
-from services.progress.domain import clients, events, status, storage
+from services.progress.application import clients, events, storage
+from services.progress.domain import status
 
 
 def _summary(event: dict, titles: dict[str, str]) -> str:

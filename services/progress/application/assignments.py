@@ -17,7 +17,7 @@ from interlude.errors import Forbidden, Gone, InvalidInput, NotFound
 from interlude.hashing import token_digest
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude.text import plain_text
-from services.progress.domain import clients, events, storage
+from services.progress.application import clients, events, storage
 
 KINDS = ("tool", "chapter", "measure")
 LINK_DAYS = 30

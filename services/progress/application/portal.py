@@ -13,7 +13,8 @@ from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import Conflict, InvalidInput
 from interlude.ports.documents import DocumentStore
-from services.progress.domain import assignments, events, projections, status, storage, submission
+from services.progress.application import assignments, events, projections, storage, submission
+from services.progress.domain import status
 from services.progress.domain import portal_rules as rules
 
 MAX_AUDIO_SECONDS = 24 * 3600

@@ -8,8 +8,8 @@ import hashlib
 from interlude.actor import Actor
 from interlude.ports.documents import DocumentStore
 from services.catalog.contract import load_measures, score
-from services.progress import fhir
-from services.progress.domain import records, status
+from services.progress.application import records
+from services.progress.domain import fhir, status
 
 
 def _fhir_id(prefix: str, value: str) -> str:

@@ -22,7 +22,8 @@ from interlude import clock
 from interlude.errors import Conflict, NotFound
 from interlude.logging import get_logger
 from interlude.ports.documents import DocumentStore
-from services.progress.domain import events, status, storage
+from services.progress.application import events, storage
+from services.progress.domain import status
 
 log = get_logger(__name__)
 KINDS = ("due_soon", "overdue")
@@ -49,7 +50,7 @@ def due_reminders(store: DocumentStore, now: datetime | None = None) -> list[dic
             if state["status"] == "overdue":
                 kind = "overdue"
             elif state["status"] in ("assigned", "opened", "draft") and \
-                    now >= storage.deadline(state["due"]) - status.REMIND_WINDOW:
+                    now >= status.deadline(state["due"]) - status.REMIND_WINDOW:
                 kind = "due_soon"
             else:
                 continue

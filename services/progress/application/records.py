@@ -13,8 +13,8 @@ from interlude.actor import Actor
 from interlude.errors import NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude.text import plain_text
-from services.progress.domain import clients, events, storage, submission
-from services.progress.domain.assignments import public_assignment
+from services.progress.application import clients, events, storage, submission
+from services.progress.application.assignments import public_assignment
 
 RECORD_FORMAT = "interlude.client-record"
 RECORD_VERSION = 1

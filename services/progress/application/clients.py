@@ -15,7 +15,7 @@ from interlude.emails import normalise_email
 from interlude.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude.text import plain_text
-from services.progress.domain import events, storage
+from services.progress.application import events, storage
 
 MAX_NAME = 60
 _PHONE = re.compile(r"^\+?[0-9 ().-]{6,32}$")

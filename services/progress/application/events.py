@@ -23,7 +23,7 @@ from datetime import datetime
 from interlude import clock
 from interlude.errors import Conflict, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
-from services.progress.domain import storage
+from services.progress.application import storage
 
 EVENT_TYPES = (
     "client_created", "assigned", "opened", "draft_saved", "submitted", "rated", "audio_played",
