@@ -12,10 +12,11 @@ from nameko.timer import timer
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
-from interlude.nameko_deps import Config, Documents, RequestContext
+from interlude.nameko_deps import Config, RequestContext
 from interlude.rpc import domain_errors
 from services.progress.application import (assignments, clients, events as record, fhir_export, portal, projections,
-                                           records, reminders, storage)
+                                           records, reminders)
+from services.progress.dependencies import ProgressStore
 from services.progress.domain import portal_rules
 
 log = get_logger(__name__)
@@ -25,7 +26,7 @@ REMINDER_INTERVAL_SECONDS = 60
 class ProgressService:
     name = events.PROGRESS
 
-    documents = Documents(prepare=storage.ensure_indexes)
+    documents = ProgressStore()
     settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
@@ -223,9 +224,7 @@ class ProgressService:
     # reminders -----------------------------------------------------------------------------
     @timer(interval=REMINDER_INTERVAL_SECONDS)
     def send_reminders(self):
-        created = reminders.due_reminders(self.documents)
-        sender = (reminders.WebhookSender(self.settings.reminder_webhook_url, self.settings.reminder_webhook_secret)
-                  if self.settings.reminder_webhook_url else reminders.LogSender())
-        outcome = reminders.deliver(self.documents, sender)
+        created, outcome = reminders.send_due(self.documents, self.settings.reminder_webhook_url,
+                                              self.settings.reminder_webhook_secret)
         if created or outcome.get("sent"):
             log.info("reminders", created=len(created), **{k: v for k, v in outcome.items() if isinstance(v, int)})

@@ -149,3 +149,12 @@ def deliver(store: DocumentStore, sender: ReminderSender, *, now: datetime | Non
             pass   # the client's record was deleted meanwhile
         counts["sent"] += 1
     return counts
+
+
+def send_due(store: DocumentStore, webhook_url: str | None, webhook_secret, *,
+             now: datetime | None = None) -> tuple[list[dict], dict]:
+    """One pass, as the service's timer runs it every minute: create the reminders now due, then
+    deliver what is waiting (to the partner's webhook when one is set, else to the log)."""
+    created = due_reminders(store, now=now)
+    sender = WebhookSender(webhook_url, webhook_secret) if webhook_url else LogSender()
+    return created, deliver(store, sender, now=now)
