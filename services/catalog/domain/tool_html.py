@@ -34,6 +34,8 @@ h2 + p, h2 + ul, h2 + ol { break-before: avoid; }
 .section-your_turn > p:last-of-type { break-after: avoid; }
 .field { margin: 6pt 0 8pt; break-inside: avoid; }
 .field-label { font-weight: bold; margin-bottom: 3pt; break-after: avoid; }
+/* Scales that come in pairs (before and after, now and later) stay on one page together. */
+.field-scale + .field-scale { break-before: avoid; }
 .write-line { display: block; width: 100%; border: none; border-bottom: 0.8pt solid #777; height: 18pt; }
 textarea.write-lines { width: 100%; border: 0.8pt solid #999; min-height: 0; }
 /* 0-10 scales: eleven numbered boxes in a row, with the two anchors underneath at either end.
@@ -183,7 +185,8 @@ FIELD_WRITERS = {"lines": _lines, "scale": _scale, "checklist": _checklist, "tab
 def _field(field: dict, index: int, prefix: str = "") -> str:
     name = f"{prefix}f{index}_{field.get('id', index)}"
     writer = FIELD_WRITERS.get(field.get("kind"), _lines)
-    return (f'<div class="field"><div class="field-label">{escape(field.get("label", ""))}</div>'
+    kind = escape(str(field.get("kind") or "lines"))
+    return (f'<div class="field field-{kind}"><div class="field-label">{escape(field.get("label", ""))}</div>'
             f"{writer(field, escape(name))}</div>")
 
 
