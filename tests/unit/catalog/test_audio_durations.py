@@ -116,3 +116,9 @@ def test_the_problem_is_named_where_it_helps(audio_tools):
     tool = next(t for t in tools if t["slug"] == "gambling--urge-surfing--adult--audio")
     script = next(s for s in tool["sections"] if s["id"] == "script")["text"]
     assert script.startswith("When the urge to place a bet comes")
+
+
+def test_the_padding_counted_is_the_recordings():
+    from services.catalog.adapters.audio import LEAD_IN_SECONDS, TAIL_SECONDS
+
+    assert audio_scripts.PADDING_SECONDS == LEAD_IN_SECONDS + TAIL_SECONDS
