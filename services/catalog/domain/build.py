@@ -16,6 +16,7 @@ from functools import partial
 
 from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem
 from services.catalog.domain.content_reading import ContentError
+from services.catalog.domain.fit_text import FitText
 from services.catalog.domain import tool_sections as parts
 
 # progress(done, total): called after each fit, problem and measure is composed.
@@ -72,17 +73,18 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
     technique, problem = content.techniques[fit.technique], content.problems[fit.problem]
     tools = []
     for age in fit.ages:
-        formats = formats_for(age, technique.formats)
+        text = FitText(fit, technique, age)
+        formats = formats_for(age, text.formats())
         for fmt in formats:
             qualifier = "" if fmt == formats[0] else (
                 GAME_QUALIFIERS[technique.game.kind] if fmt == "game" else FORMAT_QUALIFIERS[fmt])
             title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
-                summary=technique.summary, instructions=parts.steps_for(technique, age),
-                sections=parts.fit_sections(fit, technique, problem, age, fmt),
-                fields=parts.fit_fields(technique, fmt), approach=technique.approach, phase=fit.phase,
-                minutes=technique.minutes, focus=fit.focus))
+                summary=text.summary(), instructions=text.steps(),
+                sections=parts.fit_sections(text, problem, fmt),
+                fields=parts.fit_fields(text, fmt), approach=technique.approach, phase=fit.phase,
+                minutes=technique.minutes, focus=text.focus()))
     return tools
 
 

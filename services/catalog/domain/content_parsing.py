@@ -5,7 +5,7 @@ Only checks that need a single item live here; links between files are checked i
 from __future__ import annotations
 
 from services.catalog.domain.content import (
-    AGE_GROUPS, APPROACHES, FIELD_KINDS, FORMATS, GAME_KINDS, PHASES, Adaptation, Field, Fit, Game,
+    AGE_GROUPS, APPROACHES, FIELD_KINDS, FORMATS, GAME_KINDS, PHASES, Adaptation, AgeText, Field, Fit, Game,
     Measure, Problem, Technique, Tracker,
 )
 from services.catalog.domain.content_reading import FIELD_ID, Issues, Item
@@ -97,7 +97,9 @@ def _adaptations(item: Item) -> dict[str, Adaptation]:
             continue
         entry = Item(raw, f"{item.where}, {age} adaptation", item.issues)
         found[age] = Adaptation(steps=entry.texts("steps"), example=entry.text("example"),
-                                note_for_adult=entry.text("note_for_adult", required=age == "child"))
+                                note_for_adult=entry.text("note_for_adult", required=age == "child"),
+                                cautions=entry.text("cautions", required=False) if "cautions" in entry.raw
+                                else None)
     return found
 
 
@@ -122,12 +124,78 @@ def fits(data: dict, file: str, issues: Issues) -> list[Fit]:
     for index, raw in enumerate(top.items("fit")):
         pair = f"'{raw.get('problem')} × {raw.get('technique')}'" if isinstance(raw, dict) else ""
         item = Item(raw, f"{file}: fit #{index + 1} {pair}".rstrip(), issues)
+        if isinstance(item.raw.get("ages"), dict):
+            found.append(_written_fit(item, file))
+            continue
         ages = item.choices("ages", AGE_GROUPS)
         found.append(Fit(problem=item.slug("problem"), technique=item.slug("technique"),
                          phase=item.choice("phase", PHASES), ages=ages,
                          title=item.text("title"), why=item.text("why"), focus=item.text("focus"),
                          example=item.text("example"), age_examples=_age_examples(item, ages), file=file))
     return found
+
+
+# Keys a written fit may carry for all its ages, and (with steps, example, note_for_adult) per age.
+_SHARED_KEYS = ("why", "summary", "focus", "cautions", "fields", "reflection", "remember", "tracker", "formats")
+_FIT_KEYS = {"problem", "technique", "phase", "ages", "title", *_SHARED_KEYS}
+_AGE_KEYS = {"steps", "example", "note_for_adult", *_SHARED_KEYS}
+STEPS_PER_AGE = {"child": (3, 6), "teen": (3, 7), "adult": (4, 8)}
+
+
+def _written_fit(item: Item, file: str) -> Fit:
+    """A fit whose `ages` maps each age group to the text written for that reader."""
+    _unknown_keys(item, _FIT_KEYS, "a written fit")
+    ages_item = item.child("ages")
+    written = {}
+    for age in ages_item.raw:
+        if age not in AGE_GROUPS:
+            ages_item.fail(f"'{age}' is not an age group: use {', '.join(AGE_GROUPS)}")
+    for age in (age for age in AGE_GROUPS if age in ages_item.raw):
+        written[age] = _age_text(ages_item.child(age), age)
+    if not written:
+        item.fail("`ages` is empty: write the text for at least one age group")
+    shared = _shared(item)
+    if not item.text("why", required=False) and not all(text.why for text in written.values()):
+        item.fail("`why` is missing: write it for the fit, or for every age")
+    return Fit(problem=item.slug("problem"), technique=item.slug("technique"),
+               phase=item.choice("phase", PHASES), ages=tuple(written), title=item.text("title"),
+               why=shared["why"], focus=shared["focus"] or item.text("focus"),
+               example=next(iter(written.values())).example if written else "", file=file, written=written,
+               **{key: shared[key] for key in ("summary", "cautions", "fields", "reflection", "remember",
+                                               "tracker", "formats")})
+
+
+def _age_text(item: Item, age: str) -> AgeText:
+    _unknown_keys(item, _AGE_KEYS, f"the {age} text")
+    fewest, most = STEPS_PER_AGE[age]
+    steps = item.texts("steps", at_least=fewest)
+    if len(steps) > most:
+        item.fail(f"`steps` has {len(steps)} steps: keep {fewest} to {most} for a {age}")
+    if age != "child" and item.has("note_for_adult"):
+        item.fail("`note_for_adult` is for the child's grown-up: only the child text has one")
+    return AgeText(steps=steps, example=item.text("example"),
+                   note_for_adult=item.text("note_for_adult", required=age == "child"), **_shared(item))
+
+
+def _shared(item: Item) -> dict:
+    """The optional pieces a fit, or one age of it, may write in place of the technique's."""
+    return {
+        "why": item.text("why", required=False), "summary": item.text("summary", required=False),
+        "focus": item.text("focus", required=False),
+        "cautions": item.text("cautions", required=False) if "cautions" in item.raw else None,
+        "fields": _fields(item) if "fields" in item.raw else None,
+        "reflection": item.texts("reflection", required=False),
+        "remember": item.texts("remember", required=False),
+        "tracker": _tracker(item.child("tracker")) if item.has("tracker") else None,
+        "formats": item.choices("formats", TECHNIQUE_FORMATS) if item.has("formats") else (),
+    }
+
+
+def _unknown_keys(item: Item, allowed: set[str], what: str) -> None:
+    unknown = sorted(key for key in item.raw if key not in allowed)
+    if unknown:
+        item.fail(f"{', '.join(map(repr, unknown))} not allowed in {what}: use only "
+                  f"{', '.join(sorted(allowed))}")
 
 
 def _age_examples(item: Item, ages: tuple[str, ...]) -> dict[str, str]:

@@ -1,0 +1,112 @@
+"""Written fits (issue #15): the problem and the age shape every piece of a tool, not only its title."""
+import pytest
+
+from services.catalog.domain.build import build_catalogue
+from services.catalog.domain.content import ContentError
+from tests.unit.catalog.fixtures import load_files, valid_files
+
+WRITTEN = {
+    "problem": "worry", "technique": "worry-log", "phase": "practice",
+    "title": "Parking Worries for Later", "focus": "worries that pop up",
+    "why": "Worries ask for an answer now. Giving them a set time teaches you they can wait.",
+    "cautions": "If a worry is about someone's safety right now, act on it, do not park it.",
+    "fields": [{"id": "worry", "kind": "lines", "label": "The worry I parked", "lines": 2},
+               {"id": "time", "kind": "checklist", "label": "When I came back to it",
+                "options": ["At worry time", "Not at all: it had gone"]}],
+    "reflection": ["Which worries were still there at worry time?"],
+    "ages": {
+        "child": {"steps": ["Draw a worry box with your grown-up.", "Post each worry in the box.",
+                            "Open the box together after tea."],
+                  "example": "Kofi, 9, posted his fire worry and forgot it by tea time.",
+                  "note_for_adult": "Sit with your child at box time and keep it to ten minutes.",
+                  "cautions": "",
+                  "fields": [{"id": "worry", "kind": "lines", "label": "Draw or write your worry",
+                              "lines": 3}]},
+        "adult": {"steps": ["Choose a 15-minute worry time each day.", "Write each worry down when it comes.",
+                            "Go back to your day.", "At worry time, read the list and plan a step."],
+                  "example": "Dev, 42, wrote his worries on his phone and read them at six.",
+                  "tracker": {"columns": ["Day", "Worries parked", "Still there at worry time"],
+                              "legend": "One row a day: count the worries, then those still there."}},
+    },
+}
+
+
+def written_files(**changes):
+    files = valid_files()
+    fits = files["problems/anxiety.fit.yaml"]["fit"]
+    fits[1] = {**WRITTEN, **changes}
+    return files
+
+
+@pytest.fixture
+def tools(tmp_path):
+    return {tool["slug"]: tool for tool in build_catalogue(load_files(tmp_path, written_files()))}
+
+
+def section(tool, key):
+    return next((s for s in tool["sections"] if s["id"] == key), None)
+
+
+def test_each_age_gets_its_own_steps_example_and_voice(tools):
+    child, adult = tools["worry--worry-log--child--worksheet"], tools["worry--worry-log--adult--worksheet"]
+    assert child["instructions"][0] == "Draw a worry box with your grown-up."
+    assert adult["instructions"][0] == "Choose a 15-minute worry time each day."
+    assert section(child, "example")["text"].startswith("Kofi, 9")
+    assert section(adult, "example")["text"].startswith("Dev, 42")
+    assert section(child, "for_adult")["text"].startswith("Sit with your child")
+    assert section(adult, "for_adult") is None
+
+
+def test_the_fit_text_replaces_the_techniques_not_added_to_it(tools):
+    adult = tools["worry--worry-log--adult--worksheet"]
+    assert section(adult, "why")["text"] == WRITTEN["why"]            # no generic technique paragraph
+    assert [f["label"] for f in adult["fields"]] == ["The worry I parked", "When I came back to it"]
+    assert section(adult, "looking_back")["items"] == WRITTEN["reflection"]
+    assert section(adult, "cautions")["text"] == WRITTEN["cautions"]
+
+
+def test_an_age_can_write_its_own_fields_and_say_it_needs_no_cautions(tools):
+    child = tools["worry--worry-log--child--worksheet"]
+    assert [f["label"] for f in child["fields"]] == ["Draw or write your worry"]
+    assert section(child, "cautions") is None
+
+
+def test_a_tracker_can_have_columns_written_for_the_problem(tools):
+    tracker = tools["worry--worry-log--adult--tracker"]
+    assert tracker["fields"][0]["columns"] == ["Day", "Worries parked", "Still there at worry time"]
+    assert section(tracker, "your_turn")["text"].startswith("One row a day: count")
+    # The child's tracker had no columns written for it: it keeps the technique's.
+    assert tools["worry--worry-log--child--tracker"]["fields"][0]["columns"] == ["Day", "Worry", "Strength 0-10"]
+
+
+def test_a_fit_can_drop_a_format_at_an_age(tmp_path):
+    ages = {**WRITTEN["ages"], "child": {**WRITTEN["ages"]["child"], "formats": ["worksheet"]}}
+    tools = build_catalogue(load_files(tmp_path, written_files(ages=ages)))
+    slugs = {tool["slug"] for tool in tools}
+    assert "worry--worry-log--child--worksheet" in slugs and "worry--worry-log--child--tracker" not in slugs
+    assert "worry--worry-log--adult--tracker" in slugs
+
+
+def test_older_fits_still_borrow_the_techniques_text_but_never_its_adult_cautions_for_a_child(tmp_path):
+    files = valid_files()
+    files["techniques/basics.yaml"]["techniques"][0]["cautions"] = "Check with your doctor if you are pregnant."
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert section(tools["panic--slow-breathing--adult--worksheet"], "cautions")["text"].startswith("Check")
+    assert section(tools["worry--slow-breathing--child--worksheet"], "cautions") is None
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"ages": {"toddler": WRITTEN["ages"]["adult"]}}, "'toddler' is not an age group"),
+    ({"ages": {"adult": {"example": "x"}}}, "`steps` is missing"),
+    ({"ages": {"adult": {**WRITTEN["ages"]["adult"], "steps": ["one"]}}}, "`steps` needs at least 4"),
+    ({"ages": {"child": {k: v for k, v in WRITTEN["ages"]["child"].items() if k != "note_for_adult"}}},
+     "`note_for_adult` is missing"),
+    ({"ages": {"adult": {**WRITTEN["ages"]["adult"], "note_for_adult": "x"}}}, "only the child text has one"),
+    ({"ages": {"adult": {**WRITTEN["ages"]["adult"], "exmaple": "typo"}}}, "'exmaple' not allowed"),
+    ({"formats": ["audio"]}, "`formats` ['audio'] are not among the technique's formats"),
+    ({"age_examples": {"adult": "x"}}, "'age_examples' not allowed in a written fit"),
+])
+def test_mistakes_in_a_written_fit_are_named(tmp_path, change, message):
+    with pytest.raises(ContentError) as error:
+        load_files(tmp_path, written_files(**change))
+    assert message in str(error.value)
