@@ -81,6 +81,15 @@ def cmd_render(args) -> int:
     pdf = _render_tool(_find_tool(tools, args.tool), args.paper, args.clinic)
     Path(args.out).write_bytes(pdf)
     print(f"Wrote {args.out} ({len(pdf) // 1024} KB).")
+    if args.png:
+        # One image per page, for a person to look at without a PDF viewer.
+        import pypdfium2
+        document = pypdfium2.PdfDocument(pdf)
+        stem = Path(args.out).with_suffix("")
+        for number in range(len(document)):
+            document[number].render(scale=args.scale).to_pil().save(f"{stem}-p{number + 1}.png")
+        print(f"Wrote {len(document)} page image(s) {stem}-p1.png ...")
+        document.close()
     return 0
 
 
@@ -150,6 +159,9 @@ def cmd_metrics(args) -> int:
     _content, tools = load_and_build()
     if args.tool:
         # "!" marks a sentence found word for word in another problem's or another age's tool.
+        slug = _find_tool(tools, args.tool)["slug"]
+        shares = cm.measure(tools).per_tool.get(slug, {})
+        print(f"{slug}: " + ", ".join(f"{k} {v}%" for k, v in shares.items()) + " of its words repeated")
         for sentence, problems, ages in cm.shared_sentences(tools, _find_tool(tools, args.tool)["slug"]):
             marks = (f" [also in: {', '.join(problems)}]" if problems else "") + (
                 f" [also at: {', '.join(ages)}]" if ages else "")
@@ -233,6 +245,8 @@ def register(commands) -> None:
     render.add_argument("--paper", choices=("a4", "letter"), default="a4")
     render.add_argument("--out", required=True, help="the PDF file to write")
     render.add_argument("--clinic", default="Interlude", help="the name in the page footer")
+    render.add_argument("--png", action="store_true", help="also write each page as a PNG beside the PDF")
+    render.add_argument("--scale", type=float, default=1.0, help="PNG scale (1.0 = 72 dpi)")
     render.set_defaults(func=cmd_render)
 
     gallery = sub.add_parser("gallery", help="PNG thumbnails of N tools for a person to review")
