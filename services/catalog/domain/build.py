@@ -81,7 +81,7 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
             title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
-                summary=text.summary(), instructions=text.steps(),
+                summary=text.summary(), instructions=text.steps(fmt),
                 sections=parts.fit_sections(text, problem, fmt),
                 fields=parts.fit_fields(text, fmt), approach=technique.approach, phase=fit.phase,
                 minutes=technique.minutes, focus=text.focus()))

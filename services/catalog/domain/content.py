@@ -23,7 +23,7 @@ GAME_KINDS = ("cards", "bingo", "board")
 PSYCHOEDUCATION = "psychoeducation"
 
 __all__ = ["AGE_GROUPS", "APPROACHES", "FIELD_KINDS", "FORMATS", "GAME_KINDS", "PHASES", "Adaptation", "AgeText",
-           "Content", "ContentError", "Field", "Fit", "Game", "Measure", "Problem", "Technique",
+           "Content", "ContentError", "Field", "Fit", "Game", "Handout", "Measure", "Problem", "Technique",
            "Tracker", "load_content"]
 
 
@@ -46,6 +46,16 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Handout:
+    """What a technique or fit says when it is printed as a handout, with nothing to fill in:
+    its own steps, the list its text points to, and what to remember."""
+    steps: tuple[str, ...] = ()
+    remember: tuple[str, ...] = ()
+    list_heading: str = ""
+    list_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Adaptation:
     """How a technique changes for children (done with a grown-up) or teens."""
     steps: tuple[str, ...]
@@ -53,12 +63,15 @@ class Adaptation:
     note_for_adult: str = ""
     # Cautions worded for this reader; a child gets these or none, never the adult ones.
     cautions: str | None = None
+    handout: Handout | None = None
 
 
 @dataclass(frozen=True)
 class Tracker:
     columns: tuple[str, ...]
     legend: str
+    # Steps that ask for exactly what the grid holds; without them the tool's steps are used.
+    steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,7 @@ class Technique:
     game: Game | None = None
     cautions: str = ""
     remember: tuple[str, ...] = ()
+    handout: Handout | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +142,7 @@ class AgeText:
     cautions: str | None = None
     fields: tuple[Field, ...] | None = None
     reflection: tuple[str, ...] = ()
-    remember: tuple[str, ...] = ()
+    handout: Handout | None = None
     tracker: Tracker | None = None
     formats: tuple[str, ...] = ()
 
@@ -158,7 +172,7 @@ class Fit:
     cautions: str | None = None
     fields: tuple[Field, ...] | None = None
     reflection: tuple[str, ...] = ()
-    remember: tuple[str, ...] = ()
+    handout: Handout | None = None
     tracker: Tracker | None = None
     formats: tuple[str, ...] = ()
 

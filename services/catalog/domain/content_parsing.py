@@ -5,7 +5,7 @@ Only checks that need a single item live here; links between files are checked i
 from __future__ import annotations
 
 from services.catalog.domain.content import (
-    AGE_GROUPS, APPROACHES, FIELD_KINDS, FORMATS, GAME_KINDS, PHASES, Adaptation, AgeText, Field, Fit, Game,
+    AGE_GROUPS, APPROACHES, FIELD_KINDS, FORMATS, GAME_KINDS, PHASES, Adaptation, AgeText, Field, Fit, Game, Handout,
     Measure, Problem, Technique, Tracker,
 )
 from services.catalog.domain.content_reading import FIELD_ID, Issues, Item
@@ -64,7 +64,8 @@ def _technique(item: Item, file: str) -> Technique:
         script=item.text("script", required=False),
         game=_game(item.child("game")) if "game" in formats and item.has("game") else None,
         cautions=item.text("cautions", required=False),
-        remember=item.texts("remember", required=False))
+        remember=item.texts("remember", required=False),
+        handout=_handout(item.child("handout")) if item.has("handout") else None)
 
 
 def _fields(item: Item) -> tuple[Field, ...]:
@@ -99,12 +100,25 @@ def _adaptations(item: Item) -> dict[str, Adaptation]:
         found[age] = Adaptation(steps=entry.texts("steps"), example=entry.text("example"),
                                 note_for_adult=entry.text("note_for_adult", required=age == "child"),
                                 cautions=entry.text("cautions", required=False) if "cautions" in entry.raw
-                                else None)
+                                else None,
+                                handout=_handout(entry.child("handout")) if entry.has("handout") else None)
     return found
 
 
 def _tracker(item: Item) -> Tracker:
-    return Tracker(columns=item.texts("columns", at_least=2), legend=item.text("legend"))
+    return Tracker(columns=item.texts("columns", at_least=2), legend=item.text("legend"),
+                   steps=item.texts("steps", required=False))
+
+
+def _handout(item: Item) -> Handout:
+    """`handout: {steps: [...], remember: [...], list: {heading: ..., items: [...]}}`, all optional."""
+    listed = item.child("list") if item.has("list") else None
+    found = Handout(steps=item.texts("steps", required=False), remember=item.texts("remember", required=False),
+                    list_heading=listed.text("heading") if listed else "",
+                    list_items=listed.texts("items", at_least=2) if listed else ())
+    if not (found.steps or found.remember or found.list_items):
+        item.fail("is empty: give it `steps`, `remember` or a `list`")
+    return found
 
 
 def _game(item: Item) -> Game:
@@ -136,7 +150,7 @@ def fits(data: dict, file: str, issues: Issues) -> list[Fit]:
 
 
 # Keys a written fit may carry for all its ages, and (with steps, example, note_for_adult) per age.
-_SHARED_KEYS = ("why", "summary", "focus", "cautions", "fields", "reflection", "remember", "tracker", "formats")
+_SHARED_KEYS = ("why", "summary", "focus", "cautions", "fields", "reflection", "handout", "tracker", "formats")
 _FIT_KEYS = {"problem", "technique", "phase", "ages", "title", *_SHARED_KEYS}
 _AGE_KEYS = {"steps", "example", "note_for_adult", *_SHARED_KEYS}
 STEPS_PER_AGE = {"child": (3, 6), "teen": (3, 7), "adult": (4, 8)}
@@ -161,7 +175,7 @@ def _written_fit(item: Item, file: str) -> Fit:
                phase=item.choice("phase", PHASES), ages=tuple(written), title=item.text("title"),
                why=shared["why"], focus=shared["focus"] or item.text("focus"),
                example=next(iter(written.values())).example if written else "", file=file, written=written,
-               **{key: shared[key] for key in ("summary", "cautions", "fields", "reflection", "remember",
+               **{key: shared[key] for key in ("summary", "cautions", "fields", "reflection", "handout",
                                                "tracker", "formats")})
 
 
@@ -185,7 +199,7 @@ def _shared(item: Item) -> dict:
         "cautions": item.text("cautions", required=False) if "cautions" in item.raw else None,
         "fields": _fields(item) if "fields" in item.raw else None,
         "reflection": item.texts("reflection", required=False),
-        "remember": item.texts("remember", required=False),
+        "handout": _handout(item.child("handout")) if item.has("handout") else None,
         "tracker": _tracker(item.child("tracker")) if item.has("tracker") else None,
         "formats": item.choices("formats", TECHNIQUE_FORMATS) if item.has("formats") else (),
     }

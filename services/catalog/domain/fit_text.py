@@ -57,7 +57,18 @@ class FitText:
             return self._age.why or self.fit.why
         return f"{self.technique.why}\n\n{self.fit.why}"
 
-    def steps(self) -> tuple[str, ...]:
+    def steps(self, fmt: str = "worksheet") -> tuple[str, ...]:
+        """A handout's or tracker's own steps where written (reading and a grid ask for other things
+        than a worksheet does), else the steps for this reader."""
+        if fmt == "handout":
+            own = self._handout_piece("steps")
+        elif fmt == "tracker":
+            tracker = self.tracker()
+            own = tracker.steps if tracker is not None else ()
+        else:
+            own = ()
+        if own:
+            return own
         if self.written:
             return self._age.steps
         return self.technique.steps if self.age == "adult" else self.technique.adaptations[self.age].steps
@@ -97,8 +108,25 @@ class FitText:
     def reflection(self) -> tuple[str, ...]:
         return self._pick("reflection") or self.technique.reflection
 
+    def _handout_piece(self, name: str):
+        """From the first handout text that has the piece: this age's, the fit's, the technique's
+        for this age (its adaptation's; the technique's own is for adults only)."""
+        adapted = self.technique.adaptations.get(self.age)
+        sources = [self._age.handout if self._age else None, self.fit.handout,
+                   adapted.handout if adapted is not None else None,
+                   self.technique.handout if self.age == "adult" else None]
+        for handout in sources:
+            if handout is not None and getattr(handout, name):
+                return getattr(handout, name)
+        return ()
+
     def remember(self) -> tuple[str, ...]:
-        return self._pick("remember") or self.technique.remember
+        return self._handout_piece("remember") or self.technique.remember
+
+    def handout_list(self) -> tuple[str, tuple[str, ...]]:
+        """The list a handout's text points to ("the thinking traps below"), with its heading."""
+        items = self._handout_piece("list_items")
+        return (self._handout_piece("list_heading"), items) if items else ("", ())
 
     def tracker(self) -> Tracker | None:
         return self._pick("tracker") or self.technique.tracker

@@ -54,7 +54,7 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     sections = [section("why", text.why())]
     sections += _optional(("for_adult", text.note_for_adult()), ("cautions", text.cautions()),
                           ("safety", problem.safety))
-    sections.append(section("how", items=text.steps()))
+    sections.append(section("how", items=text.steps(fmt)))
     example = section("example", text.example())
     focus = text.focus()
     if fmt == "worksheet":
@@ -66,6 +66,9 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     elif fmt == "audio":
         sections += [section("script", technique.script), example]
     elif fmt == "handout":
+        heading, items = text.handout_list()
+        if items:
+            sections.append(section("list", items=items, heading=heading))
         sections += [example, *_optional(("remember", text.remember()))]
     elif fmt == "game":
         sections += [*_game_sections(technique), example]

@@ -79,6 +79,27 @@ def test_a_tracker_can_have_columns_written_for_the_problem(tools):
     assert tools["worry--worry-log--child--tracker"]["fields"][0]["columns"] == ["Day", "Worry", "Strength 0-10"]
 
 
+def test_a_tracker_asks_for_what_its_grid_holds_and_a_handout_carries_its_list(tmp_path):
+    ages = {**WRITTEN["ages"], "adult": {
+        **WRITTEN["ages"]["adult"],
+        "tracker": {**WRITTEN["ages"]["adult"]["tracker"], "steps": ["Each evening, count the worries you parked."]}}}
+    files = written_files(ages=ages)
+    files["techniques/basics.yaml"]["techniques"][1]["formats"] = ["worksheet", "tracker", "handout"]
+    files["techniques/basics.yaml"]["techniques"][1]["handout"] = {
+        "steps": ["Read the kinds of worry below."], "remember": ["Worries can wait."],
+        "list": {"heading": "Kinds of worry", "items": ["What if...", "Real problems"]}}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert tools["worry--worry-log--adult--tracker"]["instructions"] == ["Each evening, count the worries you parked."]
+    assert tools["worry--worry-log--adult--worksheet"]["instructions"][0] == "Choose a 15-minute worry time each day."
+    handout = tools["worry--worry-log--adult--handout"]
+    assert handout["instructions"] == ["Read the kinds of worry below."]
+    assert section(handout, "list") == {"id": "list", "heading": "Kinds of worry", "text": "",
+                                        "items": ["What if...", "Real problems"]}
+    assert section(handout, "remember")["items"] == ["Worries can wait."]
+    # The technique's handout steps are an adult's: the child's handout keeps the child's steps.
+    assert tools["worry--worry-log--child--handout"]["instructions"][0] == "Draw a worry box with your grown-up."
+
+
 def test_a_fit_can_drop_a_format_at_an_age(tmp_path):
     ages = {**WRITTEN["ages"], "child": {**WRITTEN["ages"]["child"], "formats": ["worksheet"]}}
     tools = build_catalogue(load_files(tmp_path, written_files(ages=ages)))
