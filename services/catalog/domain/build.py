@@ -96,7 +96,7 @@ def _handouts(problem: Problem) -> list[dict]:
     return [_tool((problem.slug, PSYCHOEDUCATION, age, "handout"), kind="psychoeducation",
                   title=f"Understanding {name}" + ("" if age == _base_age(problem.ages)
                                                     else AGE_QUALIFIERS[age]),
-                  summary=_first_sentences(problem.psychoeducation),
+                  summary=_first_sentences(problem.about(age)),
                   instructions=parts.HANDOUT_STEPS[age], sections=parts.handout_sections(problem, age),
                   fields=[], approach=PSYCHOEDUCATION, phase="understand", minutes=HANDOUT_MINUTES)
             for age in problem.ages]

@@ -123,6 +123,11 @@ class Problem:
     situations: dict[str, str]
     file: str
     safety: str = ""
+    # "What is going on", written for a child (with a grown-up) or a teen; else `psychoeducation`.
+    psychoeducation_by_age: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def about(self, age: str) -> str:
+        return self.psychoeducation_by_age.get(age) or self.psychoeducation
 
 
 @dataclass(frozen=True)

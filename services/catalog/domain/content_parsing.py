@@ -30,10 +30,19 @@ def problems(data: dict, domain: str, file: str, issues: Issues) -> list[Problem
         for age in situations:
             if age not in ages:
                 item.fail(f"`situations` has '{age}', which is not in `ages`: remove it or add the age")
+        about = {}
+        if isinstance(item.raw.get("psychoeducation"), dict):
+            # One text per age: `psychoeducation: {child: ..., teen: ..., adult: ...}`.
+            written = item.child("psychoeducation")
+            for age in written.raw:
+                if age not in ages:
+                    written.fail(f"'{age}' is not in this problem's `ages`: remove it or add the age")
+            about = {age: written.text(age) for age in ages}
         found.append(Problem(
             slug=item.slug(), name=item.text("name"), short_name=item.text("short_name"),
             domain=domain, domain_name=domain_name, ages=ages, lay_phrases=item.texts("lay_phrases"),
-            psychoeducation=item.text("psychoeducation"),
+            psychoeducation=about.get("adult") or next(iter(about.values()), "") if about
+            else item.text("psychoeducation"), psychoeducation_by_age=about,
             situations={age: situations[age].strip() for age in ages if isinstance(situations.get(age), str)},
             file=file, safety=item.text("safety", required=False)))
     return found

@@ -92,7 +92,7 @@ def _game_sections(technique: Technique) -> list[dict]:
 
 
 def handout_sections(problem: Problem, age: str) -> list[dict]:
-    return [section("about", problem.psychoeducation), section("situation", problem.situations[age]),
+    return [section("about", problem.about(age)), section("situation", problem.situations[age]),
             *_optional(("safety", problem.safety))]
 
 

@@ -131,3 +131,17 @@ def test_mistakes_in_a_written_fit_are_named(tmp_path, change, message):
     with pytest.raises(ContentError) as error:
         load_files(tmp_path, written_files(**change))
     assert message in str(error.value)
+
+
+def test_what_is_going_on_can_be_written_per_age(tmp_path):
+    files = valid_files()
+    problem = files["problems/anxiety.yaml"]["problems"][1]
+    problem["psychoeducation"] = {"child": "Worry is like a smoke alarm that goes off for toast.",
+                                  "teen": "Worry tries to plan for every what-if.",
+                                  "adult": "Worry tries to get ready for trouble."}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert section(tools["worry--psychoeducation--child--handout"], "about")["text"].startswith("Worry is like")
+    assert section(tools["worry--psychoeducation--adult--handout"], "about")["text"].startswith("Worry tries to get")
+    del problem["psychoeducation"]["teen"]
+    with pytest.raises(ContentError, match="`teen` is missing"):
+        load_files(tmp_path / "again", files)
