@@ -53,13 +53,15 @@ def build_catalogue(content: Content, progress: Progress | None = None) -> list[
     return tools
 
 
-def formats_for(age: str, formats: tuple[str, ...]) -> tuple[str, ...]:
+def formats_for(age: str, formats: tuple[str, ...], game_ages: tuple[str, ...] = ("child",)) -> tuple[str, ...]:
     """The technique's formats made for an age group.
 
-    The games are written for a child or teen with a grown-up, so an adult gets a game only when
-    the technique comes in no other format.
+    A game is made only for the ages its text is written for (``game: ages:``, a child by
+    default), except that an adult gets a game when the technique comes in no other format.
     """
     if age == "adult" and any(fmt != "game" for fmt in formats):
+        return tuple(fmt for fmt in formats if fmt != "game")
+    if age == "teen" and "teen" not in game_ages:
         return tuple(fmt for fmt in formats if fmt != "game")
     return formats
 
@@ -74,7 +76,7 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
     tools = []
     for age in fit.ages:
         text = FitText(fit, technique, age)
-        formats = formats_for(age, text.formats())
+        formats = formats_for(age, text.formats(), technique.game.ages if technique.game else ())
         for fmt in formats:
             qualifier = "" if fmt == formats[0] else (
                 GAME_QUALIFIERS[technique.game.kind] if fmt == "game" else FORMAT_QUALIFIERS[fmt])
