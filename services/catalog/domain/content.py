@@ -133,6 +133,8 @@ class Problem:
     psychoeducation_by_age: dict[str, str] = field(default_factory=dict, compare=False)
     # When to stop and get help, worded per age where it differs; else `safety`.
     safety_by_age: dict[str, str] = field(default_factory=dict, compare=False)
+    # The handout's "What to remember": one list for every age, or one per age.
+    remember: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def about(self, age: str) -> str:
         return self.psychoeducation_by_age.get(age) or self.psychoeducation

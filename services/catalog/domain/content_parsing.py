@@ -39,8 +39,23 @@ def problems(data: dict, domain: str, file: str, issues: Issues) -> list[Problem
             else item.text("psychoeducation"), psychoeducation_by_age=about,
             situations={age: situations[age].strip() for age in ages if isinstance(situations.get(age), str)},
             file=file, safety=item.text("safety", required=False) if not safety else "",
-            safety_by_age=safety))
+            safety_by_age=safety, remember=_remember(item, ages)))
     return found
+
+
+def _remember(item: Item, ages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """`remember: [...]` for every age, or `remember: {child: [...], ...}` for the ages given."""
+    raw = item.raw.get("remember")
+    if raw is None:
+        return {}
+    if isinstance(raw, dict):
+        written = item.child("remember")
+        for age in raw:
+            if age not in ages:
+                written.fail(f"'{age}' is not in this problem's `ages`: remove it or add the age")
+        return {age: written.texts(age, at_least=2) for age in ages if age in raw}
+    points = item.texts("remember", at_least=2)
+    return {age: points for age in ages}
 
 
 def _per_age(item: Item, key: str, ages: tuple[str, ...]) -> dict[str, str]:

@@ -93,7 +93,7 @@ def _game_sections(technique: Technique) -> list[dict]:
 
 def handout_sections(problem: Problem, age: str) -> list[dict]:
     return [section("about", problem.about(age)), section("situation", problem.situations[age]),
-            *_optional(("safety", problem.safety_for(age)))]
+            *_optional(("safety", problem.safety_for(age)), ("remember", problem.remember.get(age, ())))]
 
 
 def measure_sections(measure: Measure) -> list[dict]:

@@ -178,3 +178,12 @@ def test_a_technique_can_word_its_fields_and_grid_for_a_child_and_safety_can_dif
     del files["problems/anxiety.yaml"]["problems"][1]["safety"]["adult"]
     with pytest.raises(ContentError, match="`adult` is missing"):
         load_files(tmp_path / "again", files)
+
+
+def test_a_problems_handout_can_say_what_to_remember_per_age(tmp_path):
+    files = valid_files()
+    files["problems/anxiety.yaml"]["problems"][1]["remember"] = {
+        "child": ["Worry is a false alarm.", "Your grown-up can help."]}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert section(tools["worry--psychoeducation--child--handout"], "remember")["items"][0] == "Worry is a false alarm."
+    assert section(tools["worry--psychoeducation--adult--handout"], "remember") is None
