@@ -100,7 +100,7 @@ class FitText:
         adapted = self.technique.adaptations.get(self.age)
         if adapted is not None and adapted.cautions is not None:
             return adapted.cautions
-        return "" if self.age == "child" else self.technique.cautions
+        return self.technique.cautions
 
     def fields(self) -> tuple[Field, ...]:
         picked = self._pick("fields", empty=(None,))

@@ -108,12 +108,16 @@ def test_a_fit_can_drop_a_format_at_an_age(tmp_path):
     assert "worry--worry-log--adult--tracker" in slugs
 
 
-def test_older_fits_still_borrow_the_techniques_text_but_never_its_adult_cautions_for_a_child(tmp_path):
+def test_older_fits_borrow_the_techniques_text_and_a_child_gets_the_cautions_worded_for_a_child(tmp_path):
     files = valid_files()
-    files["techniques/basics.yaml"]["techniques"][0]["cautions"] = "Check with your doctor if you are pregnant."
+    technique = files["techniques/basics.yaml"]["techniques"][0]
+    technique["cautions"] = "Check with your doctor if you are pregnant."
     tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
     assert section(tools["panic--slow-breathing--adult--worksheet"], "cautions")["text"].startswith("Check")
-    assert section(tools["worry--slow-breathing--child--worksheet"], "cautions") is None
+    technique["adaptations"]["child"]["cautions"] = "Stop and breathe normally if you feel dizzy."
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path / "child", files))}
+    assert section(tools["worry--slow-breathing--child--worksheet"], "cautions")["text"].startswith("Stop and")
+    assert section(tools["panic--slow-breathing--adult--worksheet"], "cautions")["text"].startswith("Check")
 
 
 @pytest.mark.parametrize("change, message", [
