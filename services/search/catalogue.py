@@ -42,7 +42,7 @@ class Catalogue:
     @cached_property
     def documents(self) -> list[dict]:
         from services.catalog.domain.build import search_document
-        return [search_document(tool, self.content.problems) for tool in self.tools]
+        return [search_document(tool, self.content.problems, self.content.techniques) for tool in self.tools]
 
     @cached_property
     def fingerprint(self) -> str:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem
+from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem, Technique
 from services.catalog.domain.content_reading import ContentError
 from services.catalog.domain.fit_text import FitText
 from services.catalog.domain import tool_sections as parts
@@ -156,9 +156,13 @@ def _check_unique(tools: list[dict]) -> None:
         raise ContentError(issues)
 
 
-def search_document(tool: dict, problems: Mapping[str, Problem]) -> dict:
-    """What the search service indexes for a catalogue tool (see interlude/ports/search.py)."""
+def search_document(tool: dict, problems: Mapping[str, Problem],
+                    techniques: Mapping[str, Technique] | None = None) -> dict:
+    """What the search service indexes for a catalogue tool (see interlude/ports/search.py).
+
+    Its lay phrases are its problems' and its technique's: "guided meditation" finds a body scan."""
     known = [problems[slug] for slug in tool["problems"] if slug in problems]
+    technique = (techniques or {}).get(tool["technique"])
     body = [*tool["instructions"]]
     for sec in tool["sections"]:
         body += [sec["heading"], sec["text"], *sec["items"]]
@@ -167,7 +171,8 @@ def search_document(tool: dict, problems: Mapping[str, Problem]) -> dict:
         "id": tool["id"], "clinic_id": "", "title": tool["title"], "summary": tool["summary"],
         "body": " ".join(part for part in body if part),
         "problem_names": [name for p in known for name in dict.fromkeys((p.name, p.short_name))],
-        "lay_phrases": [phrase for p in known for phrase in p.lay_phrases],
+        "lay_phrases": [phrase for p in known for phrase in p.lay_phrases]
+                       + list(technique.lay_phrases if technique else ()),
         "problems": list(tool["problems"]), "technique": tool["technique"], "approach": tool["approach"],
         "format": tool["format"], "age_group": tool["age_group"], "phase": tool["phase"],
         "source": "catalogue",

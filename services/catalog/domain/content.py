@@ -114,6 +114,8 @@ class Technique:
     cautions: str = ""
     remember: tuple[str, ...] = ()
     handout: Handout | None = None
+    # Words people search with for this technique ("guided meditation", "relaxation audio").
+    lay_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ def _technique(item: Item, file: str) -> Technique:
         game=_game(item.child("game")) if "game" in formats and item.has("game") else None,
         cautions=item.text("cautions", required=False),
         remember=item.texts("remember", required=False),
-        handout=_handout(item.child("handout")) if item.has("handout") else None)
+        handout=_handout(item.child("handout")) if item.has("handout") else None,
+        lay_phrases=item.texts("lay_phrases", required=False))
 
 
 def _fields(item: Item) -> tuple[Field, ...]:
