@@ -152,7 +152,7 @@ METRICS_FILE = CONTENT_DIR / "metrics.yaml"
 
 def cmd_metrics(args) -> int:
     import yaml
-    from interlude.cli import CliError
+    from interlude.commands import CliError
     from services.catalog.domain import content_metrics as cm
     _content, tools = load_and_build()
     if args.tool:
