@@ -8,7 +8,8 @@ HANDOUT_STEPS and MEASURE_STEP, kept together so that a clinician can review the
 from __future__ import annotations
 
 from services.catalog.domain import audio_scripts, game_decks
-from services.catalog.domain.content import Field, Fit, Measure, Problem, Technique
+from services.catalog.domain.content import Field, Measure, Problem, Technique
+from services.catalog.domain.fit_text import FitText
 
 HEADINGS = {
     "why": "Why this helps", "for_adult": "For the grown-up", "cautions": "Before you start",
@@ -40,63 +41,57 @@ def section(key: str, text: str = "", items=(), heading: str | None = None) -> d
     return {"id": key, "heading": heading or HEADINGS[key], "text": text, "items": list(items)}
 
 
-def steps_for(technique: Technique, age: str) -> tuple[str, ...]:
-    return technique.steps if age == "adult" else technique.adaptations[age].steps
-
-
-def example_for(fit: Fit, technique: Technique, age: str) -> str:
-    """The fit's own example is written for its first age, ``age_examples`` for the others;
-    where neither exists the technique's general example is used."""
-    if age == fit.ages[0]:
-        return fit.example
-    if age in fit.age_examples:
-        return fit.age_examples[age]
-    return technique.example if age == "adult" else technique.adaptations[age].example
-
-
-def tracker_days(technique: Technique, age: str = "adult") -> int:
+def tracker_days(text: FitText) -> int:
     """The rows of a tracker's grid: what its steps ask for, two weeks where they say so."""
-    words = " ".join((*steps_for(technique, age), technique.summary)).lower()
+    words = " ".join((*text.steps("tracker"), text.summary())).lower()
     return 2 * TRACKER_DAYS if "two weeks" in words else TRACKER_DAYS
 
 
-def fit_fields(technique: Technique, fmt: str, age: str = "adult") -> list[dict]:
+def fit_fields(text: FitText, fmt: str) -> list[dict]:
     if fmt == "worksheet":
-        return [field.to_dict() for field in technique.fields]
-    if fmt == "tracker" and technique.tracker is not None:
-        days = tracker_days(technique, age)
+        return [field.to_dict() for field in text.fields()]
+    tracker = text.tracker()
+    if fmt == "tracker" and tracker is not None:
+        days = tracker_days(text)
         label = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
-        grid = Field("log", "table", label, columns=technique.tracker.columns).to_dict()
+        grid = Field("log", "table", label, columns=tracker.columns).to_dict()
         return [{**grid, "rows": days}]   # the legend is the section's text
     return []
 
 
-def fit_sections(fit: Fit, technique: Technique, problem: Problem, age: str, fmt: str) -> list[dict]:
+def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
+    technique, age = text.technique, text.age
+    # A game's own framing for this age (content/games.yaml) replaces the technique's general one
+    # where the fit is not written for this age: a teen's card game must not speak of "your child".
     game = game_decks.game_for(technique.slug, technique.game, problem.slug, age) if fmt == "game" else {}
-    why = " ".join(game["why"].split()) if game.get("why") else technique.why
-    sections = [section("why", f"{why}\n\n{fit.why}")]
-    note = technique.adaptations["child"].note_for_adult if age == "child" else ""
-    cautions = " ".join(game["cautions"].split()) if game.get("cautions") else technique.cautions
-    sections += _optional(("for_adult", note), ("cautions", cautions),
-                          ("safety", problem.safety))
-    sections.append(section("how", items=steps_for(technique, age)))
-    example = section("example", example_for(fit, technique, age))
+    own = {key: game.get(key) for key in ("why", "cautions", "reflection")} if not text.written else {}
+    why = f'{" ".join(own["why"].split())}\n\n{text.fit.why}' if own.get("why") else text.why()
+    cautions = " ".join(own["cautions"].split()) if own.get("cautions") else text.cautions()
+    sections = [section("why", why)]
+    sections += _optional(("for_adult", text.note_for_adult()), ("cautions", cautions),
+                          ("safety", problem.safety_for(age)))
+    sections.append(section("how", items=text.steps(fmt)))
+    example = section("example", text.example())
+    focus = text.focus()
     if fmt == "worksheet":
         # The fields themselves are this section's content; renderers put them right after it.
-        sections += [example, section("your_turn", heading=f"{HEADINGS['your_turn']}: {fit.focus}")]
+        sections += [example, section("your_turn", heading=f"{HEADINGS['your_turn']}: {focus}")]
     elif fmt == "tracker":
-        days = tracker_days(technique, age)
+        days = tracker_days(text)
         log = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
-        sections += [example, section("your_turn", technique.tracker.legend, heading=f"{log}: {fit.focus}")]
+        sections += [example, section("your_turn", text.tracker().legend, heading=f"{log}: {focus}")]
     elif fmt == "audio":
         script = audio_scripts.script_for(technique.slug, technique.script, problem.slug, age)
         sections += [section("script", script), example]
     elif fmt == "handout":
-        sections += [example, *_optional(("remember", technique.remember))]
+        heading, items = text.handout_list()
+        if items:
+            sections.append(section("list", items=items, heading=heading))
+        sections += [example, *_optional(("remember", text.remember()))]
     elif fmt == "game":
         sections += [*_game_sections(technique, problem, age), example]
     if fmt != "handout":
-        sections.append(section("looking_back", items=game.get("reflection") or technique.reflection))
+        sections.append(section("looking_back", items=own.get("reflection") or text.reflection()))
     return sections
 
 
@@ -122,8 +117,8 @@ def _game_sections(technique: Technique, problem: Problem, age: str) -> list[dic
 
 
 def handout_sections(problem: Problem, age: str) -> list[dict]:
-    return [section("about", problem.psychoeducation), section("situation", problem.situations[age]),
-            *_optional(("safety", problem.safety))]
+    return [section("about", problem.about(age)), section("situation", problem.situations[age]),
+            *_optional(("safety", problem.safety_for(age)), ("remember", problem.remember.get(age, ())))]
 
 
 def measure_sections(measure: Measure) -> list[dict]:
