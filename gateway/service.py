@@ -8,14 +8,14 @@ from __future__ import annotations
 import base64
 import json
 
-from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
-from gateway import portal_pages, signed_urls
+from gateway import idempotency, portal_pages, signed_urls
 from gateway.readiness import check_readiness
+from gateway.rpc_timeouts import TimedRpcProxy
 from interlude import errors
 from interlude.errors import InvalidInput, NotFound
 from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
@@ -45,35 +45,37 @@ def portal_response(build) -> Response:
         if mapped is None:
             raise
         return Response(portal_pages.error_page(mapped.status, exc.value), status=mapped.status, mimetype="text/html")
+    except errors.InterludeError as exc:  # e.g. a service not answering in time (503)
+        return Response(portal_pages.error_page(exc.status, exc.message), status=exc.status, mimetype="text/html")
 
 
 def form_submission(request) -> dict:
-    """A portal form post: measure answers are the item ids; any other field is text."""
-    fields = {key: "|".join(request.form.getlist(key)) for key in request.form}
+    """A portal form post: measure answers are the item ids; any other field is text; the
+    submission id was made when the page was rendered."""
+    fields = {key: "|".join(request.form.getlist(key)) for key in request.form if key != "submission_id"}
+    submission_id = idempotency.request_key(request, request.form.get("submission_id"))
     numeric = {k: int(v) for k, v in fields.items() if v.isdigit() and k.startswith("q")}
     if numeric and len(numeric) == len(fields):
-        return {"answers": numeric}
-    return {"fields": fields}
+        return {"answers": numeric, "submission_id": submission_id}
+    return {"fields": fields, "submission_id": submission_id}
 
 
 class GatewayService:
     name = "gateway"
+    # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
+    max_workers = 100
 
     documents = Documents()
     blobs = Blobs()
     settings = Config()
     auth = Auth()
     request_id = RequestContext()
-    catalog_rpc = RpcProxy("catalog")
-    search_rpc = RpcProxy("search")
-    workbook_rpc = RpcProxy("workbook")
-    progress_rpc = RpcProxy("progress")
+    catalog_rpc = TimedRpcProxy("catalog")
+    search_rpc = TimedRpcProxy("search")
+    workbook_rpc = TimedRpcProxy("workbook")
+    progress_rpc = TimedRpcProxy("progress")
 
-    # probes -----------------------------------------------------------------------------
-    @api("GET", "/healthz", validate=False)
-    def healthz(self, request):
-        return {"status": "up"}
-
+    # probes (/healthz is answered by the HTTP entrypoint itself: it needs no worker) ----------
     @api("GET", "/readyz", validate=False)
     def readyz(self, request):
         proxies = {"catalog": self.catalog_rpc, "search": self.search_rpc,
@@ -264,7 +266,8 @@ class GatewayService:
 
     @api("POST", "/api/v1/clients")
     def create_client(self, request):
-        return 201, self.progress_rpc.create_client(self.auth.actor_dict(request), json_body(request))
+        form = {**json_body(request), "request_key": idempotency.request_key(request)}
+        return 201, self.progress_rpc.create_client(self.auth.actor_dict(request), form)
 
     @api("GET", "/api/v1/clients/<string:client_id>")
     def get_client(self, request, client_id):
@@ -280,7 +283,8 @@ class GatewayService:
 
     @api("POST", "/api/v1/clients/<string:client_id>/assignments")
     def assign(self, request, client_id):
-        created = self.progress_rpc.assign(self.auth.actor_dict(request), client_id, json_body(request))
+        form = {**json_body(request), "request_key": idempotency.request_key(request)}
+        created = self.progress_rpc.assign(self.auth.actor_dict(request), client_id, form)
         return 201, {**created, "portal_url": f"{request.host_url}portal/{created['link']['token']}"}
 
     @api("DELETE", "/api/v1/assignments/<string:assignment_id>/links")
@@ -337,31 +341,37 @@ class GatewayService:
 
     @api("POST", "/portal/<string:token>/draft", validate=False)
     def portal_draft(self, request, token):
-        return self.progress_rpc.portal_draft(token, json_body(request).get("fields") or {})
+        fields = dict(json_body(request).get("fields") or {})
+        fields.pop("submission_id", None)
+        return self.progress_rpc.portal_draft(token, fields, idempotency.request_key(request))
 
     @api("POST", "/portal/<string:token>/submit", validate=False)
     def portal_submit(self, request, token):
         if request.mimetype == "application/json":
-            result = self.progress_rpc.portal_submit(token, json_body(request))
-            return result
+            body = json_body(request)
+            if body.get("submission_id") is None:
+                body["submission_id"] = idempotency.request_key(request)
+            return self.progress_rpc.portal_submit(token, body)
         return portal_response(lambda: portal_pages.submitted_page(
             token, self.progress_rpc.portal_submit(token, form_submission(request))))
 
     @api("POST", "/portal/<string:token>/rating", validate=False)
     def portal_rating(self, request, token):
-        rating = (json_body(request) if request.mimetype == "application/json" else request.form).get("rating")
+        form = json_body(request) if request.mimetype == "application/json" else request.form
+        rating, key = form.get("rating"), idempotency.request_key(request, form.get("submission_id"))
         try:
             rating = int(rating)
         except (TypeError, ValueError):
             raise InvalidInput("rating must be a whole number from 1 to 5.") from None
-        result = self.progress_rpc.portal_rate(token, rating)
+        result = self.progress_rpc.portal_rate(token, rating, key)
         if request.mimetype == "application/json":
             return result
         return Response(status=303, headers={"Location": f"/portal/{token}"})
 
     @api("POST", "/portal/<string:token>/audio-played", validate=False)
     def portal_audio_played(self, request, token):
-        return self.progress_rpc.portal_audio_played(token, json_body(request).get("seconds", 0))
+        return self.progress_rpc.portal_audio_played(token, json_body(request).get("seconds", 0),
+                                                     idempotency.request_key(request))
 
     @api("GET", "/portal/<string:token>/audio", validate=False)
     def portal_audio(self, request, token):

@@ -45,6 +45,11 @@ class Settings:
     # Where due and overdue homework reminders go: a partner's webhook, or the log when unset.
     reminder_webhook_url: str = ""
     reminder_webhook_secret: str = field(default="", repr=False)
+    # How long the gateway waits for a service's RPC answer before it answers 503.
+    rpc_timeout_seconds: float = 5.0
+    # The address clients reach the gateway at: portal and download links start with it
+    # (never with the request's Host header, which the caller chooses).
+    public_url: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -173,6 +178,20 @@ def load(env: dict | None = None) -> Settings:
         raise SettingsError(f"{PREFIX}REMINDER_WEBHOOK_SECRET is required with {PREFIX}REMINDER_WEBHOOK_URL: "
                             "at least 16 characters, shared with the partner to check the signature")
 
+    timeout_text = _get(env, "RPC_TIMEOUT_SECONDS", "5")
+    try:
+        rpc_timeout = float(timeout_text)
+        if not 0.1 <= rpc_timeout <= 300:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}RPC_TIMEOUT_SECONDS={timeout_text!r}: use a number of seconds, 0.1-300") from None
+
+    public_url = (_get(env, "PUBLIC_URL", "") or "").rstrip("/")
+    if public_url and (urlsplit(public_url).scheme not in ("http", "https") or not urlsplit(public_url).netloc
+                       or urlsplit(public_url).path.strip("/") or urlsplit(public_url).query):
+        raise SettingsError(f"{PREFIX}PUBLIC_URL={public_url!r}: use the gateway's address as clients reach it, "
+                            "e.g. https://interlude.example.org")
+
     return Settings(
         data_dir=data_dir,
         broker_url=broker_url,
@@ -188,4 +207,6 @@ def load(env: dict | None = None) -> Settings:
         s3_secret_key=_get(env, "S3_SECRET_KEY", "") or urlsplit(blobs_url).password or "",
         reminder_webhook_url=webhook_url,
         reminder_webhook_secret=webhook_secret,
+        rpc_timeout_seconds=rpc_timeout,
+        public_url=public_url or f"http://{_get(env, 'HTTP_HOST', '127.0.0.1')}:{http_port}",
     )

@@ -40,7 +40,7 @@ class ProgressService:
         form = dict(form or {})
         return clients.create_client(self.documents, Actor.from_dict(actor), display_name=form.get("display_name"),
                                      email=form.get("email"), phone=form.get("phone"),
-                                     practitioner_id=form.get("practitioner_id"))
+                                     practitioner_id=form.get("practitioner_id"), request_key=form.get("request_key"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_clients(self, actor):
@@ -55,7 +55,8 @@ class ProgressService:
         form = dict(form or {})
         return assignments.assign(self.documents, Actor.from_dict(actor), client_id, due=form.get("due"),
                                   tool_id=form.get("tool_id"), chapter=form.get("chapter"),
-                                  measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"))
+                                  measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"),
+                                  request_key=form.get("request_key"), link_secret=self.settings.secret_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_assignments(self, actor, client_id):
@@ -114,8 +115,8 @@ class ProgressService:
         return portal.view(self.documents, token)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_draft(self, token, fields):
-        return portal.save_draft(self.documents, token, fields)
+    def portal_draft(self, token, fields, request_key=None):
+        return portal.save_draft(self.documents, token, fields, request_key=request_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_submit(self, token, submission):
@@ -127,12 +128,12 @@ class ProgressService:
         return result
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_rate(self, token, rating):
-        return portal.rate(self.documents, token, rating)
+    def portal_rate(self, token, rating, request_key=None):
+        return portal.rate(self.documents, token, rating, request_key=request_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_audio_played(self, token, seconds):
-        return portal.audio_played(self.documents, token, seconds)
+    def portal_audio_played(self, token, seconds, request_key=None):
+        return portal.audio_played(self.documents, token, seconds, request_key=request_key)
 
     def _announce(self, token, result):
         """Events for other services and partners: ids and scores, never answers or notes."""
