@@ -15,6 +15,7 @@ from interlude.errors import Conflict, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from services.catalog.domain.catalogue import Catalogue
 from services.catalog.domain.clinic_tools import ClinicTools, plain_text
+from services.progress.domain import clients
 from services.workbook.domain.plan import apply_edits, propose_plan
 
 JOB_STATES = ("queued", "rendering", "done", "failed")
@@ -41,21 +42,45 @@ class Workbooks:
     def propose(self, content, request: dict) -> dict:
         return propose_plan(content, self._tools(), request)
 
+    # access follows the client ---------------------------------------------------------------
+    def _may_see(self, workbook: dict, reachable: set[str] | None = None) -> bool:
+        """A workbook made for a client of the record is seen by whoever may reach that client
+        (its practitioner; a clinic admin, as the clinic's access policy says); one for no
+        recorded client by its practitioner and the clinic's admins."""
+        if self.actor.role == "clinic_admin":
+            return True
+        if workbook.get("client_id"):
+            if reachable is not None:
+                return workbook["client_id"] in reachable
+            try:
+                clients.client_for(self.store, self.actor, workbook["client_id"])
+            except NotFound:
+                return False
+            return True
+        return workbook.get("practitioner_id") == self.actor.user_id
+
     def create(self, content, request: dict) -> dict:
         client_name = plain_text(request.get("client_name"), "client_name", max_len=60)
+        client_id = plain_text(request.get("client_id"), "client_id", max_len=40, required=False) or None
+        if client_id is not None:
+            clients.client_for(self.store, self.actor, client_id)   # NotFound unless the actor reaches it
         plan = self.propose(content, request)
         workbook = {"id": f"wb_{uuid.uuid4().hex[:16]}", "client_name": client_name,
                     # the progress record's client, when the practitioner links one
-                    "client_id": plain_text(request.get("client_id"), "client_id", max_len=40, required=False) or None,
+                    "client_id": client_id,
                     "practitioner_id": self.actor.user_id, "plan": plan, "editions": 0,
                     "created_at": now(), "updated_at": now()}
         return self.workbooks.insert(workbook)
 
     def get(self, workbook_id: str) -> dict:
-        return self.workbooks.get_or_raise(workbook_id, "workbook")
+        workbook = self.workbooks.get_or_raise(workbook_id, "workbook")
+        if not self._may_see(workbook):
+            raise NotFound(f"No workbook with id {workbook_id!r}.")   # as if it did not exist
+        return workbook
 
     def list(self) -> list[dict]:
-        return self.workbooks.find(sort=[("updated_at", -1)])
+        reachable = {c["id"] for c in clients.list_clients(self.store, self.actor)}
+        return [w for w in self.workbooks.find(sort=[("updated_at", -1)]) if self._may_see(w, reachable)]
 
     def _find_tool(self, tool_id: str) -> dict | None:
         """A catalogue tool or one of the clinic's own; None if neither (another clinic's tool
@@ -93,13 +118,19 @@ class Workbooks:
         return self.jobs.insert(job)
 
     def job(self, job_id: str) -> dict:
-        return self.jobs.get_or_raise(job_id, "render job")
+        job = self.jobs.get_or_raise(job_id, "render job")
+        try:
+            self.get(job["workbook_id"])
+        except NotFound:
+            raise NotFound(f"No render job with id {job_id!r}.") from None
+        return job
 
     def list_editions(self, workbook_id: str) -> list[dict]:
         self.get(workbook_id)
         return self.editions.find({"workbook_id": workbook_id}, sort=[("number", 1)])
 
     def edition(self, workbook_id: str, number: int) -> dict:
+        self.get(workbook_id)
         found = self.editions.find({"workbook_id": workbook_id, "number": int(number)}, limit=1)
         if not found:
             raise NotFound(f"Workbook {workbook_id!r} has no edition {number}.")
