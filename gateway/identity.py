@@ -12,8 +12,9 @@ import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from gateway.passwords import hash_password, verify_password
 
 from interlude.actor import ROLES, Actor
 from interlude.errors import Conflict, InvalidInput, NotFound, Unauthenticated
@@ -22,7 +23,6 @@ from interlude.ports.documents import DocumentStore
 SESSION_HOURS = 12
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
-_hasher = PasswordHasher()
 
 
 def now() -> datetime:
@@ -65,6 +65,7 @@ class Identity:
         self.users.ensure_index(["email"], unique=True)
         self.users.ensure_index(["clinic_id"])
         self.sessions.ensure_index(["user_id"])
+        self.sessions.ensure_index(["expires_at"])
 
     # clinics and users -------------------------------------------------------------------
     def create_clinic(self, name: str, admin_email: str, admin_name: str, password: str) -> tuple[dict, dict]:
@@ -84,7 +85,7 @@ class Identity:
         user = {
             "id": f"usr_{uuid.uuid4().hex[:16]}", "clinic_id": clinic_id, "email": _clean_email(email),
             "name": _clean_name(name, "name"), "role": role,
-            "password_hash": _hasher.hash(_check_password(password)), "created_at": now().isoformat(),
+            "password_hash": hash_password(_check_password(password)), "created_at": now().isoformat(),
         }
         self.users.insert(user)
         return user
@@ -113,11 +114,12 @@ class Identity:
         try:
             if user is None:
                 # Spend the same time as a real check, so timing does not reveal which emails exist.
-                _hasher.hash(str(password))
+                hash_password(str(password))
                 raise VerificationError
-            _hasher.verify(user["password_hash"], str(password))
+            verify_password(user["password_hash"], str(password))
         except (VerificationError, InvalidHashError):
             raise Unauthenticated("Wrong email or password.") from None
+        self.purge_expired()
         token = secrets.token_urlsafe(32)
         self.sessions.insert({
             "id": _token_id(token), "user_id": user["id"], "clinic_id": user["clinic_id"],
@@ -136,6 +138,14 @@ class Identity:
 
     def logout(self, token: str) -> None:
         self.sessions.delete(_token_id(token))
+
+    def logout_everywhere(self, actor: Actor) -> int:
+        """End every session of the acting user (this one included); returns how many."""
+        return self.sessions.delete_many({"user_id": actor.user_id})
+
+    def purge_expired(self) -> int:
+        """Remove expired sessions (they no longer work; a login is a fine moment to tidy)."""
+        return self.sessions.delete_many({"expires_at": {"$lte": now().isoformat()}})
 
     def user(self, actor: Actor) -> dict:
         return public_user(self.users.get_or_raise(actor.user_id, "user"))

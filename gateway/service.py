@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
+from gateway.login_limits import LoginLimits
 from gateway import idempotency, portal_pages, signed_urls
 from gateway.readiness import check_readiness
 from gateway.rpc_timeouts import TimedRpcProxy
@@ -95,7 +96,14 @@ class GatewayService:
     @api("POST", "/api/v1/auth/login")
     def login(self, request):
         body = json_body(request)
-        token, user = Identity(self.documents).login(body.get("email"), body.get("password"))
+        limits, address = LoginLimits(self.documents), request.remote_addr
+        limits.check(body.get("email"), address)
+        try:
+            token, user = Identity(self.documents).login(body.get("email"), body.get("password"))
+        except errors.Unauthenticated:
+            limits.failed(body.get("email"), address, "wrong email or password")
+            raise
+        limits.succeeded(body.get("email"))
         secure = "; Secure" if request.scheme == "https" else ""
         cookie = (f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; "
                   f"Max-Age={SESSION_HOURS * 3600}{secure}")
@@ -106,6 +114,11 @@ class GatewayService:
         self.auth.actor(request)
         Identity(self.documents).logout(bearer_or_cookie(request))
         return 204, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, None
+
+    @api("POST", "/api/v1/auth/logout-everywhere")
+    def logout_everywhere(self, request):
+        ended = Identity(self.documents).logout_everywhere(self.auth.actor(request))
+        return 200, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, {"sessions_ended": ended}
 
     @api("GET", "/api/v1/me")
     def me(self, request):
