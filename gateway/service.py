@@ -14,7 +14,7 @@ from gateway.auth import COOKIE, Auth, bearer_or_cookie
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
 from gateway.login_limits import LoginLimits
-from gateway import idempotency, portal_pages, signed_urls
+from gateway import idempotency, portal_pages, signed_urls, uploads
 from gateway.readiness import check_readiness
 from gateway.rpc_timeouts import TimedRpcProxy
 from interlude import errors
@@ -165,8 +165,7 @@ class GatewayService:
         if link.get("url"):
             return Response(status=302, headers={"Location": link["url"]})
         return Response(self.blobs.get(link["key"]), mimetype=link["content_type"],
-                        headers={"Content-Disposition": f'inline; filename="{link["filename"]}"',
-                                 "Cache-Control": "private, max-age=300"})
+                        headers=uploads.download_headers(link["filename"], **{"Cache-Control": "private, max-age=300"}))
 
     @api("POST", "/api/v1/measures/<string:measure>/score")
     def score_measure(self, request, measure):
@@ -178,7 +177,7 @@ class GatewayService:
     @api("POST", "/api/v1/media", validate=False, max_body=MEDIA_MAX_BYTES + 1)
     def upload_media(self, request):
         actor = self.auth.actor_dict(request)
-        data = request.get_data(cache=False)
+        data = uploads.request_body(request, MEDIA_MAX_BYTES)
         record = self.catalog_rpc.upload_media(actor, base64.b64encode(data).decode("ascii"),
                                                request.content_type or "", request.args.get("filename", ""))
         return 201, record
@@ -266,7 +265,7 @@ class GatewayService:
         if info is None:
             raise NotFound("This file no longer exists.")
         return Response(self.blobs.get(key), mimetype=info.content_type,
-                        headers={"Content-Disposition": "inline", "Cache-Control": "private, max-age=300"})
+                        headers=uploads.download_headers(key.rsplit("/", 1)[-1], **{"Cache-Control": "private, max-age=300"}))
 
     @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions/<int:number>.pdf")
     def edition_pdf(self, request, workbook_id, number):
