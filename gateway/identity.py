@@ -62,7 +62,10 @@ class Identity:
         self.clinics = store.collection("clinics")
         self.users = store.collection("users")
         self.sessions = store.collection("sessions")
-        self.users.ensure_index(["email"], unique=True)
+        # An email is unique within a clinic, not across clinics: a clinic admin adding a user must
+        # not learn whether the address has an account elsewhere (issue #11, finding 6).
+        self.users.ensure_index(["clinic_id", "email"], unique=True)
+        self.users.ensure_index(["email"])
         self.users.ensure_index(["clinic_id"])
         self.sessions.ensure_index(["user_id"])
         self.sessions.ensure_index(["expires_at"])
@@ -92,6 +95,8 @@ class Identity:
 
     def create_user(self, actor: Actor, email, name, role, password) -> dict:
         actor.require_role("clinic_admin")
+        if self.users.find({"clinic_id": actor.clinic_id, "email": _clean_email(email)}, limit=1):
+            raise Conflict("A user of your clinic already has this email.")
         return public_user(self._insert_user(actor.clinic_id, email, name, role, password))
 
     def list_users(self, actor: Actor) -> list[dict]:
@@ -109,16 +114,21 @@ class Identity:
             email = _clean_email(email)
         except InvalidInput:
             raise Unauthenticated("Wrong email or password.") from None
-        found = self.users.find({"email": email}, limit=1)
-        user = found[0] if found else None
-        try:
-            if user is None:
-                # Spend the same time as a real check, so timing does not reveal which emails exist.
+        user = None
+        # One address may have an account in several clinics: the password says which.
+        for candidate in self.users.find({"email": email}, sort=[("created_at", 1)], limit=5):
+            try:
+                verify_password(candidate["password_hash"], str(password))
+            except (VerificationError, InvalidHashError):
+                continue
+            user = candidate
+            break
+        else:
+            # Spend the time of a real check when the email is unknown, so timing does not reveal it.
+            if not self.users.find({"email": email}, limit=1):
                 hash_password(str(password))
-                raise VerificationError
-            verify_password(user["password_hash"], str(password))
-        except (VerificationError, InvalidHashError):
-            raise Unauthenticated("Wrong email or password.") from None
+        if user is None:
+            raise Unauthenticated("Wrong email or password.")
         self.purge_expired()
         token = secrets.token_urlsafe(32)
         self.sessions.insert({

@@ -14,7 +14,7 @@ from gateway.auth import COOKIE, Auth, bearer_or_cookie
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
 from gateway.login_limits import LoginLimits
-from gateway import idempotency, portal_pages, signed_urls, uploads
+from gateway import assignment_targets, filter_values, idempotency, portal_pages, signed_urls, uploads
 from gateway.readiness import check_readiness
 from gateway.rpc_timeouts import TimedRpcProxy
 from interlude import errors
@@ -255,7 +255,7 @@ class GatewayService:
         for edition in editions:
             # A link to share or open in a browser: the object store's own, or one we sign.
             edition["download_url"] = self.blobs.presigned_url(edition["key"], LINK_SECONDS) or (
-                request.host_url.rstrip("/") + signed_urls.sign(self.settings.secret_key, edition["key"], LINK_SECONDS))
+                self.settings.public_url + signed_urls.sign(self.settings.secret_key, edition["key"], LINK_SECONDS))
         return editions
 
     @api("GET", "/files/<path:key>", validate=False)
@@ -295,9 +295,11 @@ class GatewayService:
 
     @api("POST", "/api/v1/clients/<string:client_id>/assignments")
     def assign(self, request, client_id):
-        form = {**json_body(request), "request_key": idempotency.request_key(request)}
-        created = self.progress_rpc.assign(self.auth.actor_dict(request), client_id, form)
-        return 201, {**created, "portal_url": f"{request.host_url}portal/{created['link']['token']}"}
+        actor = self.auth.actor_dict(request)
+        form = assignment_targets.resolve(actor, json_body(request), self.catalog_rpc, self.workbook_rpc)
+        form["request_key"] = idempotency.request_key(request)
+        created = self.progress_rpc.assign(actor, client_id, form)
+        return 201, {**created, "portal_url": f"{self.settings.public_url}/portal/{created['link']['token']}"}
 
     @api("DELETE", "/api/v1/assignments/<string:assignment_id>/links")
     def revoke_links(self, request, assignment_id):
@@ -306,7 +308,7 @@ class GatewayService:
     @api("POST", "/api/v1/assignments/<string:assignment_id>/links")
     def issue_link(self, request, assignment_id):
         link = self.progress_rpc.issue_link(self.auth.actor_dict(request), assignment_id)
-        return 201, {**link, "portal_url": f"{request.host_url}portal/{link['token']}"}
+        return 201, {**link, "portal_url": f"{self.settings.public_url}/portal/{link['token']}"}
 
     @api("GET", "/api/v1/clients/<string:client_id>/timeline")
     def timeline(self, request, client_id):
@@ -405,6 +407,7 @@ class GatewayService:
     @api("GET", "/api/v1/search")
     def search(self, request):
         params = {key: ",".join(values) for key, values in request.args.lists()}
+        filter_values.check(params)
         return self.search_rpc.search(self.auth.actor_dict(request), params)
 
     @api("GET", "/api/v1/search/suggest")

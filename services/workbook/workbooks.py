@@ -15,10 +15,12 @@ from interlude.errors import Conflict, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from services.catalog.domain.catalogue import Catalogue
 from services.catalog.domain.clinic_tools import ClinicTools, plain_text
+from services.catalog.domain.media import ClinicMedia
 from services.progress.domain import clients
 from services.workbook.domain.plan import apply_edits, propose_plan
 
 JOB_STATES = ("queued", "rendering", "done", "failed")
+MAX_EDITION = 1_000_000
 
 
 def now() -> str:
@@ -99,12 +101,27 @@ class Workbooks:
         if "edits" in change:
             changes["plan"] = apply_edits(workbook["plan"], change["edits"], find_tool=self._find_tool,
                                           clinic_id=self.actor.clinic_id)
+            self._check_logo(changes["plan"], workbook["plan"])
         if "client_name" in change:
             changes["client_name"] = plain_text(change["client_name"], "client_name", max_len=60)
         updated = self.workbooks.update(workbook_id, changes, expect={"updated_at": workbook["updated_at"]})
         if updated is None:
             raise Conflict("The workbook changed meanwhile: reload it and apply your edit again.")
         return updated
+
+    def _check_logo(self, plan: dict, before: dict) -> None:
+        """A cover logo must be an image of this clinic's media, checked now rather than at render
+        time (another clinic's id, or an audio file, used to fail only in the render)."""
+        media_id = (plan.get("cover") or {}).get("logo_media_id")
+        if not media_id or media_id == (before.get("cover") or {}).get("logo_media_id"):
+            return
+        try:
+            record = ClinicMedia(self.store, None, self.actor).get(media_id)
+        except NotFound:
+            raise InvalidInput("logo_media_id: no file with this id in your clinic's media; upload the logo "
+                               "with POST /api/v1/media first.") from None
+        if not str(record.get("content_type", "")).startswith("image/"):
+            raise InvalidInput("logo_media_id: the cover logo must be a PNG or JPEG image.")
 
     # rendering ---------------------------------------------------------------------------
     def request_render(self, workbook_id: str) -> dict:
@@ -131,6 +148,8 @@ class Workbooks:
 
     def edition(self, workbook_id: str, number: int) -> dict:
         self.get(workbook_id)
+        if not 1 <= int(number) <= MAX_EDITION:   # a number past 2^63 reached the store and failed there
+            raise NotFound(f"Workbook {workbook_id!r} has no edition {number}.")
         found = self.editions.find({"workbook_id": workbook_id, "number": int(number)}, limit=1)
         if not found:
             raise NotFound(f"Workbook {workbook_id!r} has no edition {number}.")

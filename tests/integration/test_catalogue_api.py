@@ -42,7 +42,8 @@ def test_taxonomy_counts_match_the_listing(api):
     grief = next(p for p in taxonomy["problems"] if p["slug"] == "bereavement")
     listed = session.get(f"{base}/api/v1/tools", params={"problem": "bereavement"}).json()["total"]
     assert grief["tools"] == listed > 0
-    assert set(taxonomy["format"]) >= {"worksheet", "handout", "tracker", "audio", "game", "measure"}
+    assert set(taxonomy) == {"problems", "techniques", "approaches", "formats", "age_groups", "phases"}
+    assert set(taxonomy["formats"]) >= {"worksheet", "handout", "tracker", "audio", "game", "measure"}
 
 
 def test_catalogue_needs_a_login(api):

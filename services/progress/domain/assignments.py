@@ -75,6 +75,14 @@ def _recur(recur, kind: str) -> dict | None:
     return {"every_days": recur}
 
 
+def _not_past(due, now) -> None:
+    """A due date before yesterday (UTC: a day of slack for time zones) is a mistake, not a plan."""
+    day = storage.as_date(due, "due")
+    earliest = (storage.utcnow(now) - timedelta(days=1)).date().isoformat()
+    if day < earliest:
+        raise InvalidInput(f"due: {day} is in the past; give today's date or a later one (YYYY-MM-DD).")
+
+
 def public_assignment(assignment: dict) -> dict:
     return {key: assignment.get(key) for key in PUBLIC_FIELDS}
 
@@ -92,6 +100,7 @@ def assign(store: DocumentStore, actor: Actor, client_id: str, *, due, tool_id: 
     records nothing twice."""
     client = clients.client_for(store, actor, client_id)
     kind, target, default_title = _target(tool_id, chapter, measure)
+    _not_past(due, now)
     assignment = {
         "id": storage.keyed_id("asg", actor.clinic_id, request_key), "client_id": client["id"],
         "practitioner_id": client["practitioner_id"],
@@ -202,6 +211,7 @@ def assign_again(store: DocumentStore, actor: Actor, assignment_id: str, *, due,
         raise InvalidInput("Only a recurring measure can be asked for again; assign a new one instead.")
     if is_revoked(store, assignment):
         raise Forbidden("This assignment was revoked.")
+    _not_past(due, now)
     data = {"assignment_id": assignment_id, "kind": assignment["kind"], "target": assignment["target"],
             "title": assignment["title"], "due": storage.as_date(due, "due"), "recur": assignment["recur"],
             "again": True}
