@@ -4,7 +4,7 @@ finding 8): ``age=teenager`` or ``format=pdf`` answer 400 naming the allowed val
 from __future__ import annotations
 
 from interlude.errors import InvalidInput
-from services.catalog.domain.content import AGE_GROUPS, APPROACHES, FORMATS, PHASES
+from services.catalog.contract import AGE_GROUPS, APPROACHES, FORMATS, PHASES
 
 CLOSED = {"age": AGE_GROUPS, "format": FORMATS, "phase": PHASES, "approach": APPROACHES,
           "source": ("shared", "clinic")}

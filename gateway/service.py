@@ -11,29 +11,21 @@ import json
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
+from gateway.bodies import json_body
 from gateway.entrypoints import SPEC, api
-from gateway.identity import SESSION_HOURS, Identity
+from gateway.identity import SESSION_HOURS
 from gateway.login_limits import LoginLimits
 from gateway import assignment_targets, filter_values, idempotency, portal_pages, signed_urls, uploads
 from gateway.readiness import check_readiness
-from gateway.rpc_timeouts import TimedRpcProxy
+from gateway.routes.record import RecordRoutes
+from interlude.rpc_timeouts import TimedRpcProxy
 from interlude import errors
-from interlude.errors import InvalidInput, NotFound
-from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
+from interlude.errors import NotFound
+from services.catalog.contract import MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 
 SERVICES = ("catalog", "search", "workbook", "progress")
 LINK_SECONDS = 24 * 3600
-
-
-def json_body(request) -> dict:
-    try:
-        body = json.loads(request.get_data(as_text=True) or "{}")
-    except ValueError:
-        raise InvalidInput("The request body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.")
-    return body
 
 
 def portal_response(build) -> Response:
@@ -50,18 +42,7 @@ def portal_response(build) -> Response:
         return Response(portal_pages.error_page(exc.status, exc.message), status=exc.status, mimetype="text/html")
 
 
-def form_submission(request) -> dict:
-    """A portal form post: measure answers are the item ids; any other field is text; the
-    submission id was made when the page was rendered."""
-    fields = {key: "|".join(request.form.getlist(key)) for key in request.form if key != "submission_id"}
-    submission_id = idempotency.request_key(request, request.form.get("submission_id"))
-    numeric = {k: int(v) for k, v in fields.items() if v.isdigit() and k.startswith("q")}
-    if numeric and len(numeric) == len(fields):
-        return {"answers": numeric, "submission_id": submission_id}
-    return {"fields": fields, "submission_id": submission_id}
-
-
-class GatewayService:
+class GatewayService(RecordRoutes):
     name = "gateway"
     # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
     max_workers = 100
@@ -99,7 +80,7 @@ class GatewayService:
         limits, address = LoginLimits(self.documents), request.remote_addr
         limits.check(body.get("email"), address)
         try:
-            token, user = Identity(self.documents).login(body.get("email"), body.get("password"))
+            token, user = self.auth.identity.login(body.get("email"), body.get("password"))
         except errors.Unauthenticated:
             limits.failed(body.get("email"), address, "wrong email or password")
             raise
@@ -112,29 +93,29 @@ class GatewayService:
     @api("POST", "/api/v1/auth/logout")
     def logout(self, request):
         self.auth.actor(request)
-        Identity(self.documents).logout(bearer_or_cookie(request))
+        self.auth.identity.logout(bearer_or_cookie(request))
         return 204, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, None
 
     @api("POST", "/api/v1/auth/logout-everywhere")
     def logout_everywhere(self, request):
-        ended = Identity(self.documents).logout_everywhere(self.auth.actor(request))
+        ended = self.auth.identity.logout_everywhere(self.auth.actor(request))
         return 200, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, {"sessions_ended": ended}
 
     @api("GET", "/api/v1/me")
     def me(self, request):
         actor = self.auth.actor(request)
-        identity = Identity(self.documents)
+        identity = self.auth.identity
         return {"user": identity.user(actor), "clinic": identity.clinic(actor)}
 
     @api("GET", "/api/v1/users")
     def list_users(self, request):
-        return Identity(self.documents).list_users(self.auth.actor(request))
+        return self.auth.identity.list_users(self.auth.actor(request))
 
     @api("POST", "/api/v1/users")
     def create_user(self, request):
         body = json_body(request)
-        user = Identity(self.documents).create_user(self.auth.actor(request), body.get("email"),
-                                                    body.get("name"), body.get("role"), body.get("password"))
+        user = self.auth.identity.create_user(self.auth.actor(request), body.get("email"),
+                                              body.get("name"), body.get("role"), body.get("password"))
         return 201, user
 
     # the catalogue ----------------------------------------------------------------------
@@ -149,7 +130,7 @@ class GatewayService:
     @api("GET", "/api/v1/tools/<string:tool_id>.pdf")
     def tool_pdf(self, request, tool_id):
         actor = self.auth.actor(request)
-        clinic_name = Identity(self.documents).clinic(actor)["name"]
+        clinic_name = self.auth.identity.clinic(actor)["name"]
         link = self.catalog_rpc.tool_pdf(actor.to_dict(), tool_id, request.args.get("paper", "a4"), clinic_name)
         return self._download(link)
 
@@ -240,7 +221,10 @@ class GatewayService:
 
     @api("POST", "/api/v1/workbooks/<string:workbook_id>/render")
     def render_workbook(self, request, workbook_id):
-        return 202, self.workbook_rpc.render(self.auth.actor_dict(request), workbook_id)
+        actor = self.auth.actor(request)
+        workbook = self.workbook_rpc.get(actor.to_dict(), workbook_id)
+        people = self.auth.identity.cover_names(actor, workbook["practitioner_id"])   # identity is ours
+        return 202, self.workbook_rpc.render(actor.to_dict(), workbook_id, people)
 
     @api("GET", "/api/v1/workbooks/<string:workbook_id>/jobs/<string:job_id>")
     def render_job(self, request, workbook_id, job_id):
@@ -278,8 +262,12 @@ class GatewayService:
 
     @api("POST", "/api/v1/clients")
     def create_client(self, request):
-        form = {**json_body(request), "request_key": idempotency.request_key(request)}
-        return 201, self.progress_rpc.create_client(self.auth.actor_dict(request), form)
+        actor, body = self.auth.actor(request), json_body(request)
+        practitioner_id = body.get("practitioner_id")
+        if practitioner_id not in (None, actor.user_id) and actor.role == "clinic_admin":
+            self.auth.identity.member_of_clinic(actor, practitioner_id)   # progress reads no users
+        form = {**body, "request_key": idempotency.request_key(request)}
+        return 201, self.progress_rpc.create_client(actor.to_dict(), form)
 
     @api("GET", "/api/v1/clients/<string:client_id>")
     def get_client(self, request, client_id):
@@ -337,21 +325,7 @@ class GatewayService:
         return portal_response(lambda: self._portal_page(token))
 
     def _portal_page(self, token):
-        view = self.progress_rpc.portal_open(token)
-        target = view["assignment"]["target"]
-        if view["assignment"]["kind"] == "measure":
-            measure = view["measure"]
-            tool = {"title": measure["short_name"], "summary": "Choose one answer for each question.",
-                    "sections": [], "fields": [{"id": q["id"], "kind": "scale", "label": q["text"],
-                                                "options": measure["options"], "optional": bool(q.get("applies_to"))}
-                                               for q in measure["items"]]}
-        else:
-            tool = self.catalog_rpc.portal_tool(view["clinic_id"], target.get("tool_id") or "")
-        page_view = {"client_name": view["client"]["display_name"], "due": view["assignment"].get("due"),
-                     "tool": tool, "draft": (view.get("draft") or {}).get("fields"),
-                     "submitted": view["assignment"]["status"] == "submitted" and not view["assignment"].get("recur"),
-                     "has_audio": any(s["id"] == "script" for s in tool.get("sections", []))}
-        return portal_pages.assignment_page(token, page_view)
+        return portal_pages.assignment_page(token, self.progress_rpc.portal_page(token))
 
     @api("POST", "/portal/<string:token>/draft", validate=False)
     def portal_draft(self, request, token):
@@ -366,18 +340,16 @@ class GatewayService:
             if body.get("submission_id") is None:
                 body["submission_id"] = idempotency.request_key(request)
             return self.progress_rpc.portal_submit(token, body)
-        return portal_response(lambda: portal_pages.submitted_page(
-            token, self.progress_rpc.portal_submit(token, form_submission(request))))
+        # progress' rules say what the form holds; its submission id was made with the page
+        form = {"form": request.form.to_dict(flat=False),
+                "submission_id": idempotency.request_key(request, request.form.get("submission_id"))}
+        return portal_response(lambda: portal_pages.submitted_page(token, self.progress_rpc.portal_submit(token, form)))
 
     @api("POST", "/portal/<string:token>/rating", validate=False)
     def portal_rating(self, request, token):
         form = json_body(request) if request.mimetype == "application/json" else request.form
-        rating, key = form.get("rating"), idempotency.request_key(request, form.get("submission_id"))
-        try:
-            rating = int(rating)
-        except (TypeError, ValueError):
-            raise InvalidInput("rating must be a whole number from 1 to 5.") from None
-        result = self.progress_rpc.portal_rate(token, rating, key)
+        key = idempotency.request_key(request, form.get("submission_id"))
+        result = self.progress_rpc.portal_rate(token, form.get("rating"), key)   # progress checks the rating
         if request.mimetype == "application/json":
             return result
         return Response(status=303, headers={"Location": f"/portal/{token}"})
@@ -389,19 +361,11 @@ class GatewayService:
 
     @api("GET", "/portal/<string:token>/audio", validate=False)
     def portal_audio(self, request, token):
-        view = self.progress_rpc.portal_open(token)
-        tool_id = view["assignment"]["target"].get("tool_id") or ""
-        return self._download(self.catalog_rpc.portal_audio(view["clinic_id"], tool_id))
+        return self._download(self.progress_rpc.portal_audio(token))   # reading records nothing
 
     @api("GET", "/portal/<string:token>/progress", validate=False)
     def portal_progress(self, request, token):
-        def build():
-            view = self.progress_rpc.portal_view(token)
-            charts = [{"title": view["measure"]["short_name"], "svg": view["progress"]["chart"]}] if view.get("progress") else []
-            return portal_pages.progress_page({"client_name": view["client"]["display_name"],
-                                               "completed": view.get("submissions", 0), "assigned": 1,
-                                               "charts": charts})
-        return portal_response(build)
+        return portal_response(lambda: portal_pages.progress_page(self.progress_rpc.portal_progress_page(token)))
 
     # search -----------------------------------------------------------------------------
     @api("GET", "/api/v1/search")

@@ -5,7 +5,7 @@ changes nothing; its practitioner and the clinic's admin (the clinic's policy: a
 every client) get the real answer."""
 import pytest
 
-from interlude.runner import start_embedded_render_worker
+from interlude_app.runner import start_embedded_render_worker
 from tests.conftest import free_port
 from tests.integration.test_workbooks import REQUEST, render_and_wait
 from tests.platform import PASSWORD, logged_in, running, seeded_settings

@@ -3,7 +3,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from gateway import identity as identity_module
-from gateway.identity import Identity
+from gateway.identity import Identity, ensure_indexes
+from interlude.hashing import token_digest
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.actor import Actor
 from interlude.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
@@ -13,7 +14,9 @@ PASSWORD = "long enough password"
 
 @pytest.fixture
 def identity(tmp_path):
-    return Identity(SqliteDocumentStore(tmp_path / "docs.db"))
+    store = SqliteDocumentStore(tmp_path / "docs.db")
+    ensure_indexes(store)   # as the gateway's Auth provider does at start
+    return Identity(store)
 
 
 def test_create_clinic_then_login_and_resolve(identity):
@@ -35,7 +38,7 @@ def test_wrong_credentials_are_one_message(identity, email, password):
         identity.login(email, password)
 
 
-def test_logout_and_expiry_end_a_session(identity, monkeypatch):
+def test_logout_and_expiry_end_a_session(identity):
     identity.create_clinic("Harbour Clinic", "admin@harbour.example", "Ana", PASSWORD)
     token, _ = identity.login("admin@harbour.example", PASSWORD)
     identity.logout(token)
@@ -43,9 +46,8 @@ def test_logout_and_expiry_end_a_session(identity, monkeypatch):
         identity.resolve(token)
     token, _ = identity.login("admin@harbour.example", PASSWORD)
     later = datetime.now(timezone.utc) + timedelta(hours=identity_module.SESSION_HOURS, minutes=1)
-    monkeypatch.setattr(identity_module, "now", lambda: later)
     with pytest.raises(Unauthenticated, match="expired"):
-        identity.resolve(token)
+        identity.resolve(token, now=later)
 
 
 def test_only_admins_add_users_and_emails_are_unique(identity):
@@ -73,9 +75,9 @@ def test_users_are_listed_per_clinic(identity):
 def test_expired_sessions_are_purged_and_logout_everywhere_ends_them_all(identity):
     clinic, admin = identity.create_clinic("Harbour Clinic", "admin@harbour.example", "Ana", PASSWORD)
     first, _ = identity.login("admin@harbour.example", PASSWORD)
-    identity.sessions.update(identity_module._token_id(first), {"expires_at": "2000-01-01T00:00:00+00:00"})
+    identity.sessions.update(token_digest(first), {"expires_at": "2000-01-01T00:00:00+00:00"})
     second, _ = identity.login("admin@harbour.example", PASSWORD)   # a login tidies expired sessions
-    assert identity.sessions.get(identity_module._token_id(first)) is None
+    assert identity.sessions.get(token_digest(first)) is None
     third, _ = identity.login("admin@harbour.example", PASSWORD)
     assert identity.logout_everywhere(identity.resolve(second)) == 2
     for token in (second, third):

@@ -1,6 +1,6 @@
 import pytest
 
-from gateway.rpc_timeouts import Breaker
+from interlude.rpc_timeouts import Breaker
 from interlude.errors import ServiceUnavailable
 
 
