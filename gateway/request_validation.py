@@ -112,7 +112,9 @@ class RequestValidator:
         literal = [m for m in matches if "{" not in m[0]]
         template, found, operations = (literal or matches)[0]
         if method.upper() not in operations:
-            raise errors.InvalidInput(f"{method.upper()} is not described for {template}.")
+            allowed = sorted(set(operations) | ({"HEAD"} if "GET" in operations else set()))
+            raise errors.MethodNotAllowed(f"{method.upper()} is not allowed on {template}: use {', '.join(allowed)}.",
+                                          allow=tuple(allowed))
         return operations[method.upper()], found.groupdict()
 
     def validate(self, method: str, path: str, query, content_type: str, body: bytes) -> None:

@@ -160,7 +160,7 @@ class GatewayService(RecordRoutes):
         actor = self.auth.actor_dict(request)
         data = uploads.request_body(request, MEDIA_MAX_BYTES)
         record = self.catalog_rpc.upload_media(actor, base64.b64encode(data).decode("ascii"),
-                                               request.content_type or "", request.args.get("filename", ""))
+                                               request.content_type or "", uploads.upload_filename(request))
         return 201, record
 
     @api("GET", "/api/v1/media")

@@ -13,7 +13,9 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote
 
-from interlude.errors import PayloadTooLarge
+from interlude.errors import InvalidInput, PayloadTooLarge
+
+MAX_FILENAME = 120   # as the API document says
 
 DOWNLOAD_HEADERS = {"X-Content-Type-Options": "nosniff"}
 
@@ -44,3 +46,10 @@ def request_body(request, limit: int) -> bytes:
         if size > limit:
             raise PayloadTooLarge(f"The request body is larger than {limit // (1024 * 1024)} MB.")
         parts.append(part)
+
+
+def upload_filename(request) -> str:
+    name = request.args.get("filename", "")
+    if len(name) > MAX_FILENAME:
+        raise InvalidInput(f"filename: at most {MAX_FILENAME} characters.")
+    return name

@@ -64,6 +64,15 @@ class TooManyRequests(InterludeError):
         self.retry_after = retry_after
 
 
+class MethodNotAllowed(InterludeError):
+    """This method is not allowed on this endpoint."""
+    status, code = 405, "method_not_allowed"
+
+    def __init__(self, message: str = "", allow: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.allow = tuple(allow)
+
+
 class ServiceUnavailable(InterludeError):
     """A service did not answer in time: try again shortly."""
     status, code = 503, "service_unavailable"

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Request
 
 from gateway.entrypoints import SPEC, validate_request
 from gateway.request_validation import RequestValidator
-from interlude.errors import InvalidInput
+from interlude.errors import InvalidInput, MethodNotAllowed
 
 _SCHEMA = SchemaPath.from_dict(SPEC)
 REFERENCE = (validators.V31RequestParametersValidator(_SCHEMA), validators.V31RequestBodyValidator(_SCHEMA))
@@ -122,8 +122,9 @@ def test_a_literal_path_wins_over_a_template_and_the_first_template_over_later_o
     validator = RequestValidator(spec)
     _operation, values = validator.find("GET", "/things/abc.pdf")
     assert values == {"thing_id": "abc"}
-    with pytest.raises(InvalidInput, match="GET is not described for /things/special"):
+    with pytest.raises(MethodNotAllowed, match="GET is not allowed on /things/special: use POST") as refused:
         validator.find("GET", "/things/special")
+    assert refused.value.allow == ("POST",)
     with pytest.raises(InvalidInput, match="not described in the API document"):
         validator.find("GET", "/elsewhere")
 
