@@ -3,10 +3,22 @@ never the rejected value (jsonschema's own messages quote the instance: a 900 KB
 whole, a password included; issue #11, finding 6)."""
 from __future__ import annotations
 
+import re
+
 
 def _short(value, limit: int = 60) -> str:
     text = str(value)
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+_LIST_PATTERN = re.compile(r"^\^\(([^()]+)\)\(,\(\1\)\)\*\$$")
+
+
+def _pattern(expected: str) -> str:
+    listed = _LIST_PATTERN.match(str(expected))
+    if listed:   # a comma-separated list of known values
+        return f"use one or more of: {', '.join(listed.group(1).split('|'))} (comma-separated)"
+    return f"does not have the expected form ({_short(expected)})"
 
 
 def describe(error, where: str = "") -> str:
@@ -26,7 +38,7 @@ def describe(error, where: str = "") -> str:
         "type": lambda: f"must be of type {expected}",
         "maxLength": lambda: f"at most {expected} characters",
         "minLength": lambda: f"at least {expected} character{'s' if expected != 1 else ''}",
-        "pattern": lambda: f"does not have the expected form ({_short(expected)})",
+        "pattern": lambda: _pattern(expected),
         "enum": lambda: f"must be one of: {', '.join(_short(v, 40) for v in expected)}",
         "const": lambda: f"must be {_short(expected, 40)}",
         "maximum": lambda: f"at most {expected}",
