@@ -21,12 +21,14 @@ DOWNLOAD_HEADERS = {"X-Content-Type-Options": "nosniff"}
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
-    name = (filename or "download").replace("\r", "").replace("\n", "")
+    # no control characters, and no lone surrogates (a query string can carry them): they cannot be encoded
+    name = "".join(c for c in (filename or "download") if unicodedata.category(c) not in ("Cc", "Cs", "Cf"))
+    name = name or "download"
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     ascii_name = "".join(c for c in ascii_name if c.isalnum() or c in "._- ").strip() or "download"
     if ascii_name == name:
         return f'{disposition}; filename="{ascii_name}"'
-    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='', errors='replace')}"
 
 
 def download_headers(filename: str, **extra) -> dict:

@@ -19,3 +19,4 @@ def test_the_breaker_opens_after_timeouts_in_a_row_and_closes_on_an_answer():
     breaker.succeeded("catalog")
     breaker.failed("catalog", 5)
     breaker.check("catalog")            # the count started again
+
