@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem
+from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem, Technique
 from services.catalog.domain.content_reading import ContentError
 from services.catalog.domain.fit_text import FitText
 from services.catalog.domain import tool_sections as parts
@@ -53,13 +53,15 @@ def build_catalogue(content: Content, progress: Progress | None = None) -> list[
     return tools
 
 
-def formats_for(age: str, formats: tuple[str, ...]) -> tuple[str, ...]:
+def formats_for(age: str, formats: tuple[str, ...], game_ages: tuple[str, ...] = ("child",)) -> tuple[str, ...]:
     """The technique's formats made for an age group.
 
-    The games are written for a child or teen with a grown-up, so an adult gets a game only when
-    the technique comes in no other format.
+    A game is made only for the ages its text is written for (``game: ages:``, a child by
+    default), except that an adult gets a game when the technique comes in no other format.
     """
     if age == "adult" and any(fmt != "game" for fmt in formats):
+        return tuple(fmt for fmt in formats if fmt != "game")
+    if age == "teen" and "teen" not in game_ages:
         return tuple(fmt for fmt in formats if fmt != "game")
     return formats
 
@@ -74,7 +76,7 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
     tools = []
     for age in fit.ages:
         text = FitText(fit, technique, age)
-        formats = formats_for(age, text.formats())
+        formats = formats_for(age, text.formats(), technique.game.ages if technique.game else ())
         for fmt in formats:
             qualifier = "" if fmt == formats[0] else (
                 GAME_QUALIFIERS[technique.game.kind] if fmt == "game" else FORMAT_QUALIFIERS[fmt])
@@ -154,9 +156,13 @@ def _check_unique(tools: list[dict]) -> None:
         raise ContentError(issues)
 
 
-def search_document(tool: dict, problems: Mapping[str, Problem]) -> dict:
-    """What the search service indexes for a catalogue tool (see interlude/ports/search.py)."""
+def search_document(tool: dict, problems: Mapping[str, Problem],
+                    techniques: Mapping[str, Technique] | None = None) -> dict:
+    """What the search service indexes for a catalogue tool (see interlude/ports/search.py).
+
+    Its lay phrases are its problems' and its technique's: "guided meditation" finds a body scan."""
     known = [problems[slug] for slug in tool["problems"] if slug in problems]
+    technique = (techniques or {}).get(tool["technique"])
     body = [*tool["instructions"]]
     for sec in tool["sections"]:
         body += [sec["heading"], sec["text"], *sec["items"]]
@@ -165,7 +171,8 @@ def search_document(tool: dict, problems: Mapping[str, Problem]) -> dict:
         "id": tool["id"], "clinic_id": "", "title": tool["title"], "summary": tool["summary"],
         "body": " ".join(part for part in body if part),
         "problem_names": [name for p in known for name in dict.fromkeys((p.name, p.short_name))],
-        "lay_phrases": [phrase for p in known for phrase in p.lay_phrases],
+        "lay_phrases": [phrase for p in known for phrase in p.lay_phrases]
+                       + list(technique.lay_phrases if technique else ()),
         "problems": list(tool["problems"]), "technique": tool["technique"], "approach": tool["approach"],
         "format": tool["format"], "age_group": tool["age_group"], "phase": tool["phase"],
         "source": "catalogue",

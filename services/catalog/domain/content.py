@@ -64,6 +64,9 @@ class Adaptation:
     # Cautions worded for this reader; a child gets these or none, never the adult ones.
     cautions: str | None = None
     handout: Handout | None = None
+    # Fields and a 7-day grid worded for this reader, in place of the adult ones.
+    fields: tuple[Field, ...] | None = None
+    tracker: "Tracker | None" = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ class Game:
     items: tuple[str, ...]
     caller_prompts: tuple[tuple[str, str], ...] = ()   # bingo: (feeling, what the caller asks)
     free_centre: str = ""
+    # The age groups the game's text is written for: a child's game (rules and cards for a child
+    # and a grown-up) is not given to a teen, who would be spoken to as a young child.
+    ages: tuple[str, ...] = ("child",)
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,8 @@ class Technique:
     cautions: str = ""
     remember: tuple[str, ...] = ()
     handout: Handout | None = None
+    # Words people search with for this technique ("guided meditation", "relaxation audio").
+    lay_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,9 +133,16 @@ class Problem:
     safety: str = ""
     # "What is going on", written for a child (with a grown-up) or a teen; else `psychoeducation`.
     psychoeducation_by_age: dict[str, str] = field(default_factory=dict, compare=False)
+    # When to stop and get help, worded per age where it differs; else `safety`.
+    safety_by_age: dict[str, str] = field(default_factory=dict, compare=False)
+    # The handout's "What to remember": one list for every age, or one per age.
+    remember: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def about(self, age: str) -> str:
         return self.psychoeducation_by_age.get(age) or self.psychoeducation
+
+    def safety_for(self, age: str) -> str:
+        return self.safety_by_age.get(age) or self.safety
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,9 @@ CHILD_ADULT_MATTERS = {
 # A teen's tool speaks to the teen: never to their parent, never to a young child.
 TEEN_ADDRESSED_AS_CHILD = {
     "a parent": re.compile(r"\byour (child|children|son|daughter|teen|teenager|kid|kids|young person)\b"
-                           r"|\b(parents?|carers?) (should|can|may|might)\b", re.I),
-    "a child": re.compile(r"\bthe child\b|\baged about 6\b|\b6 to 11\b|\byour grown-up\b|\bfor the grown-up\b",
-                          re.I),
+                           r"|\b(parents?|carers?) should\b", re.I),
+    "a child": re.compile(r"\bthe child('s)? (and|chooses|can|should|will|may|needs|own)\b|\bcomfort the child\b"
+                          r"|\baged about 6\b|\b6 to 11\b|\byour grown-up\b|\bfor the grown-up\b", re.I),
 }
 
 

@@ -30,22 +30,44 @@ def problems(data: dict, domain: str, file: str, issues: Issues) -> list[Problem
         for age in situations:
             if age not in ages:
                 item.fail(f"`situations` has '{age}', which is not in `ages`: remove it or add the age")
-        about = {}
-        if isinstance(item.raw.get("psychoeducation"), dict):
-            # One text per age: `psychoeducation: {child: ..., teen: ..., adult: ...}`.
-            written = item.child("psychoeducation")
-            for age in written.raw:
-                if age not in ages:
-                    written.fail(f"'{age}' is not in this problem's `ages`: remove it or add the age")
-            about = {age: written.text(age) for age in ages}
+        about = _per_age(item, "psychoeducation", ages)
+        safety = _per_age(item, "safety", ages)
         found.append(Problem(
             slug=item.slug(), name=item.text("name"), short_name=item.text("short_name"),
             domain=domain, domain_name=domain_name, ages=ages, lay_phrases=item.texts("lay_phrases"),
             psychoeducation=about.get("adult") or next(iter(about.values()), "") if about
             else item.text("psychoeducation"), psychoeducation_by_age=about,
             situations={age: situations[age].strip() for age in ages if isinstance(situations.get(age), str)},
-            file=file, safety=item.text("safety", required=False)))
+            file=file, safety=item.text("safety", required=False) if not safety else "",
+            safety_by_age=safety, remember=_remember(item, ages)))
     return found
+
+
+def _remember(item: Item, ages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """`remember: [...]` for every age, or `remember: {child: [...], ...}` for the ages given."""
+    raw = item.raw.get("remember")
+    if raw is None:
+        return {}
+    if isinstance(raw, dict):
+        written = item.child("remember")
+        for age in raw:
+            if age not in ages:
+                written.fail(f"'{age}' is not in this problem's `ages`: remove it or add the age")
+        return {age: written.texts(age, at_least=2) for age in ages if age in raw}
+    points = item.texts("remember", at_least=2)
+    return {age: points for age in ages}
+
+
+def _per_age(item: Item, key: str, ages: tuple[str, ...]) -> dict[str, str]:
+    """`key: {child: ..., teen: ..., adult: ...}`, one text for each of the problem's ages (none may
+    be forgotten: a safety note left out for one age would silently vanish), or {} for one text."""
+    if not isinstance(item.raw.get(key), dict):
+        return {}
+    written = item.child(key)
+    for age in written.raw:
+        if age not in ages:
+            written.fail(f"'{age}' is not in this problem's `ages`: remove it or add the age")
+    return {age: written.text(age) for age in ages}
 
 
 def techniques(data: dict, file: str, issues: Issues) -> list[Technique]:
@@ -74,7 +96,8 @@ def _technique(item: Item, file: str) -> Technique:
         game=_game(item.child("game")) if "game" in formats and item.has("game") else None,
         cautions=item.text("cautions", required=False),
         remember=item.texts("remember", required=False),
-        handout=_handout(item.child("handout")) if item.has("handout") else None)
+        handout=_handout(item.child("handout")) if item.has("handout") else None,
+        lay_phrases=item.texts("lay_phrases", required=False))
 
 
 def _fields(item: Item) -> tuple[Field, ...]:
@@ -110,7 +133,9 @@ def _adaptations(item: Item) -> dict[str, Adaptation]:
                                 note_for_adult=entry.text("note_for_adult", required=age == "child"),
                                 cautions=entry.text("cautions", required=False) if "cautions" in entry.raw
                                 else None,
-                                handout=_handout(entry.child("handout")) if entry.has("handout") else None)
+                                handout=_handout(entry.child("handout")) if entry.has("handout") else None,
+                                fields=_fields(entry) if "fields" in entry.raw else None,
+                                tracker=_tracker(entry.child("tracker")) if entry.has("tracker") else None)
     return found
 
 
@@ -138,7 +163,8 @@ def _game(item: Item) -> Game:
     return Game(kind=item.choice("kind", GAME_KINDS), players=item.text("players"),
                 materials=item.text("materials"), rules=item.texts("rules"), safety=item.text("safety"),
                 items=item.texts("items", at_least=4), caller_prompts=tuple(prompts),
-                free_centre=item.text("free_centre", required=False))
+                free_centre=item.text("free_centre", required=False),
+                ages=item.choices("ages", AGE_GROUPS) if item.has("ages") else ("child",))
 
 
 def fits(data: dict, file: str, issues: Issues) -> list[Fit]:

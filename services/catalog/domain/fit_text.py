@@ -4,7 +4,8 @@ For each piece the first that is written wins:
 
 1. the fit's text for this age group (``ages: {child: {...}}`` in a ``*.fit.yaml``);
 2. the fit's text for all its ages (the same keys beside ``title``);
-3. the technique's adaptation for this age (child, teen): steps, example, note, cautions;
+3. the technique's adaptation for this age (child, teen): steps, example, note, cautions,
+   fields, tracker, handout;
 4. the technique's general text.
 
 A fit written the older way (``ages: [child, teen]``) has only ``why``, ``focus`` and examples of
@@ -99,11 +100,16 @@ class FitText:
         adapted = self.technique.adaptations.get(self.age)
         if adapted is not None and adapted.cautions is not None:
             return adapted.cautions
-        return "" if self.age == "child" else self.technique.cautions
+        return self.technique.cautions
 
     def fields(self) -> tuple[Field, ...]:
         picked = self._pick("fields", empty=(None,))
-        return picked if picked is not None else self.technique.fields
+        if picked is not None:
+            return picked
+        adapted = self.technique.adaptations.get(self.age)
+        if adapted is not None and adapted.fields is not None:
+            return adapted.fields
+        return self.technique.fields
 
     def reflection(self) -> tuple[str, ...]:
         return self._pick("reflection") or self.technique.reflection
@@ -129,4 +135,5 @@ class FitText:
         return (self._handout_piece("list_heading"), items) if items else ("", ())
 
     def tracker(self) -> Tracker | None:
-        return self._pick("tracker") or self.technique.tracker
+        adapted = self.technique.adaptations.get(self.age)
+        return self._pick("tracker") or (adapted.tracker if adapted is not None else None) or self.technique.tracker

@@ -53,7 +53,7 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     technique = text.technique
     sections = [section("why", text.why())]
     sections += _optional(("for_adult", text.note_for_adult()), ("cautions", text.cautions()),
-                          ("safety", problem.safety))
+                          ("safety", problem.safety_for(text.age)))
     sections.append(section("how", items=text.steps(fmt)))
     example = section("example", text.example())
     focus = text.focus()
@@ -93,7 +93,7 @@ def _game_sections(technique: Technique) -> list[dict]:
 
 def handout_sections(problem: Problem, age: str) -> list[dict]:
     return [section("about", problem.about(age)), section("situation", problem.situations[age]),
-            *_optional(("safety", problem.safety))]
+            *_optional(("safety", problem.safety_for(age)), ("remember", problem.remember.get(age, ())))]
 
 
 def measure_sections(measure: Measure) -> list[dict]:

@@ -108,12 +108,16 @@ def test_a_fit_can_drop_a_format_at_an_age(tmp_path):
     assert "worry--worry-log--adult--tracker" in slugs
 
 
-def test_older_fits_still_borrow_the_techniques_text_but_never_its_adult_cautions_for_a_child(tmp_path):
+def test_older_fits_borrow_the_techniques_text_and_a_child_gets_the_cautions_worded_for_a_child(tmp_path):
     files = valid_files()
-    files["techniques/basics.yaml"]["techniques"][0]["cautions"] = "Check with your doctor if you are pregnant."
+    technique = files["techniques/basics.yaml"]["techniques"][0]
+    technique["cautions"] = "Check with your doctor if you are pregnant."
     tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
     assert section(tools["panic--slow-breathing--adult--worksheet"], "cautions")["text"].startswith("Check")
-    assert section(tools["worry--slow-breathing--child--worksheet"], "cautions") is None
+    technique["adaptations"]["child"]["cautions"] = "Stop and breathe normally if you feel dizzy."
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path / "child", files))}
+    assert section(tools["worry--slow-breathing--child--worksheet"], "cautions")["text"].startswith("Stop and")
+    assert section(tools["panic--slow-breathing--adult--worksheet"], "cautions")["text"].startswith("Check")
 
 
 @pytest.mark.parametrize("change, message", [
@@ -145,3 +149,45 @@ def test_what_is_going_on_can_be_written_per_age(tmp_path):
     del problem["psychoeducation"]["teen"]
     with pytest.raises(ContentError, match="`teen` is missing"):
         load_files(tmp_path / "again", files)
+
+
+def test_a_childs_game_is_not_given_to_a_teen_unless_written_for_teens(tmp_path):
+    files = valid_files()
+    game = {"kind": "cards", "players": "A child and a grown-up.", "materials": "Print the cards.",
+            "rules": ["Take turns."], "safety": "Keep it kind.", "items": ["a", "b", "c", "d"]}
+    files["techniques/basics.yaml"]["techniques"][0].update(formats=["worksheet", "game"], game=game)
+    slugs = {t["slug"] for t in build_catalogue(load_files(tmp_path, files))}
+    assert "worry--slow-breathing--child--game" in slugs and "panic--slow-breathing--teen--game" not in slugs
+    game["ages"] = ["child", "teen"]
+    slugs = {t["slug"] for t in build_catalogue(load_files(tmp_path / "teen", files))}
+    assert "panic--slow-breathing--teen--game" in slugs
+
+
+def test_a_technique_can_word_its_fields_and_grid_for_a_child_and_safety_can_differ_by_age(tmp_path):
+    files = valid_files()
+    technique = files["techniques/basics.yaml"]["techniques"][1]
+    technique["adaptations"]["child"]["fields"] = [{"id": "draw", "kind": "lines", "label": "Draw your worry",
+                                                   "lines": 4}]
+    technique["adaptations"]["child"]["tracker"] = {"columns": ["Day", "Worry face"], "legend": "Draw a face."}
+    files["problems/anxiety.yaml"]["problems"][1]["safety"] = {
+        "child": "Grown-ups: call the practitioner if your child seems unsafe.",
+        "teen": "If you feel unsafe, tell an adult you trust or call a crisis line.",
+        "adult": "If you feel unsafe, call your local emergency number or crisis line."}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert [f["label"] for f in tools["worry--worry-log--child--worksheet"]["fields"]] == ["Draw your worry"]
+    assert tools["worry--worry-log--child--tracker"]["fields"][0]["columns"] == ["Day", "Worry face"]
+    assert tools["worry--worry-log--adult--tracker"]["fields"][0]["columns"] == ["Day", "Worry", "Strength 0-10"]
+    assert section(tools["worry--worry-log--child--worksheet"], "safety")["text"].startswith("Grown-ups")
+    assert section(tools["worry--worry-log--adult--worksheet"], "safety")["text"].startswith("If you feel")
+    del files["problems/anxiety.yaml"]["problems"][1]["safety"]["adult"]
+    with pytest.raises(ContentError, match="`adult` is missing"):
+        load_files(tmp_path / "again", files)
+
+
+def test_a_problems_handout_can_say_what_to_remember_per_age(tmp_path):
+    files = valid_files()
+    files["problems/anxiety.yaml"]["problems"][1]["remember"] = {
+        "child": ["Worry is a false alarm.", "Your grown-up can help."]}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert section(tools["worry--psychoeducation--child--handout"], "remember")["items"][0] == "Worry is a false alarm."
+    assert section(tools["worry--psychoeducation--adult--handout"], "remember") is None
