@@ -1,6 +1,7 @@
 """Search, suggestions and similar tools (the search service)."""
 from __future__ import annotations
 
+from gateway import filter_values
 from gateway.entrypoints import api
 
 
@@ -8,6 +9,7 @@ class SearchRoutes:
     @api("GET", "/api/v1/search")
     def search(self, request):
         params = {key: ",".join(values) for key, values in request.args.lists()}
+        filter_values.check(params)
         return self.search_rpc.search(self.auth.actor_dict(request), params)
 
     @api("GET", "/api/v1/search/suggest")
