@@ -14,8 +14,8 @@ from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Config, Documents, RequestContext
 from services.progress import fhir_export
-from services.progress.domain import (assignments, clients, events as record, portal, projections, records,
-                                      reminders)
+from services.progress.domain import (assignments, clients, events as record, overview, portal, projections,
+                                      records, reminders)
 
 log = get_logger(__name__)
 REMINDER_INTERVAL_SECONDS = 60
@@ -77,6 +77,15 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def dashboard(self, actor):
         return projections.dashboard(self.documents, Actor.from_dict(actor))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def practice_overview(self, actor):
+        """The web app's dashboard: risk flags, submissions to review, overdue and due-soon homework."""
+        return overview.overview(self.documents, Actor.from_dict(actor))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def acknowledge_flag(self, actor, client_id, flag_event_id, note):
+        return overview.acknowledge_flag(self.documents, Actor.from_dict(actor), client_id, flag_event_id, note)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def measure_series(self, actor, client_id, slug):

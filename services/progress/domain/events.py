@@ -27,7 +27,7 @@ from services.progress.domain import storage
 EVENT_TYPES = (
     "client_created", "assigned", "opened", "draft_saved", "submitted", "rated", "audio_played",
     "measure_scored", "risk_flagged", "workbook_edition_created", "assignment_revoked", "correction",
-    "reminder_sent", "record_exported",
+    "reminder_sent", "record_exported", "risk_acknowledged",
 )
 # Events a correction may withdraw or (measure_scored only) replace.
 CORRECTABLE = frozenset({"submitted", "rated", "audio_played", "measure_scored", "risk_flagged"})

@@ -42,6 +42,8 @@ def _summary(event: dict, titles: dict[str, str]) -> str:
     if kind == "correction":
         what = "Replaced" if data.get("replacement") is not None else "Withdrew"
         return f"Correction: {what} a {data.get('corrected_type')} event ({data.get('reason')})"
+    if kind == "risk_acknowledged":
+        return f"Risk flag acknowledged: {data.get('note')}"
     if kind == "reminder_sent":
         return f"Reminder sent for {title} ({data.get('kind')})"
     return "Record exported"
