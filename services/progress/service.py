@@ -14,8 +14,8 @@ from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Config, Documents, RequestContext
 from services.progress import fhir_export
-from services.progress.domain import (assignments, clients, events as record, overview, portal, projections,
-                                      records, reminders)
+from services.progress.domain import (assignments, clients, events as record, overview, pathway, portal,
+                                      projections, records, reminders)
 
 log = get_logger(__name__)
 REMINDER_INTERVAL_SECONDS = 60
@@ -56,6 +56,13 @@ class ProgressService:
         return assignments.assign(self.documents, Actor.from_dict(actor), client_id, due=form.get("due"),
                                   tool_id=form.get("tool_id"), chapter=form.get("chapter"),
                                   measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def assign_pathway(self, actor, client_id, form):
+        """Several assignments on a schedule: ``{start, steps: [{tool_id | measure, offset_days, recur?, title?}]}``."""
+        form = dict(form or {})
+        return pathway.assign_pathway(self.documents, Actor.from_dict(actor), client_id, form.get("start"),
+                                      form.get("steps"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_assignments(self, actor, client_id):
