@@ -14,8 +14,8 @@ from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Config, Documents, RequestContext
 from services.progress import fhir_export
-from services.progress.domain import (assignments, clients, events as record, overview, pathway, portal,
-                                      projections, records, reminders)
+from services.progress.domain import (assignments, clients, events as record, measure_view as charts, overview, pathway,
+                                      portal, projections, records, reminders)
 
 log = get_logger(__name__)
 REMINDER_INTERVAL_SECONDS = 60
@@ -93,6 +93,15 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def acknowledge_flag(self, actor, client_id, flag_event_id, note):
         return overview.acknowledge_flag(self.documents, Actor.from_dict(actor), client_id, flag_event_id, note)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def measure_view(self, actor, client_id, slug, window="all"):
+        """One measure's chart over a window (3m, 6m, all) with the item answers of each date."""
+        return charts.measure_view(self.documents, Actor.from_dict(actor), client_id, slug, window)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def measures_taken(self, actor, client_id):
+        return charts.measures_taken(self.documents, Actor.from_dict(actor), client_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def measure_series(self, actor, client_id, slug):
