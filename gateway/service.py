@@ -16,6 +16,7 @@ from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
 from gateway import portal_pages, signed_urls
 from gateway.readiness import check_readiness
+from gateway.web import WebApp
 from interlude import errors
 from interlude.errors import InvalidInput, NotFound
 from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
@@ -56,7 +57,7 @@ def form_submission(request) -> dict:
     return {"fields": fields}
 
 
-class GatewayService:
+class GatewayService(WebApp):  # the web app's pages: gateway/web/
     name = "gateway"
 
     documents = Documents()
@@ -84,10 +85,6 @@ class GatewayService:
     @api("GET", "/api/v1/openapi.json", validate=False)
     def openapi(self, request):
         return SPEC
-
-    @api("GET", "/", validate=False)
-    def home(self, request):
-        return Response(HOME_PAGE, mimetype="text/html")
 
     # identity ---------------------------------------------------------------------------
     @api("POST", "/api/v1/auth/login")
@@ -393,11 +390,3 @@ class GatewayService:
     def similar(self, request, tool_id):
         return self.search_rpc.similar(self.auth.actor_dict(request), tool_id, request.args.to_dict())
 
-
-HOME_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Interlude</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
-code{background:#f3f3f3;padding:.1rem .3rem}</style></head><body>
-<h1>Interlude</h1><p>Therapeutic homework for your clients, and a record of how it goes.</p>
-<p>The API lives under <code>/api/v1</code>; its OpenAPI document is at
-<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>. Log in with
-<code>POST /api/v1/auth/login</code>. The web app arrives in a later release.</p></body></html>"""

@@ -1,0 +1,120 @@
+"""The web app over HTTP (no browser): security headers on every HTML response, error pages
+included; CSRF on every state-changing request, forms and htmx alike; user-written text escaped;
+one clinic's data never reaches another's pages. The browser path is tests/browser/."""
+import re
+
+import pytest
+import requests
+
+from tests.conftest import free_port
+from tests.platform import PASSWORD, logged_in, running, seeded_settings
+
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf-token" content="([0-9a-f]+)"', html).group(1)
+
+
+def browser(base: str, email: str) -> requests.Session:
+    session = requests.Session()
+    token = csrf_of(session.get(f"{base}/login").text)
+    answer = session.post(f"{base}/login", data={"email": email, "password": PASSWORD, "csrf_token": token,
+                                                 "next": "/clients"}, allow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["Location"] == "/clients", answer.text
+    return session
+
+
+def assert_secure(response):
+    for name, value in HEADERS.items():
+        assert response.headers.get(name) == value, (response.url, name)
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    if response.headers.get("Content-Type", "").startswith("text/html"):
+        assert "<script>" not in response.text   # no inline script: only <script src=…>
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Harbour Clinic", "ana@harbour.example"),
+                                                                 ("Other Clinic", "bo@other.example")], port=free_port())
+    with running(settings) as base:
+        yield base, browser(base, "ana@harbour.example"), browser(base, "bo@other.example")
+
+
+def test_login_sets_a_safe_cookie_and_wrong_password_says_so(web):
+    base, _, _ = web
+    session = requests.Session()
+    token = csrf_of(session.get(f"{base}/login").text)
+    wrong = session.post(f"{base}/login", data={"email": "ana@harbour.example", "password": "nope", "csrf_token": token})
+    assert wrong.status_code == 401 and "Wrong email or password." in wrong.text
+    assert_secure(wrong)
+    right = session.post(f"{base}/login", data={"email": "ana@harbour.example", "password": PASSWORD,
+                                                 "csrf_token": token, "next": "//evil.example/"}, allow_redirects=False)
+    assert right.headers["Location"] == "/"
+    cookie = right.headers["Set-Cookie"]
+    assert "interlude_session=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert requests.get(f"{base}/", allow_redirects=False).headers["Location"] == "/login?next=/"
+
+
+def test_every_page_and_error_page_has_the_security_headers(web):
+    base, ana, _ = web
+    client_id = re.search(r"/clients/(prc_\w+|cli_\w+|\w+_\w+)", ana.post(
+        f"{base}/clients", data={"display_name": "Headers", "csrf_token": csrf_of(ana.get(f"{base}/clients").text)}).url).group(1)
+    for path in ["/", "/tools", "/tools?q=sleep&format=worksheet", "/tools/suggest?q=sle", "/clients",
+                 f"/clients/{client_id}", "/workbooks", "/workbooks/new", "/login", "/no-such-page",
+                 "/tools/no-such-tool", "/clients/no-such-client", "/static/css/app.css"]:
+        response = ana.get(base + path, headers={"Accept": "text/html"})
+        assert_secure(response)
+        assert response.status_code == (404 if "no-such" in path else 200), path
+    static = ana.get(f"{base}/static/vendor/htmx/htmx.min.js")
+    assert static.status_code == 200 and static.headers["Content-Type"].startswith("text/javascript")
+    assert ana.get(f"{base}/static/../service.py").status_code == 404
+
+
+def test_state_changes_need_this_browsers_csrf_token(web):
+    base, ana, bo = web
+    page = ana.get(f"{base}/clients").text
+    missing = ana.post(f"{base}/clients", data={"display_name": "No token"})
+    assert missing.status_code == 403 and "expired" in missing.text
+    assert_secure(missing)
+    others = ana.post(f"{base}/clients", data={"display_name": "Bo's token", "csrf_token": csrf_of(bo.get(f"{base}/clients").text)})
+    assert others.status_code == 403
+    header = ana.post(f"{base}/clients", data={"display_name": "By htmx"},
+                      headers={"X-CSRF-Token": csrf_of(page), "HX-Request": "true"})
+    assert header.status_code == 200 and "By htmx" in header.text
+    assert "No token" not in ana.get(f"{base}/clients").text
+    assert requests.post(f"{base}/logout").status_code == 403
+
+
+def test_user_written_text_is_shown_as_text(web):
+    base, ana, _ = web
+    token = csrf_of(ana.get(f"{base}/clients").text)
+    made = ana.post(f"{base}/clients", data={"display_name": 'Tom & Jo <3 "x"', "csrf_token": token})
+    assert made.status_code == 200
+    assert 'Tom & Jo <3' not in made.text and "Tom &amp; Jo &lt;3 &#34;x&#34;" in made.text
+    api = logged_in(base, "ana@harbour.example")
+    tool = api.post(f"{base}/api/v1/clinic-tools", json={
+        "title": "<script>alert('t')</script> Urge surfing", "summary": "<b>bold</b> claim",
+        "instructions": ["Notice the urge."], "fields": [{"label": "Urge (0-10)", "kind": "scale"}],
+        "problems": ["ocd-contamination"]})
+    assert tool.status_code == 201, tool.text
+    shown = ana.get(f"{base}/tools/{tool.json()['id']}")
+    assert shown.status_code == 200 and "<script>alert" not in shown.text and "<b>bold" not in shown.text
+
+
+def test_a_second_clinic_sees_none_of_the_first_clinics_data(web):
+    base, ana, bo = web
+    token = csrf_of(ana.get(f"{base}/clients").text)
+    client_url = ana.post(f"{base}/clients", data={"display_name": "Harbour Only", "csrf_token": token}).url
+    assert "Harbour Only" in ana.get(f"{base}/clients").text
+    for path in ["/", "/clients", "/workbooks"]:
+        assert "Harbour Only" not in bo.get(base + path).text
+    assert bo.get(client_url).status_code == 404
+    bo_token = csrf_of(bo.get(f"{base}/clients").text)
+    client_id = client_url.rsplit("/", 1)[1]
+    assert bo.post(f"{base}/clients/{client_id}/measures", data={"measure": "phq9", "due": "2030-01-01",
+                                                                 "csrf_token": bo_token}).status_code == 404
+    assert bo.post(f"{base}/clients/{client_id}/delete", data={"confirm_name": "Harbour Only",
+                                                               "csrf_token": bo_token}).status_code == 404
+    assert ana.get(client_url).status_code == 200
