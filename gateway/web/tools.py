@@ -82,7 +82,7 @@ class ToolPages(WebBase):
                        for a in mine):
                     already.append(self.progress_rpc.get_client(actor, client_id))
         if already:
-            return self.show(request, "assign_confirm.html", status=409, tool=tool, already=already,
+            return self.show(request, "assign_confirm.html", tool=tool, already=already,
                              client_ids=client_ids, due=due, repeats=repeats, mode=request.form.get("mode", "online"))
         done = []
         for client_id in client_ids:
