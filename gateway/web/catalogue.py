@@ -3,6 +3,7 @@
 the URL (a view can be bookmarked), suggestions as you type (an htmx partial)."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from gateway.web.base import WebBase
@@ -11,6 +12,18 @@ from gateway.web.handler import page
 FACETS = (("problem", "problems"), ("technique", "technique"), ("approach", "approach"),
           ("format", "format"), ("age", "age_group"), ("phase", "phase"))
 PER_PAGE = 20
+TAXONOMY_SECONDS = 300
+_taxonomy: dict = {}
+
+
+def cached_taxonomy(catalog_rpc, actor: dict) -> dict:
+    """The shared catalogue's facet names and totals ("M" of "N of M"). They change only when a
+    new catalogue build is published, and counting them reads every tool, so the gateway keeps
+    them for a few minutes."""
+    now = time.monotonic()
+    if not _taxonomy or now - _taxonomy["at"] > TAXONOMY_SECONDS:
+        _taxonomy.update(at=now, value=catalog_rpc.taxonomy(actor))
+    return _taxonomy["value"]
 
 
 def chosen_filters(args) -> dict[str, list[str]]:
@@ -74,8 +87,9 @@ class CataloguePages(WebBase):
         params = {"q": q, "page": page_number, "per_page": PER_PAGE,
                   **{param: ",".join(values) for param, values in filters.items()}}
         result = self.search_rpc.search(actor, params)
-        taxonomy = self.catalog_rpc.taxonomy(actor)
-        context = dict(q=q, filters=filters, result=result, page_number=page_number,
+        taxonomy = cached_taxonomy(self.catalog_rpc, actor)
+        shelf = self.catalog_rpc.practitioner_shelf(actor) if not q and not filters and page_number == 1 else None
+        context = dict(q=q, filters=filters, result=result, page_number=page_number, shelf=shelf,
                        groups=facet_groups(taxonomy, result["facets"], q, filters),
                        total_catalogue=sum(taxonomy["format"].values()),
                        clear_url=url_with(q, {}),

@@ -3,6 +3,7 @@ review, overdue and due-this-week homework, the last workbooks."""
 from __future__ import annotations
 
 from gateway.web.base import WebBase, safe_next, see_other
+from gateway.web.clients import MEASURES
 from gateway.web.handler import page
 
 LAST_WORKBOOKS = 5
@@ -16,7 +17,8 @@ class DashboardPages(WebBase):
         workbooks = self.workbook_rpc.list(actor)[:LAST_WORKBOOKS]
         open_flags = [f for f in overview["risk_flags"] if not f["acknowledged"]]
         return self.show(request, "dashboard.html", overview=overview, open_flags=open_flags,
-                         seen_flags=[f for f in overview["risk_flags"] if f["acknowledged"]], workbooks=workbooks)
+                         seen_flags=[f for f in overview["risk_flags"] if f["acknowledged"]], workbooks=workbooks,
+                         measure_names=dict(MEASURES))
 
     @page("POST", "/clients/<string:client_id>/flags/<string:event_id>/acknowledge")
     def acknowledge_flag(self, request, client_id, event_id):

@@ -7,6 +7,7 @@ import json
 from datetime import date, timedelta
 
 from gateway.web.base import WebBase, see_other
+from gateway.web.catalogue import cached_taxonomy
 from gateway.web.handler import page
 from gateway.web.rendering import gettext_for
 from gateway.web.tools import portal_base
@@ -52,7 +53,7 @@ class WorkbookPages(WebBase):
     @page("GET", "/workbooks/new")
     def workbook_new(self, request):
         actor = self.web_actor(request)
-        taxonomy = self.catalog_rpc.taxonomy(actor)
+        taxonomy = cached_taxonomy(self.catalog_rpc, actor)
         domains: dict[str, list] = {}
         for problem in taxonomy["problems"]:
             domains.setdefault(problem["domain"], []).append(problem)

@@ -148,6 +148,9 @@ def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> di
         favourite.click()
         expect(page.locator('form[action$="/favourite"] button')).not_to_have_attribute("aria-pressed", pressed)
 
+        nav(page, "Catalogue")   # favourites and recently used tools, on the catalogue's first page
+        expect(page.locator("#shelf-recent + ul")).to_contain_text(tool_title)
+
         # a client, and the tool assigned with a due date --------------------------------------
         nav(page, "Clients")
         page.get_by_label("New client's name or pseudonym").fill(CLIENT)
@@ -225,7 +228,7 @@ def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> di
         # back as the practitioner: flag, score and band, chart; acknowledge -------------------
         page.goto(f"{base}/")
         flag = page.locator("li.flag", has_text=CLIENT)
-        expect(flag).to_contain_text("PHQ9")
+        expect(flag).to_contain_text("PHQ-9")
         expect(flag).to_contain_text("score 10")
         expect(page.locator("#inbox-heading + ul")).to_contain_text("10 (Moderate)")
         steps.page(page, "dashboard-flag")

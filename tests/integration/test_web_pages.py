@@ -118,3 +118,38 @@ def test_a_second_clinic_sees_none_of_the_first_clinics_data(web):
     assert bo.post(f"{base}/clients/{client_id}/delete", data={"confirm_name": "Harbour Only",
                                                                "csrf_token": bo_token}).status_code == 404
     assert ana.get(client_url).status_code == 200
+
+
+def test_measure_schedule_pathway_export_and_deletion_through_the_pages(web):
+    base, ana, _ = web
+    token = csrf_of(ana.get(f"{base}/clients").text)
+    client_url = ana.post(f"{base}/clients", data={"display_name": "Pathway P.", "csrf_token": token}).url
+    client_id = client_url.rsplit("/", 1)[1]
+    sent = ana.post(f"{client_url}/measures", data={"measure": "gad7", "due": "2030-01-06", "every_days": "14",
+                                                    "csrf_token": token})
+    assert sent.status_code == 200 and sent.text.count('class="portal-link"') == 1
+    assert "/portal/" in sent.text and "GAD-7" in sent.text
+
+    made = ana.post(f"{base}/workbooks", data={"problem": ["insomnia", "ocd-contamination"], "age_group": "adult",
+                                               "client_id": client_id, "csrf_token": token})
+    assert made.status_code == 200 and "Workbook for Pathway P." in made.text
+    workbook_url = made.url
+    chapter_tools = re.findall(r'data-tool-id="([^"]+)"', made.text)
+    pathway = ana.post(f"{workbook_url}/pathway", data={"client_id": client_id, "start": "2030-01-07",
+                                                        "chapter_every_days": "7", "measure_every_days": "14",
+                                                        "csrf_token": token})
+    assert pathway.status_code == 200, pathway.text
+    assert pathway.text.count('class="portal-link"') == len(chapter_tools) + 1   # every tool, and the measure
+    assert "2030-01-14" in pathway.text   # the second chapter a week later
+
+    page = ana.get(client_url).text
+    assert page.count("New portal link") == len(chapter_tools) + 2
+    bad = ana.post(f"{client_url}/measures", data={"measure": "nope", "due": "2030-01-06", "csrf_token": token})
+    assert bad.status_code == 400 and "measure must be one of" in bad.text
+    assert ana.get(f"{base}/api/v1/clients/{client_id}/export/fhir").headers["Content-Type"] == "application/fhir+json"
+
+    wrong = ana.post(f"{client_url}/delete", data={"confirm_name": "someone else", "csrf_token": token})
+    assert wrong.status_code == 400 and ana.get(client_url).status_code == 200
+    deleted = ana.post(f"{client_url}/delete", data={"confirm_name": "Pathway P.", "csrf_token": token})
+    assert deleted.status_code == 200 and deleted.url.endswith("/clients?deleted=1")
+    assert ana.get(client_url).status_code == 404
