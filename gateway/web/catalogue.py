@@ -87,6 +87,9 @@ class CataloguePages(WebBase):
         params = {"q": q, "page": page_number, "per_page": PER_PAGE,
                   **{param: ",".join(values) for param, values in filters.items()}}
         result = self.search_rpc.search(actor, params)
+        minutes = self.catalog_rpc.tool_summaries(actor, [hit["id"] for hit in result["hits"]])
+        for hit in result["hits"]:
+            hit["minutes"] = (minutes.get(hit["id"]) or {}).get("minutes")
         taxonomy = cached_taxonomy(self.catalog_rpc, actor)
         shelf = self.catalog_rpc.practitioner_shelf(actor) if not q and not filters and page_number == 1 else None
         context = dict(q=q, filters=filters, result=result, page_number=page_number, shelf=shelf,

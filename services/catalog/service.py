@@ -93,6 +93,15 @@ class CatalogService:
         return thumbnails.thumbnail_link(self.blobs, tool, number, clinic_name)
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_summaries(self, actor, tool_ids):
+        """``{id: summary}`` of the listed shared tools (minutes, format, age at a glance); unknown
+        ids and clinic tools are left out (a search hit already carries what a clinic tool has)."""
+        Actor.from_dict(actor)
+        ids = [str(i) for i in (tool_ids or [])][:100]
+        found = Catalogue(self.documents).tools.find({"id": {"$in": ids}}) if ids else []
+        return {tool["id"]: summary(tool) for tool in found}
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def tool_opened(self, actor, tool_id):
         return Shelf(self.documents, Actor.from_dict(actor)).used(tool_id)
 

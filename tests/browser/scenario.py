@@ -124,6 +124,7 @@ def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> di
         page.wait_for_url(re.compile(r"/tools\?q=can"))
         first = page.locator(".results-list .result h3 a").first
         assert re.search(r"wash|germ|contamin", first.inner_text(), re.I), first.inner_text()
+        expect(page.locator(".results-list .result .meta").first).to_contain_text(" min")   # minutes at a glance
         steps.page(page, "search-results")
         # facets: a filter narrows the results, its count reads "N of M", the URL keeps it
         page.locator("details.facet", has_text="Format").locator("a", has_text="worksheet").first.click()

@@ -42,3 +42,12 @@ def test_thumbnails_are_drawn_once_and_read_afterwards(tmp_path, monkeypatch):
     assert thumbnails.thumbnail_link(blobs, tool, 1)["content_type"] == "image/png"
     with pytest.raises(NotFound):
         thumbnails.thumbnail_link(blobs, tool, len(keys) + 1)
+
+
+def test_tool_summaries_are_found_by_id_in_one_query(store):
+    from services.catalog.domain.catalogue import Catalogue, summary
+    built = load_and_build()[1][:5]
+    Catalogue(store).publish(built)
+    found = Catalogue(store).tools.find({"id": {"$in": [built[0]["id"], built[3]["id"], "nope"]}})
+    assert sorted(summary(t)["id"] for t in found) == sorted([built[0]["id"], built[3]["id"]])
+    assert all(summary(t)["minutes"] for t in found)
