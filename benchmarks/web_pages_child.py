@@ -21,7 +21,7 @@ from gateway.identity import Identity  # noqa: E402
 from interlude import logging as interlude_logging  # noqa: E402
 from interlude import settings as settings_module  # noqa: E402
 from interlude import wiring  # noqa: E402
-from interlude.runner import build_runner, stop_runner  # noqa: E402
+from interlude_app.runner import build_runner, stop_runner  # noqa: E402
 from services.catalog.cli import load_and_build  # noqa: E402
 from services.catalog.domain.catalogue import Catalogue  # noqa: E402
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, bearer_or_cookie
-from gateway.identity import SESSION_HOURS, Identity
+from gateway.identity import SESSION_HOURS
 from gateway.web import security
 from gateway.web.base import WebBase, see_other, safe_next
 from gateway.web.handler import page
@@ -23,7 +23,7 @@ class AuthPages(WebBase):
         _ = gettext_for(request)
         email, target = request.form.get("email", ""), safe_next(request.form.get("next"))
         try:
-            token, _user = Identity(self.documents).login(email, request.form.get("password", ""))
+            token, _user = self.auth.identity.login(email, request.form.get("password", ""))
         except Unauthenticated:
             return self.show(request, "login.html", status=401, next=target, email=email,
                              error=_("Wrong email or password."))
@@ -36,7 +36,7 @@ class AuthPages(WebBase):
     def logout_submit(self, request):
         token = bearer_or_cookie(request)
         if token:
-            Identity(self.documents).logout(token)
+            self.auth.identity.logout(token)
         response = Response(status=303, headers={"Location": "/login"})
         response.headers.add("Set-Cookie", security.cookie(COOKIE, "", 0))
         return response

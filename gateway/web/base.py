@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
-from gateway.identity import Identity
 from gateway.web.rendering import gettext_for, render
 from interlude.errors import InvalidInput
 
@@ -16,7 +15,7 @@ class WebBase:
     def web_actor(self, request) -> dict:
         """The logged-in practitioner as the RPC calls carry it (Unauthenticated: to the login page)."""
         actor = self.auth.actor(request)
-        request.web["user"] = Identity(self.documents).user(actor)
+        request.web["user"] = self.auth.identity.user(actor)
         return actor.to_dict()
 
     def show(self, request, template: str, status: int = 200, **context) -> Response:

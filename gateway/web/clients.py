@@ -36,9 +36,10 @@ class ClientPages(WebBase):
         charts = [self.progress_rpc.measure_view(actor, client_id, slug, window)
                   for slug in self.progress_rpc.measures_taken(actor, client_id)]
         timeline = list(reversed(self.progress_rpc.timeline(actor, client_id)))
-        acknowledged = {e["data"].get("flag_event_id"): e for e in timeline if e["type"] == "risk_acknowledged"}
-        flags = [{**e, "acknowledged": acknowledged.get(e["id"])} for e in timeline
-                 if e["type"] == "risk_flagged" and not e.get("superseded_by")]
+        # a reviewed flag is withdrawn by a correction carrying the practitioner's note
+        reviews = {e["id"]: e for e in timeline if e["type"] == "correction"}
+        flags = [{**e, "acknowledged": reviews.get(e.get("superseded_by"))} for e in timeline
+                 if e["type"] == "risk_flagged"]
         return self.show(request, "client.html", client=client, charts=charts, window=window, windows=WINDOWS,
                          timeline=timeline, assignments=self.progress_rpc.list_assignments(actor, client_id),
                          flags=flags, measures=MEASURES, due=(date.today() + timedelta(days=7)).isoformat())

@@ -23,5 +23,5 @@ class DashboardPages(WebBase):
     @page("POST", "/clients/<string:client_id>/flags/<string:event_id>/acknowledge")
     def acknowledge_flag(self, request, client_id, event_id):
         actor = self.web_actor(request)
-        self.progress_rpc.acknowledge_flag(actor, client_id, event_id, request.form.get("note", ""))
+        self.progress_rpc.review_risk_flag(actor, client_id, event_id, request.form.get("note", ""))
         return see_other(safe_next(request.form.get("next"), "/"))

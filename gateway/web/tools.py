@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from nameko.exceptions import RemoteError
 
-from gateway.identity import Identity
 from gateway.web.base import WebBase, see_other
 from gateway.web.handler import page
 from gateway.web.rendering import gettext_for
@@ -38,7 +37,7 @@ class ToolPages(WebBase):
             if exc.exc_type != "NotFound":
                 raise
             similar = []
-        clinic_name = Identity(self.documents).clinic(self.auth.actor(request))["name"]
+        clinic_name = self.auth.identity.clinic(self.auth.actor(request))["name"]
         clients = self.progress_rpc.list_clients(actor)
         workbooks = self.workbook_rpc.list(actor)
         shelf = self.catalog_rpc.tool_opened(actor, tool["id"])
@@ -55,7 +54,7 @@ class ToolPages(WebBase):
     @page("GET", "/tools/<string:tool_id>/pages/<int:number>.png")
     def tool_thumbnail(self, request, tool_id, number):
         actor = self.web_actor(request)
-        clinic_name = Identity(self.documents).clinic(self.auth.actor(request))["name"]
+        clinic_name = self.auth.identity.clinic(self.auth.actor(request))["name"]
         response = self._download(self.catalog_rpc.tool_thumbnail(actor, tool_id, number, clinic_name))
         response.headers["Cache-Control"] = "private, max-age=3600"
         return response

@@ -10,7 +10,7 @@ from eventlet import tpool
 
 from interlude.errors import NotFound
 from interlude.ports.blobs import BlobStore
-from services.catalog import media
+from services.catalog import tool_files
 
 WIDTH = 240
 MAX_PAGES = 12
@@ -38,7 +38,7 @@ def draw_pages(pdf: bytes, width: int = WIDTH, max_pages: int = MAX_PAGES) -> li
 
 def thumbnails(blobs: BlobStore, tool: dict, clinic_name: str = "") -> list[str]:
     """The blob keys of the tool's page thumbnails (A4), made on the first call."""
-    pdf = media.tool_pdf(blobs, tool, "a4", clinic_name)
+    pdf = tool_files.tool_pdf(blobs, tool, "a4", clinic_name)
     base = "thumbnails/" + pdf["key"].rsplit("/", 1)[-1].removesuffix(".pdf")
     manifest = f"{base}/pages.json"
     if blobs.exists(manifest):

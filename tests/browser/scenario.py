@@ -248,7 +248,7 @@ def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> di
         expect(page.locator("li.flag", has_text=CLIENT)).to_have_count(0)
         expect(page.locator("details", has_text="Acknowledged flags")).to_contain_text(CLIENT)
         page.goto(client_url)
-        expect(page.locator(".timeline")).to_contain_text(f"Risk flag acknowledged: Phoned {CLIENT}")
+        expect(page.locator(".timeline")).to_contain_text(f"Reviewed: Phoned {CLIENT}")
         steps.page(page, "client-acknowledged")
         report["console_errors"] = errors
         assert not errors, f"console errors: {errors}"

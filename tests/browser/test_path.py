@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from interlude.runner import start_embedded_render_worker
+from interlude_app.runner import start_embedded_render_worker
 from tests.conftest import free_port
 from tests.platform import PASSWORD, running, seeded_settings
 

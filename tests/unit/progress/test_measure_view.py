@@ -2,7 +2,7 @@
 import pytest
 
 from interlude.errors import InvalidInput, NotFound
-from services.progress.domain import measure_view, portal
+from services.progress.application import measure_view, portal
 
 from .conftest import at, new_assignment, new_client
 

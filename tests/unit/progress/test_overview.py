@@ -1,10 +1,10 @@
-"""The dashboard overview and risk-flag acknowledgement: flags first until acknowledged (who, when
-and the note kept in the record), submissions to review, overdue and due-this-week homework,
-clinic and practitioner boundaries."""
+"""The dashboard overview: flags first until a practitioner reviews them (who, when and the note
+kept in the record), submissions to review, overdue and due-this-week homework, clinic and
+practitioner boundaries."""
 import pytest
 
-from interlude.errors import Conflict, InvalidInput, NotFound
-from services.progress.domain import events, overview, portal
+from interlude.errors import InvalidInput, NotFound
+from services.progress.application import events, overview, portal, records
 
 from .conftest import at, new_assignment, new_client
 
@@ -24,17 +24,15 @@ def test_flag_shows_until_acknowledged_and_the_record_keeps_who_and_when(store, 
     assert flag["score"] == 10
     assert [i["title"] for i in seen["inbox"]] == ["PHQ-9"] and seen["inbox"][0]["score"]["total"] == 10
 
-    with pytest.raises(InvalidInput, match="note"):
-        overview.acknowledge_flag(store, alice, client["id"], flag["event_id"], "   ")
-    overview.acknowledge_flag(store, alice, client["id"], flag["event_id"], "Called; safety plan reviewed.",
-                              now=at(1, 2))
-    with pytest.raises(Conflict):
-        overview.acknowledge_flag(store, alice, client["id"], flag["event_id"], "again")
+    with pytest.raises(InvalidInput):
+        records.review_risk_flag(store, alice, client["id"], flag["event_id"], note="   ")
+    records.review_risk_flag(store, alice, client["id"], flag["event_id"], note="Called; safety plan reviewed.",
+                             now=at(1, 2))
     [flag] = overview.overview(store, alice, now=at(2))["risk_flags"]
     acknowledged = flag["acknowledged"]
     assert (acknowledged["by"], acknowledged["note"]) == ("usr_alice", "Called; safety plan reviewed.")
     assert acknowledged["at"].startswith("2026-03-03T11:00")
-    recorded = events.client_events(store, "cln_a", client["id"], types=["risk_acknowledged"])
+    recorded = events.client_events(store, "cln_a", client["id"], types=["correction"])
     assert len(recorded) == 1 and recorded[0]["actor"] == "usr_alice"
 
 
@@ -44,7 +42,7 @@ def test_unacknowledged_flags_come_first(store, alice):
     phq9_with_item9(store, alice, second, when=1)
     flags = overview.overview(store, alice, now=at(2))["risk_flags"]
     assert [f["display_name"] for f in flags] == ["B.", "A."]   # latest first
-    overview.acknowledge_flag(store, alice, second["id"], flags[0]["event_id"], "Seen in session.")
+    records.review_risk_flag(store, alice, second["id"], flags[0]["event_id"], note="Seen in session.")
     assert [f["display_name"] for f in overview.overview(store, alice, now=at(2))["risk_flags"]] == ["A.", "B."]
 
 
@@ -67,12 +65,4 @@ def test_other_clinics_and_other_practitioners_see_nothing(store, alice, bob, ca
     assert overview.overview(store, bob, now=at(1))["risk_flags"] == []
     for stranger in (bob, carol):
         with pytest.raises(NotFound):
-            overview.acknowledge_flag(store, stranger, client["id"], flag["event_id"], "not mine")
-
-
-def test_only_a_risk_flag_can_be_acknowledged(store, alice):
-    client = new_client(store, alice)
-    result = phq9_with_item9(store, alice, client, item9=0)
-    assert not result["flags"]
-    with pytest.raises(NotFound):
-        overview.acknowledge_flag(store, alice, client["id"], result["events"][0]["id"], "note")
+            records.review_risk_flag(store, stranger, client["id"], flag["event_id"], note="not mine")

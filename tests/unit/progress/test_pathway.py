@@ -2,7 +2,7 @@
 import pytest
 
 from interlude.errors import InvalidInput, NotFound
-from services.progress.domain import pathway, projections
+from services.progress.application import pathway, projections
 
 from .conftest import T0, new_client
 
