@@ -103,7 +103,9 @@ class WorkbookPages(WebBase):
     @page("POST", "/workbooks/<string:workbook_id>/render")
     def workbook_render(self, request, workbook_id):
         actor = self.web_actor(request)
-        job = self.workbook_rpc.render(actor, workbook_id)
+        workbook = self.workbook_rpc.get(actor, workbook_id)
+        people = self.auth.identity.cover_names(self.auth.actor(request), workbook["practitioner_id"])
+        job = self.workbook_rpc.render(actor, workbook_id, people)
         return see_other(f"/workbooks/{workbook_id}", job=job["id"])
 
     @page("GET", "/workbooks/<string:workbook_id>/jobs/<string:job_id>")

@@ -38,7 +38,11 @@ def test_practitioner_main_path_in_chromium(tmp_path):
                 env={**os.environ, "INTERLUDE_CHROMIUM": CHROMIUM})
         finally:
             worker.kill()
-    assert done.returncode == 0, f"the browser path failed:\n{done.stderr[-6000:]}"
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / "scenario-stderr.txt").write_text(done.stderr)
+    # the traceback's own lines, without Playwright's page snapshots
+    reason = "\n".join(line for line in done.stderr.splitlines() if not line.lstrip().startswith(("- ", "E ")))
+    assert done.returncode == 0, f"the browser path failed (full output: {SHOTS}/scenario-stderr.txt):\n{reason[-4000:]}"
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["workbook"]["actions"] <= 15
     assert {"login", "dashboard-empty", "search-results", "tool", "workbook-plan", "dashboard-flag",
