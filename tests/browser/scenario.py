@@ -155,6 +155,7 @@ def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> di
         # a client, and the tool assigned with a due date --------------------------------------
         nav(page, "Clients")
         page.get_by_label("New client's name or pseudonym").fill(CLIENT)
+        steps.accessible(page, "clients")
         page.get_by_role("button", name="Add client").click()
         expect(page.get_by_role("heading", name=CLIENT, level=1)).to_be_visible()
         client_url = page.url
@@ -172,6 +173,7 @@ def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> di
 
         # a workbook for OCD and insomnia: reorder, remove, render, download (actions counted) --
         nav(page, "Workbooks")
+        steps.accessible(page, "workbooks")
         steps.act(page.get_by_role("link", name="New workbook").first)
         steps.page(page, "workbook-new")
         steps.act(page.locator("summary", has_text="Ocd related"))

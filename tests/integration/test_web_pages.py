@@ -153,3 +153,29 @@ def test_measure_schedule_pathway_export_and_deletion_through_the_pages(web):
     deleted = ana.post(f"{client_url}/delete", data={"confirm_name": "Pathway P.", "csrf_token": token})
     assert deleted.status_code == 200 and deleted.url.endswith("/clients?deleted=1")
     assert ana.get(client_url).status_code == 404
+
+
+def test_workbook_edits_without_javascript(web):
+    base, ana, _ = web
+    token = csrf_of(ana.get(f"{base}/workbooks/new").text)
+    page = ana.post(f"{base}/workbooks", data={"problem": ["insomnia"], "age_group": "adult",
+                                               "client_name": "Edits", "csrf_token": token})
+    url = page.url
+    assert "Chapter 1" in page.text and 'class="why"' in page.text   # the reason for each tool
+    found = ana.get(url, params={"q": "nightmares"}).text
+    tool_id = re.search(r'name="op" value="add"><input type="hidden" name="tool_id" value="([^"]+)"', found).group(1)
+    added = ana.post(f"{url}/edit", data={"op": "add", "tool_id": tool_id, "csrf_token": token})
+    assert f'data-tool-id="{tool_id}"' in added.text
+    goals = ana.post(f"{url}/edit", data={"op": "goals", "goals": "Sleep by midnight\nFewer naps", "csrf_token": token})
+    assert "Sleep by midnight\nFewer naps" in goals.text
+    noted = ana.post(f"{url}/edit", data={"op": "note", "chapter": "insomnia", "text": "Start with the diary",
+                                          "csrf_token": token})
+    assert 'value="Start with the diary"' in noted.text
+    drag = ana.post(f"{url}/edit", data={"edits": '[{"op": "reorder", "chapter": "insomnia", "tool_ids": ["x"]}]'},
+                    headers={"X-CSRF-Token": token})
+    assert drag.status_code == 400 and "tool_ids must list every tool" in drag.text
+    tool_page = ana.get(f"{base}/tools/{tool_id}").text
+    workbook_id = url.rsplit("/", 1)[1]
+    assert f'<option value="{workbook_id}">' in tool_page
+    again = ana.post(f"{base}/tools/{tool_id}/add-to-workbook", data={"workbook_id": workbook_id, "csrf_token": token})
+    assert again.status_code == 400 and "already in the chapter" in again.text
