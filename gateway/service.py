@@ -1,356 +1,41 @@
-"""HTTP gateway: versioned REST under /api/v1 in front of the services (RPC), plus health probes.
+"""HTTP gateway: versioned REST under /api/v1 in front of the services (RPC), the client portal's
+pages, and health probes.
 
-Each handler authenticates, parses, makes one or two RPC calls carrying the acting user and
-clinic, and returns plain data; ``entrypoints.ApiHandler`` does validation, JSON and errors.
+The routes live by audience and resource in gateway/routes/ (nameko's @http entrypoints must be
+methods of the service class, so each module is a mixin of this class); this class holds what
+they share: the dependencies and the RPC proxies. Each handler authenticates, parses, makes one
+or two RPC calls carrying the acting user and clinic, and returns plain data;
+``entrypoints.ApiHandler`` does validation, JSON and errors.
 """
 from __future__ import annotations
 
-import base64
-import json
-
-from nameko.rpc import RpcProxy
-from werkzeug.wrappers import Response
-
-from gateway.auth import COOKIE, Auth, bearer_or_cookie
-from gateway.bodies import json_body
-from gateway.entrypoints import SPEC, api
-from gateway.identity import SESSION_HOURS
-from gateway import portal_pages, signed_urls
-from gateway.readiness import check_readiness
+from gateway.auth import Auth
+from gateway.routes.accounts import AccountRoutes
+from gateway.routes.catalogue import CatalogueRoutes
+from gateway.routes.clients import ClientRoutes
+from gateway.routes.files import FileRoutes
+from gateway.routes.portal import PortalRoutes
+from gateway.routes.probes import ProbeRoutes
 from gateway.routes.record import RecordRoutes
+from gateway.routes.search import SearchRoutes
+from gateway.routes.workbooks import WorkbookRoutes
 from gateway.web import WebApp
-from interlude import errors
-from interlude.errors import NotFound
-from services.catalog.contract import MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
-
-SERVICES = ("catalog", "search", "workbook", "progress")
-LINK_SECONDS = 24 * 3600
+from interlude.rpc_timeouts import TimedRpcProxy
 
 
-def portal_response(build) -> Response:
-    """An HTML page, or an HTML error page with the right status (410 expired, 403 revoked)."""
-    from nameko.exceptions import RemoteError
-    try:
-        return Response(build(), mimetype="text/html", headers={"Referrer-Policy": "no-referrer"})
-    except RemoteError as exc:
-        mapped = errors.BY_NAME.get(exc.exc_type)
-        if mapped is None:
-            raise
-        return Response(portal_pages.error_page(mapped.status, exc.value), status=mapped.status, mimetype="text/html")
-
-
-class GatewayService(RecordRoutes, WebApp):  # the web app's pages: gateway/web/
+class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes, ClientRoutes, RecordRoutes,
+                     PortalRoutes, SearchRoutes, FileRoutes, WebApp):   # WebApp: the web app's pages, gateway/web/
     name = "gateway"
+    # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
+    max_workers = 100
 
     documents = Documents()
     blobs = Blobs()
     settings = Config()
     auth = Auth()
     request_id = RequestContext()
-    catalog_rpc = RpcProxy("catalog")
-    search_rpc = RpcProxy("search")
-    workbook_rpc = RpcProxy("workbook")
-    progress_rpc = RpcProxy("progress")
-
-    # probes -----------------------------------------------------------------------------
-    @api("GET", "/healthz", validate=False)
-    def healthz(self, request):
-        return {"status": "up"}
-
-    @api("GET", "/readyz", validate=False)
-    def readyz(self, request):
-        proxies = {"catalog": self.catalog_rpc, "search": self.search_rpc,
-                   "workbook": self.workbook_rpc, "progress": self.progress_rpc}
-        ready, checks = check_readiness(self.documents, proxies)
-        return (200 if ready else 503), {"status": "ready" if ready else "not_ready", "checks": checks}
-
-    @api("GET", "/api/v1/openapi.json", validate=False)
-    def openapi(self, request):
-        return SPEC
-
-    # identity ---------------------------------------------------------------------------
-    @api("POST", "/api/v1/auth/login")
-    def login(self, request):
-        body = json_body(request)
-        token, user = self.auth.identity.login(body.get("email"), body.get("password"))
-        secure = "; Secure" if request.scheme == "https" else ""
-        cookie = (f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; "
-                  f"Max-Age={SESSION_HOURS * 3600}{secure}")
-        return 200, {"Set-Cookie": cookie}, {"token": token, "expires_in": SESSION_HOURS * 3600, "user": user}
-
-    @api("POST", "/api/v1/auth/logout")
-    def logout(self, request):
-        self.auth.actor(request)
-        self.auth.identity.logout(bearer_or_cookie(request))
-        return 204, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, None
-
-    @api("GET", "/api/v1/me")
-    def me(self, request):
-        actor = self.auth.actor(request)
-        identity = self.auth.identity
-        return {"user": identity.user(actor), "clinic": identity.clinic(actor)}
-
-    @api("GET", "/api/v1/users")
-    def list_users(self, request):
-        return self.auth.identity.list_users(self.auth.actor(request))
-
-    @api("POST", "/api/v1/users")
-    def create_user(self, request):
-        body = json_body(request)
-        user = self.auth.identity.create_user(self.auth.actor(request), body.get("email"),
-                                              body.get("name"), body.get("role"), body.get("password"))
-        return 201, user
-
-    # the catalogue ----------------------------------------------------------------------
-    @api("GET", "/api/v1/tools")
-    def list_tools(self, request):
-        return self.catalog_rpc.list_tools(self.auth.actor_dict(request), request.args.to_dict())
-
-    @api("GET", "/api/v1/tools/<string:tool_id>")
-    def get_tool(self, request, tool_id):
-        return self.catalog_rpc.get_tool(self.auth.actor_dict(request), tool_id)
-
-    @api("GET", "/api/v1/tools/<string:tool_id>.pdf")
-    def tool_pdf(self, request, tool_id):
-        actor = self.auth.actor(request)
-        clinic_name = self.auth.identity.clinic(actor)["name"]
-        link = self.catalog_rpc.tool_pdf(actor.to_dict(), tool_id, request.args.get("paper", "a4"), clinic_name)
-        return self._download(link)
-
-    @api("GET", "/api/v1/tools/<string:tool_id>/audio")
-    def tool_audio(self, request, tool_id):
-        link = self.catalog_rpc.tool_audio(self.auth.actor_dict(request), tool_id,
-                                           request.args.get("format", "mp3"))
-        return self._download(link)
-
-    def _download(self, link: dict) -> Response:
-        """Send a stored file: a redirect to the object store's presigned URL where it has one,
-        else the bytes from the blob store (the embedded folder)."""
-        if link.get("url"):
-            return Response(status=302, headers={"Location": link["url"]})
-        return Response(self.blobs.get(link["key"]), mimetype=link["content_type"],
-                        headers={"Content-Disposition": f'inline; filename="{link["filename"]}"',
-                                 "Cache-Control": "private, max-age=300"})
-
-    @api("POST", "/api/v1/measures/<string:measure>/score")
-    def score_measure(self, request, measure):
-        return self.catalog_rpc.score_measure(self.auth.actor_dict(request), measure,
-                                              json_body(request).get("answers"))
-
-    # clinic media (uploads are raw bytes, checked by the catalog service, so the JSON validator
-    # of the OpenAPI document does not read them) -----------------------------------------
-    @api("POST", "/api/v1/media", validate=False, max_body=MEDIA_MAX_BYTES + 1)
-    def upload_media(self, request):
-        actor = self.auth.actor_dict(request)
-        data = request.get_data(cache=False)
-        record = self.catalog_rpc.upload_media(actor, base64.b64encode(data).decode("ascii"),
-                                               request.content_type or "", request.args.get("filename", ""))
-        return 201, record
-
-    @api("GET", "/api/v1/media")
-    def list_media(self, request):
-        return self.catalog_rpc.list_media(self.auth.actor_dict(request))
-
-    @api("GET", "/api/v1/media/<string:media_id>")
-    def get_media(self, request, media_id):
-        record = self.catalog_rpc.get_media(self.auth.actor_dict(request), media_id)
-        return self._download({**record, "url": record.get("url")})
-
-    @api("GET", "/api/v1/taxonomy")
-    def taxonomy(self, request):
-        return self.catalog_rpc.taxonomy(self.auth.actor_dict(request))
-
-    # clinic tools -----------------------------------------------------------------------
-    @api("GET", "/api/v1/clinic-tools")
-    def list_clinic_tools(self, request):
-        include = request.args.get("include_retired", "false").lower() == "true"
-        return self.catalog_rpc.list_clinic_tools(self.auth.actor_dict(request), include)
-
-    @api("POST", "/api/v1/clinic-tools")
-    def create_clinic_tool(self, request):
-        return 201, self.catalog_rpc.create_clinic_tool(self.auth.actor_dict(request), json_body(request))
-
-    @api("GET", "/api/v1/clinic-tools/<string:tool_id>")
-    def get_clinic_tool(self, request, tool_id):
-        return self.catalog_rpc.get_clinic_tool(self.auth.actor_dict(request), tool_id)
-
-    @api("PUT", "/api/v1/clinic-tools/<string:tool_id>")
-    def update_clinic_tool(self, request, tool_id):
-        return self.catalog_rpc.update_clinic_tool(self.auth.actor_dict(request), tool_id, json_body(request))
-
-    @api("DELETE", "/api/v1/clinic-tools/<string:tool_id>")
-    def retire_clinic_tool(self, request, tool_id):
-        return self.catalog_rpc.retire_clinic_tool(self.auth.actor_dict(request), tool_id)
-
-    # workbooks --------------------------------------------------------------------------
-    @api("POST", "/api/v1/workbooks/plan")
-    def propose_workbook_plan(self, request):
-        return self.workbook_rpc.propose_plan(self.auth.actor_dict(request), json_body(request))
-
-    @api("POST", "/api/v1/workbooks")
-    def create_workbook(self, request):
-        return 201, self.workbook_rpc.create(self.auth.actor_dict(request), json_body(request))
-
-    @api("GET", "/api/v1/workbooks")
-    def list_workbooks(self, request):
-        return self.workbook_rpc.list(self.auth.actor_dict(request))
-
-    @api("GET", "/api/v1/workbooks/<string:workbook_id>")
-    def get_workbook(self, request, workbook_id):
-        return self.workbook_rpc.get(self.auth.actor_dict(request), workbook_id)
-
-    @api("PATCH", "/api/v1/workbooks/<string:workbook_id>")
-    def update_workbook(self, request, workbook_id):
-        return self.workbook_rpc.update(self.auth.actor_dict(request), workbook_id, json_body(request))
-
-    @api("POST", "/api/v1/workbooks/<string:workbook_id>/render")
-    def render_workbook(self, request, workbook_id):
-        actor = self.auth.actor(request)
-        workbook = self.workbook_rpc.get(actor.to_dict(), workbook_id)
-        people = self.auth.identity.cover_names(actor, workbook["practitioner_id"])   # identity is ours
-        return 202, self.workbook_rpc.render(actor.to_dict(), workbook_id, people)
-
-    @api("GET", "/api/v1/workbooks/<string:workbook_id>/jobs/<string:job_id>")
-    def render_job(self, request, workbook_id, job_id):
-        job = self.workbook_rpc.job(self.auth.actor_dict(request), job_id)
-        if job["workbook_id"] != workbook_id:
-            raise NotFound(f"Workbook {workbook_id!r} has no render job {job_id!r}.")
-        return job
-
-    @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions")
-    def list_editions(self, request, workbook_id):
-        editions = self.workbook_rpc.editions(self.auth.actor_dict(request), workbook_id)
-        for edition in editions:
-            # A link to share or open in a browser: the object store's own, or one we sign.
-            edition["download_url"] = self.blobs.presigned_url(edition["key"], LINK_SECONDS) or (
-                request.host_url.rstrip("/") + signed_urls.sign(self.settings.secret_key, edition["key"], LINK_SECONDS))
-        return editions
-
-    @api("GET", "/files/<path:key>", validate=False)
-    def signed_file(self, request, key):
-        signed_urls.verify(self.settings.secret_key, key, request.args.get("expires"), request.args.get("signature"))
-        info = self.blobs.stat(key)
-        if info is None:
-            raise NotFound("This file no longer exists.")
-        return Response(self.blobs.get(key), mimetype=info.content_type,
-                        headers={"Content-Disposition": "inline", "Cache-Control": "private, max-age=300"})
-
-    @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions/<int:number>.pdf")
-    def edition_pdf(self, request, workbook_id, number):
-        return self._download(self.workbook_rpc.edition_file(self.auth.actor_dict(request), workbook_id, number))
-
-    # clients, assignments, the record ----------------------------------------------------
-    @api("GET", "/api/v1/clients")
-    def list_clients(self, request):
-        return self.progress_rpc.list_clients(self.auth.actor_dict(request))
-
-    @api("POST", "/api/v1/clients")
-    def create_client(self, request):
-        actor, body = self.auth.actor(request), json_body(request)
-        practitioner_id = body.get("practitioner_id")
-        if practitioner_id not in (None, actor.user_id) and actor.role == "clinic_admin":
-            self.auth.identity.member_of_clinic(actor, practitioner_id)   # progress reads no users
-        return 201, self.progress_rpc.create_client(actor.to_dict(), body)
-
-    @api("GET", "/api/v1/clients/<string:client_id>")
-    def get_client(self, request, client_id):
-        return self.progress_rpc.get_client(self.auth.actor_dict(request), client_id)
-
-    @api("DELETE", "/api/v1/clients/<string:client_id>")
-    def delete_client(self, request, client_id):
-        return self.progress_rpc.delete_client(self.auth.actor_dict(request), client_id)
-
-    @api("GET", "/api/v1/clients/<string:client_id>/assignments")
-    def list_assignments(self, request, client_id):
-        return self.progress_rpc.list_assignments(self.auth.actor_dict(request), client_id)
-
-    @api("POST", "/api/v1/clients/<string:client_id>/assignments")
-    def assign(self, request, client_id):
-        created = self.progress_rpc.assign(self.auth.actor_dict(request), client_id, json_body(request))
-        return 201, {**created, "portal_url": f"{request.host_url}portal/{created['link']['token']}"}
-
-    @api("DELETE", "/api/v1/assignments/<string:assignment_id>/links")
-    def revoke_links(self, request, assignment_id):
-        return self.progress_rpc.revoke_links(self.auth.actor_dict(request), assignment_id)
-
-    @api("POST", "/api/v1/assignments/<string:assignment_id>/links")
-    def issue_link(self, request, assignment_id):
-        link = self.progress_rpc.issue_link(self.auth.actor_dict(request), assignment_id)
-        return 201, {**link, "portal_url": f"{request.host_url}portal/{link['token']}"}
-
-    @api("GET", "/api/v1/clients/<string:client_id>/timeline")
-    def timeline(self, request, client_id):
-        return self.progress_rpc.timeline(self.auth.actor_dict(request), client_id)
-
-    @api("GET", "/api/v1/clients/<string:client_id>/measures/<string:slug>")
-    def measure_series(self, request, client_id, slug):
-        return self.progress_rpc.measure_series(self.auth.actor_dict(request), client_id, slug)
-
-    @api("GET", "/api/v1/clients/<string:client_id>/export")
-    def export_client(self, request, client_id):
-        return self.progress_rpc.export_client(self.auth.actor_dict(request), client_id)
-
-    @api("GET", "/api/v1/clients/<string:client_id>/export/fhir")
-    def export_fhir(self, request, client_id):
-        bundle = self.progress_rpc.export_fhir(self.auth.actor_dict(request), client_id)
-        return Response(json.dumps(bundle), mimetype="application/fhir+json")
-
-    @api("GET", "/api/v1/dashboard")
-    def dashboard(self, request):
-        return self.progress_rpc.dashboard(self.auth.actor_dict(request))
-
-    # the client portal: a token instead of a login; HTML pages plus the JSON behind them -----
-    @api("GET", "/portal/<string:token>", validate=False)
-    def portal_page(self, request, token):
-        return portal_response(lambda: self._portal_page(token))
-
-    def _portal_page(self, token):
-        return portal_pages.assignment_page(token, self.progress_rpc.portal_page(token))
-
-    @api("POST", "/portal/<string:token>/draft", validate=False)
-    def portal_draft(self, request, token):
-        return self.progress_rpc.portal_draft(token, json_body(request).get("fields") or {})
-
-    @api("POST", "/portal/<string:token>/submit", validate=False)
-    def portal_submit(self, request, token):
-        if request.mimetype == "application/json":
-            result = self.progress_rpc.portal_submit(token, json_body(request))
-            return result
-        form = {"form": request.form.to_dict(flat=False)}   # progress' rules say what the form holds
-        return portal_response(lambda: portal_pages.submitted_page(token, self.progress_rpc.portal_submit(token, form)))
-
-    @api("POST", "/portal/<string:token>/rating", validate=False)
-    def portal_rating(self, request, token):
-        rating = (json_body(request) if request.mimetype == "application/json" else request.form).get("rating")
-        result = self.progress_rpc.portal_rate(token, rating)   # progress checks it
-        if request.mimetype == "application/json":
-            return result
-        return Response(status=303, headers={"Location": f"/portal/{token}"})
-
-    @api("POST", "/portal/<string:token>/audio-played", validate=False)
-    def portal_audio_played(self, request, token):
-        return self.progress_rpc.portal_audio_played(token, json_body(request).get("seconds", 0))
-
-    @api("GET", "/portal/<string:token>/audio", validate=False)
-    def portal_audio(self, request, token):
-        return self._download(self.progress_rpc.portal_audio(token))   # reading records nothing
-
-    @api("GET", "/portal/<string:token>/progress", validate=False)
-    def portal_progress(self, request, token):
-        return portal_response(lambda: portal_pages.progress_page(self.progress_rpc.portal_progress_page(token)))
-
-    # search -----------------------------------------------------------------------------
-    @api("GET", "/api/v1/search")
-    def search(self, request):
-        params = {key: ",".join(values) for key, values in request.args.lists()}
-        return self.search_rpc.search(self.auth.actor_dict(request), params)
-
-    @api("GET", "/api/v1/search/suggest")
-    def suggest(self, request):
-        return self.search_rpc.suggest(self.auth.actor_dict(request), request.args.to_dict())
-
-    @api("GET", "/api/v1/tools/<string:tool_id>/similar")
-    def similar(self, request, tool_id):
-        return self.search_rpc.similar(self.auth.actor_dict(request), tool_id, request.args.to_dict())
-
+    catalog_rpc = TimedRpcProxy("catalog")
+    search_rpc = TimedRpcProxy("search")
+    workbook_rpc = TimedRpcProxy("workbook")
+    progress_rpc = TimedRpcProxy("progress")

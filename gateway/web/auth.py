@@ -10,7 +10,8 @@ from gateway.web import security
 from gateway.web.base import WebBase, see_other, safe_next
 from gateway.web.handler import page
 from gateway.web.rendering import gettext_for
-from interlude.errors import Unauthenticated
+from gateway.login_limits import LoginLimits
+from interlude.errors import TooManyRequests, Unauthenticated
 
 
 class AuthPages(WebBase):
@@ -22,14 +23,24 @@ class AuthPages(WebBase):
     def login_submit(self, request):
         _ = gettext_for(request)
         email, target = request.form.get("email", ""), safe_next(request.form.get("next"))
+        limits, address = LoginLimits(self.documents), request.remote_addr   # the API's limits, shared
+        try:
+            limits.check(email, address)
+        except TooManyRequests as exc:
+            response = self.show(request, "login.html", status=429, next=target, email=email, error=exc.message)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         try:
             token, _user = self.auth.identity.login(email, request.form.get("password", ""))
         except Unauthenticated:
+            limits.failed(email, address, "wrong email or password")
             return self.show(request, "login.html", status=401, next=target, email=email,
                              error=_("Wrong email or password."))
+        limits.succeeded(email)
         response = see_other(target)
-        response.headers.add("Set-Cookie", security.cookie(COOKIE, token, SESSION_HOURS * 3600))
-        response.headers.add("Set-Cookie", security.cookie(security.PRE_SESSION_COOKIE, "", 0))
+        secure = security.is_https(self.settings.public_url)
+        response.headers.add("Set-Cookie", security.cookie(COOKIE, token, SESSION_HOURS * 3600, secure=secure))
+        response.headers.add("Set-Cookie", security.cookie(security.PRE_SESSION_COOKIE, "", 0, secure=secure))
         return response
 
     @page("POST", "/logout")
@@ -38,5 +49,5 @@ class AuthPages(WebBase):
         if token:
             self.auth.identity.logout(token)
         response = Response(status=303, headers={"Location": "/login"})
-        response.headers.add("Set-Cookie", security.cookie(COOKIE, "", 0))
+        response.headers.add("Set-Cookie", security.cookie(COOKIE, "", 0, secure=security.is_https(self.settings.public_url)))
         return response

@@ -57,7 +57,7 @@ class ClientPages(WebBase):
                                                            "due": request.form.get("due", ""), "recur": recur})
         client = self.progress_rpc.get_client(actor, client_id)
         return self.show(request, "assign_done.html", tool={"title": made["assignment"]["title"]}, on_paper=False,
-                         done=[{"client": client, "links": [f"{portal_base(request)}/portal/{made['link']['token']}"],
+                         done=[{"client": client, "links": [f"{portal_base(self.settings)}/portal/{made['link']['token']}"],
                                 "dues": [made["assignment"]["due"]]}])
 
     @page("POST", "/clients/<string:client_id>/assignments/<string:assignment_id>/link")
@@ -66,7 +66,7 @@ class ClientPages(WebBase):
         link = self.progress_rpc.issue_link(actor, assignment_id)
         client = self.progress_rpc.get_client(actor, client_id)
         return self.show(request, "assign_done.html", tool={"title": ""}, on_paper=False,
-                         done=[{"client": client, "links": [f"{portal_base(request)}/portal/{link['token']}"],
+                         done=[{"client": client, "links": [f"{portal_base(self.settings)}/portal/{link['token']}"],
                                 "dues": []}])
 
     @page("POST", "/clients/<string:client_id>/delete")

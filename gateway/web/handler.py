@@ -68,7 +68,8 @@ class WebHandler(ApiHandler):
     def handle_request(self, request):
         request.shallow = False
         request_id = interlude_logging.new_request_id()
-        secret = settings_of(self.container).secret_key
+        settings = settings_of(self.container)
+        secret = settings.secret_key
         key, fresh = security.browser_key(request)
         request.web = {"csrf_token": security.csrf_token(secret, key), "user": None}
         try:
@@ -88,7 +89,8 @@ class WebHandler(ApiHandler):
         except Exception as exc:
             response = self.web_error(request, exc, request_id)
         if fresh is not None:
-            response.headers.add("Set-Cookie", security.cookie(security.PRE_SESSION_COOKIE, fresh, None))
+            response.headers.add("Set-Cookie", security.cookie(security.PRE_SESSION_COOKIE, fresh, None,
+                                                                 secure=security.is_https(settings.public_url)))
         response.headers["X-Request-Id"] = request_id
         response.headers.setdefault("Cache-Control", "no-store")
         security.apply_headers(response)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 
 from gateway.auth import COOKIE
@@ -42,17 +41,17 @@ SECURITY_HEADERS = {
 }
 
 
-def public_url_is_https() -> bool:
-    """Cookies are Secure when the platform is published over https. Read from the environment so
-    the setting (INTERLUDE_PUBLIC_URL, gateway/public_url.py) stays owned in one place."""
-    return os.environ.get("INTERLUDE_PUBLIC_URL", "").lower().startswith("https://")
+def is_https(public_url: str) -> bool:
+    """Cookies are Secure when the platform is published over https (settings.public_url,
+    INTERLUDE_PUBLIC_URL)."""
+    return str(public_url or "").lower().startswith("https://")
 
 
-def cookie(name: str, value: str, max_age: int | None) -> str:
+def cookie(name: str, value: str, max_age: int | None, *, secure: bool) -> str:
     parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
     if max_age is not None:
         parts.append(f"Max-Age={max_age}")
-    if public_url_is_https():
+    if secure:
         parts.append("Secure")
     return "; ".join(parts)
 

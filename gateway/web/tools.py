@@ -3,7 +3,6 @@ tools; assign it to one or several clients (due date, weekly repeats, a warning 
 already has it); add it to a workbook."""
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 
 from nameko.exceptions import RemoteError
@@ -17,9 +16,9 @@ SIMILAR = 6
 MAX_REPEATS = 12
 
 
-def portal_base(request) -> str:
-    """Where clients open their links: the published URL when set (INTERLUDE_PUBLIC_URL)."""
-    return (os.environ.get("INTERLUDE_PUBLIC_URL") or request.host_url).rstrip("/")
+def portal_base(settings) -> str:
+    """Where clients open their links: the published URL (INTERLUDE_PUBLIC_URL), never the Host header."""
+    return settings.public_url.rstrip("/")
 
 
 def default_due() -> str:
@@ -89,7 +88,7 @@ class ToolPages(WebBase):
                      for week in range(repeats)]
             made = self.progress_rpc.assign_pathway(actor, client_id, {"start": due, "steps": steps})
             client = self.progress_rpc.get_client(actor, client_id)
-            done.append({"client": client, "links": [f"{portal_base(request)}/portal/{m['link']['token']}"
+            done.append({"client": client, "links": [f"{portal_base(self.settings)}/portal/{m['link']['token']}"
                                                      for m in made],
                          "dues": [m["assignment"]["due"] for m in made]})
         return self.show(request, "assign_done.html", tool=tool, done=done, on_paper=on_paper)

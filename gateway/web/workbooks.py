@@ -139,5 +139,5 @@ class WorkbookPages(WebBase):
         client = self.progress_rpc.get_client(actor, client_id)
         return self.show(request, "assign_done.html", tool={"title": plan.get("problems") and ", ".join(
             p["name"] for p in plan["problems"]) or ""}, on_paper=False,
-            done=[{"client": client, "links": [f"{portal_base(request)}/portal/{m['link']['token']}" for m in made],
+            done=[{"client": client, "links": [f"{portal_base(self.settings)}/portal/{m['link']['token']}" for m in made],
                    "dues": [m["assignment"]["due"] for m in made]}])

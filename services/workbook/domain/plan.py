@@ -123,8 +123,16 @@ def why_line(tool: dict, problem: Problem | None = None, fit: Fit | None = None)
     if tool.get("technique") == PSYCHOEDUCATION:
         name = problem.short_name if problem else "this problem"
         return f"{phase}: {name} explained in plain words, the ground the other tools build on."
-    reason = " ".join(fit.why.split()) if fit else tool_reason(tool)
+    reason = " ".join(fit_reason(fit, tool.get("age_group", "")).split()) if fit else tool_reason(tool)
+    reason = reason or tool_reason(tool)
     return f"{phase}: {reason}" if phase and reason else reason or phase
+
+
+def fit_reason(fit: Fit, age: str) -> str:
+    """Why the technique serves this problem: the text written for this reader where the fit is
+    written per age (its own ``why`` is then often empty), else the fit's ``why``."""
+    written = fit.written.get(age)
+    return (written.why if written is not None and written.why else "") or fit.why
 
 
 def tool_reason(tool: dict) -> str:
@@ -146,8 +154,8 @@ def _problems(content: Content, value) -> list[Problem]:
                            "choose the ones that matter most now.")
     unknown = [slug for slug in slugs if slug not in content.problems]
     if unknown:
-        raise InvalidInput(f"Unknown problem {unknown[0][:60]!r}: use a slug as `interlude catalog "
-                           "problems` lists them.")
+        raise InvalidInput(f"problems: unknown problem {unknown[0][:60]!r}; use a problem slug as "
+                           "GET /api/v1/taxonomy lists them.")
     return [content.problems[slug] for slug in slugs]
 
 

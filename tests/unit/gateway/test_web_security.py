@@ -27,11 +27,9 @@ def test_token_is_bound_to_the_browsers_cookie():
     assert security.csrf_token("another secret key of forty characters..", "s:session-a") != mine
 
 
-def test_cookie_is_secure_only_behind_https(monkeypatch):
-    monkeypatch.delenv("INTERLUDE_PUBLIC_URL", raising=False)
-    assert "Secure" not in security.cookie("c", "v", 10)
-    monkeypatch.setenv("INTERLUDE_PUBLIC_URL", "https://interlude.example")
-    cookie = security.cookie("c", "v", 10)
+def test_cookie_is_secure_only_behind_https():
+    assert "Secure" not in security.cookie("c", "v", 10, secure=security.is_https("http://127.0.0.1:8080"))
+    cookie = security.cookie("c", "v", 10, secure=security.is_https("https://interlude.example"))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
