@@ -50,8 +50,8 @@ def facet_groups(taxonomy: dict, facets: dict, q: str, filters: dict) -> list[di
              "technique": {t["slug"]: t["name"] for t in taxonomy["techniques"]}}
     totals = {"problem": {p["slug"]: p["tools"] for p in taxonomy["problems"]},
               "technique": {t["slug"]: t["tools"] for t in taxonomy["techniques"]},
-              "approach": taxonomy["approach"], "format": taxonomy["format"], "age": taxonomy["age_group"],
-              "phase": taxonomy["phase"]}
+              "approach": taxonomy["approaches"], "format": taxonomy["formats"], "age": taxonomy["age_groups"],
+              "phase": taxonomy["phases"]}
     domains = {p["slug"]: p["domain"] for p in taxonomy["problems"]}
     groups = []
     for param, field in FACETS:
@@ -94,7 +94,7 @@ class CataloguePages(WebBase):
         shelf = self.catalog_rpc.practitioner_shelf(actor) if not q and not filters and page_number == 1 else None
         context = dict(q=q, filters=filters, result=result, page_number=page_number, shelf=shelf,
                        groups=facet_groups(taxonomy, result["facets"], q, filters),
-                       total_catalogue=sum(taxonomy["format"].values()),
+                       total_catalogue=sum(taxonomy["formats"].values()),
                        clear_url=url_with(q, {}),
                        next_url=url_with(q, filters, page=page_number + 1)
                        if page_number * PER_PAGE < result["total"] else None,
