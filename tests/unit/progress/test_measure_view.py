@@ -1,4 +1,6 @@
 """A measure's chart over a window, with the item answers of each date."""
+from datetime import timedelta
+
 import pytest
 
 from interlude.errors import InvalidInput, NotFound
@@ -8,7 +10,8 @@ from .conftest import at, new_assignment, new_client
 
 
 def answer(store, actor, client, when, value):
-    token = new_assignment(store, actor, client["id"], measure="phq9", due="2026-03-04", now=at(when))["link"]["token"]
+    due = (at(when) + timedelta(days=3)).date().isoformat()
+    token = new_assignment(store, actor, client["id"], measure="phq9", due=due, now=at(when))["link"]["token"]
     portal.submit(store, token, answers={f"q{i}": value for i in range(1, 10)}, submission_id=f"s{when}",
                   now=at(when, 1))
 
