@@ -12,6 +12,7 @@ from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
+from gateway.conditional import ConditionalCatalogue
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
 from gateway import portal_pages, signed_urls
@@ -63,6 +64,7 @@ class GatewayService:
     blobs = Blobs()
     settings = Config()
     auth = Auth()
+    catalogue_reads = ConditionalCatalogue()
     request_id = RequestContext()
     catalog_rpc = RpcProxy("catalog")
     search_rpc = RpcProxy("search")
@@ -125,11 +127,13 @@ class GatewayService:
     # the catalogue ----------------------------------------------------------------------
     @api("GET", "/api/v1/tools")
     def list_tools(self, request):
-        return self.catalog_rpc.list_tools(self.auth.actor_dict(request), request.args.to_dict())
+        return self.catalogue_reads.respond(request, self.catalog_rpc, self.auth.actor_dict(request),
+                                            "list", request.args.to_dict())
 
     @api("GET", "/api/v1/tools/<string:tool_id>")
     def get_tool(self, request, tool_id):
-        return self.catalog_rpc.get_tool(self.auth.actor_dict(request), tool_id)
+        return self.catalogue_reads.respond(request, self.catalog_rpc, self.auth.actor_dict(request),
+                                            "tool", tool_id)
 
     @api("GET", "/api/v1/tools/<string:tool_id>.pdf")
     def tool_pdf(self, request, tool_id):
@@ -179,7 +183,8 @@ class GatewayService:
 
     @api("GET", "/api/v1/taxonomy")
     def taxonomy(self, request):
-        return self.catalog_rpc.taxonomy(self.auth.actor_dict(request))
+        return self.catalogue_reads.respond(request, self.catalog_rpc, self.auth.actor_dict(request),
+                                            "taxonomy", None)
 
     # clinic tools -----------------------------------------------------------------------
     @api("GET", "/api/v1/clinic-tools")

@@ -11,8 +11,7 @@ from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Blobs, Documents, RequestContext
 from services.catalog import media
-from services.catalog.dependencies import CatalogueContent
-from services.catalog.domain.catalogue import Catalogue
+from services.catalog.dependencies import CatalogueContent, CatalogueReadModel
 from services.catalog.domain.clinic_tools import ClinicTools, search_document
 from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
@@ -26,37 +25,45 @@ class CatalogService:
     documents = Documents()
     blobs = Blobs()
     content = CatalogueContent()
+    reads = CatalogueReadModel()
     request_id = RequestContext()
     dispatch = EventDispatcher()
 
     # the shared catalogue ------------------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_tools(self, actor, params):
-        Actor.from_dict(actor)
-        return Catalogue(self.documents).list(dict(params or {}))
+        """The published catalogue with the acting clinic's own tools merged in, filtered and paged."""
+        return self.reads.list(Actor.from_dict(actor).clinic_id, dict(params or {})).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def get_tool(self, actor, tool_id):
         Actor.from_dict(actor)
-        return Catalogue(self.documents).get(tool_id)
+        return self.reads.tool(tool_id).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def taxonomy(self, actor):
-        Actor.from_dict(actor)
-        return Catalogue(self.documents).taxonomy(self.content.content.problems, self.content.content.techniques)
+        content = self.content.content
+        return self.reads.taxonomy(Actor.from_dict(actor).clinic_id, content.problems, content.techniques).data
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def conditional_read(self, actor, view, args, known_etags=()):
+        """A catalogue read ("list", "taxonomy" or "tool") with its ETag; ``data`` is None when the
+        caller already holds the current answer (one of ``known_etags``)."""
+        found = self.reads.read(Actor.from_dict(actor).clinic_id, view, args, self.content.content)
+        return {"etag": found.etag, "data": None if found.etag in (known_etags or ()) else found.data}
 
     def _any_tool(self, actor: Actor, tool_id: str) -> dict:
         """A catalogue tool, or one of the acting clinic's own tools."""
         if str(tool_id).startswith("ct_"):
             return ClinicTools(self.documents, actor).get(tool_id)
-        return Catalogue(self.documents).get(tool_id)
+        return self.reads.tool(tool_id).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_tool(self, clinic_id, tool_id):
         """The tool behind a client's portal link (the gateway resolved the link first)."""
         if str(tool_id).startswith("ct_"):
             return ClinicTools(self.documents, Actor("portal", clinic_id, "practitioner")).get(tool_id)
-        return Catalogue(self.documents).get(tool_id)
+        return self.reads.tool(tool_id).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_audio(self, clinic_id, tool_id):

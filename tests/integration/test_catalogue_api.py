@@ -133,3 +133,34 @@ def test_search_in_the_words_clients_use_with_facets_suggestions_and_similar(api
     tool_id = result["hits"][0]["id"]
     similar = session.get(f"{base}/api/v1/tools/{tool_id}/similar").json()["hits"]
     assert similar and tool_id not in [hit["id"] for hit in similar]
+
+
+def test_catalogue_reads_are_conditional_and_follow_the_clinics_tools(api):
+    base, session = api
+    params = {"problem": "insomnia", "per_page": 100}
+    first = session.get(f"{base}/api/v1/tools", params=params)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag and "private" in first.headers["Cache-Control"]
+    again = session.get(f"{base}/api/v1/tools", params=params, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+    taxonomy = session.get(f"{base}/api/v1/taxonomy")
+    assert session.get(f"{base}/api/v1/taxonomy",
+                       headers={"If-None-Match": taxonomy.headers["ETag"]}).status_code == 304
+    tool_id = first.json()["items"][0]["id"]
+    tool = session.get(f"{base}/api/v1/tools/{tool_id}")
+    assert session.get(f"{base}/api/v1/tools/{tool_id}",
+                       headers={"If-None-Match": f'W/{tool.headers["ETag"]}'}).status_code == 304
+
+    ours = session.post(f"{base}/api/v1/clinic-tools", json={
+        "title": "Our clinic's sleep diary", "summary": "Kept by the clinic.", "problems": ["insomnia"],
+        "instructions": ["Write down when you went to bed."], "format": "tracker"}).json()
+    changed = session.get(f"{base}/api/v1/tools", params=params, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json()["total"] == first.json()["total"] + 1
+    assert ours["id"] in [item["id"] for item in changed.json()["items"]]
+    counted = session.get(f"{base}/api/v1/taxonomy", headers={"If-None-Match": taxonomy.headers["ETag"]})
+    assert counted.status_code == 200
+    insomnia = next(p for p in counted.json()["problems"] if p["slug"] == "insomnia")
+    assert insomnia["tools"] == changed.json()["total"]
+    session.delete(f"{base}/api/v1/clinic-tools/{ours['id']}")
+    assert session.get(f"{base}/api/v1/tools", params=params).json() == first.json()

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from interlude.errors import NotFound
 from interlude.paging import parse_paging
 from interlude.ports.documents import DocumentStore
+from services.catalog.domain import versions
 
 LIST_FILTERS = {"problem": "problems", "technique": "technique", "approach": "approach",
                 "format": "format", "age": "age_group", "phase": "phase"}
@@ -39,6 +40,7 @@ def summary(tool: dict) -> dict:
 
 class Catalogue:
     def __init__(self, store: DocumentStore):
+        self.store = store
         self.tools = store.collection("tools")
         self.tools.ensure_index(["slug"], unique=True)
         for name in ("status", "format", "age_group", "technique"):
@@ -64,6 +66,8 @@ class Catalogue:
             if stored.get("status") != "retired":
                 self.tools.update(tool_id, {"status": "retired", "retired_at": now})
                 report.retired.append(tool_id)
+        if report.added or report.updated or report.retired:
+            versions.bump(self.store, versions.CATALOGUE)   # after the writes: readers re-read
         return report
 
     def count(self) -> int:
