@@ -56,17 +56,32 @@ def endpoints(store_tools: list[dict], problems: list[str]) -> dict[str, list[st
         "tool list (20 a page)": [f"/api/v1/tools?per_page=20&page={page}" for page in range(1, 11)],
         "filtered list (problem)": [f"/api/v1/tools?per_page=20&problem={slug}" for slug in problems[:40]],
         "taxonomy": ["/api/v1/taxonomy"],
-        "search": [f"/api/v1/search?q={quote(query)}" for query in queries],
+        "search (60 queries, asked again)": [f"/api/v1/search?q={quote(query)}" for query in queries],
+        DISTINCT_SEARCH: distinct_queries(queries),
         "tool by id": [f"/api/v1/tools/{tool['id']}" for tool in store_tools[::40]],
     }
 
 
-def lua_script(paths: list[str], directory: Path) -> Path:
+DISTINCT_SEARCH = "search (distinct queries: no answer kept)"
+
+
+def distinct_queries(queries: list[str]) -> list[str]:
+    """Two-word queries from the judged queries' words: ~40,000, picked at random by each
+    request, so that nearly every query is new to the server."""
+    words = sorted({word for query in queries for word in query.lower().split() if len(word) >= 4 and word.isalpha()})
+    return [f"/api/v1/search?q={quote(first + ' ' + second)}" for first in words for second in words if first != second]
+
+
+def lua_script(paths: list[str], directory: Path, shuffled: bool = False) -> Path:
+    """A wrk script going through ``paths`` in turn, or at random (seeded per thread and run)."""
     quoted = ",\n".join('"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"' for path in paths)
     script = directory / f"paths-{secrets.token_hex(4)}.lua"
+    pick = ("  return wrk.format(\"GET\", paths[math.random(#paths)])\n" if shuffled else
+            "  i = (i % #paths) + 1\n  return wrk.format(\"GET\", paths[i])\n")
     script.write_text(f"local paths = {{\n{quoted}\n}}\nlocal i = 0\n"
-                      "request = function()\n  i = (i % #paths) + 1\n"
-                      "  return wrk.format(\"GET\", paths[i])\nend\n")
+                      "init = function(args)\n"
+                      "  math.randomseed(os.time() + (tonumber(tostring({}):match(\"0x(%x+)\") or \"0\", 16) or 0))\nend\n"
+                      f"request = function()\n{pick}end\n")
     return script
 
 
@@ -173,7 +188,7 @@ def run(quick: bool = False) -> list[dict]:
         paths = endpoints(prepared["embedded"][1], prepared["embedded"][2])
         results: dict[str, dict[str, Run]] = {}
         for number, (label, endpoint_paths) in enumerate(paths.items()):
-            script = lua_script(endpoint_paths, scratch)
+            script = lua_script(endpoint_paths, scratch, shuffled=label == DISTINCT_SEARCH)
             order = ["embedded", "rabbitmq"] if number % 2 == 0 else ["rabbitmq", "embedded"]
             results[label] = {}
             for kind in order:
@@ -184,7 +199,8 @@ def run(quick: bool = False) -> list[dict]:
                      f"server CPU {measured.server_cpu_ms:.2f} ms/req, errors {measured.non_2xx}")
         for kind, platform in platforms.items():
             memory[kind]["after the runs"] = {name: rss_mib(p.pid) for name, p in platform.processes.items()}
-        mixed = lua_script([path for endpoint_paths in list(paths.values())[1:] for path in endpoint_paths], scratch)
+        mixed = lua_script([path for endpoint_paths in list(paths.values())[1:] for path in endpoint_paths[:100]],
+                           scratch)
         note(f"HTTP reads: {soak_seconds} s mixed load on the embedded platform (memory)")
         with platforms["embedded"].resumed() as platform:
             soak = measure(platform, prepared["embedded"][0], mixed, soak_seconds)

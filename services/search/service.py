@@ -14,6 +14,7 @@ from interlude import errors, events, wiring
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import RequestContext, settings_of
+from services.search.answers import SearchAnswers
 from services.search.catalogue import Catalogue, ensure_current
 from services.search.synonyms import elasticsearch_rules
 from services.search.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
@@ -37,6 +38,7 @@ class SearchIndex(DependencyProvider):
         finally:
             store.close()
         self.catalogue.expander  # built now, not on the first query  # noqa: B018
+        self.answers = SearchAnswers(self.engine)
 
     def get_dependency(self, worker_ctx):
         return self
@@ -56,8 +58,11 @@ class SearchService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def search(self, actor, params):
         actor = Actor.from_dict(actor)
-        query = parse_query(actor.clinic_id, params, self.index.catalogue.expander)
-        return result_to_dict(self.index.engine.search(query), query)
+
+        def compute():
+            query = parse_query(actor.clinic_id, params, self.index.catalogue.expander)
+            return result_to_dict(self.index.engine.search(query), query)
+        return self.index.answers.answer(actor.clinic_id, dict(params or {}), compute)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def suggest(self, actor, params):
