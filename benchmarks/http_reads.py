@@ -217,8 +217,8 @@ def run(quick: bool = False) -> list[dict]:
                             f"{kind} wrk CPU ms/req": round(result.wrk_cpu_ms, 3),
                             f"{kind} errors": result.non_2xx})
                 if kind == "embedded" and label != "/healthz (the gateway alone)":
-                    met = share >= TARGET_SHARE and result.p99_ms < TARGET_P99_MS
-                    row["embedded target (>=25%, p99<25 ms)"] = "met" if met else "MISSED"
+                    row["target share >= 25%"] = "met" if share >= TARGET_SHARE else "MISSED"
+                    row["target p99 < 25 ms"] = "met" if result.p99_ms < TARGET_P99_MS else "MISSED"
             rows.append(row)
         rows.append({"request": f"mixed load, {soak_seconds} s (embedded)",
                      "embedded req/s": round(soak.per_second), "embedded p50 ms": round(soak.p50_ms, 2),

@@ -1,10 +1,13 @@
-"""Conditional catalogue reads: ETag and If-None-Match (304), and the bodies the gateway already sent.
+"""Conditional catalogue reads: ETag and If-None-Match (304), answered from the bodies kept here.
 
-The catalog service owns the answer and its ETag (it changes with the catalogue and with the
-clinic's own tools). The gateway asks it with the ETags it could reuse: the client's
-(If-None-Match: answered 304, no body) and that of the body it keeps for the same clinic and
-request (answered from those bytes, so neither side serialises the answer again). The bodies kept
-are a bounded LRU keyed by clinic, so one clinic never receives another's answer.
+The catalog service owns the answer and its ETag (which changes with the catalogue and with the
+clinic's own tools). The gateway keeps each answer it fetched (the serialised body and its ETag,
+per clinic and request) and serves it, or a 304, without asking again, until the catalog's events
+say it changed: a clinic's tool published, edited or retired forgets that clinic's answers, a
+newly published build forgets them all (the catalog service announces a build within
+CATALOGUE_WATCH_SECONDS, whichever process published it). This gateway also forgets a clinic's
+answers itself as soon as that clinic writes a tool through it, so an editor reads their own
+write. The bodies kept are a bounded LRU keyed by clinic: one clinic never receives another's.
 """
 from __future__ import annotations
 
@@ -26,42 +29,52 @@ def offered_etags(request) -> list[str]:
     return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
 
 
+def clinic_of(payload: dict) -> str | None:
+    """The clinic whose tool an event is about; None (forget every clinic) when it does not say."""
+    return payload.get("clinic_id") or (payload.get("search") or {}).get("clinic_id") or None
+
+
 class ConditionalReads:
     def __init__(self, max_bodies: int = MAX_BODIES):
         self.max_bodies = max_bodies
         self.bodies: OrderedDict[tuple, tuple[str, bytes]] = OrderedDict()
+        # Moves on with every forget(): an answer fetched while one happened may be older than
+        # the change, so it is served but not kept.
+        self.epoch = 0
 
     def respond(self, request, catalog_rpc, actor: dict, view: str, args) -> Response:
         key = (actor["clinic_id"], view, json.dumps(args, sort_keys=True))
         offered = offered_etags(request)
         kept = self.bodies.get(key)
-        answer = catalog_rpc.conditional_read(actor, view, args, [*offered, *([kept[0]] if kept else [])])
-        etag = answer["etag"]
+        if kept is not None:
+            self.bodies.move_to_end(key)
+            return self._response(*kept, offered)
+        epoch = self.epoch
+        answer = catalog_rpc.conditional_read(actor, view, args, offered)
+        if answer["data"] is None:                       # the client holds the current answer
+            return self._response(answer["etag"], b"", offered)
+        body = json.dumps(answer["data"], ensure_ascii=False).encode()
+        if epoch == self.epoch:
+            self.bodies[key] = (answer["etag"], body)
+            while len(self.bodies) > self.max_bodies:
+                self.bodies.popitem(last=False)
+        return self._response(answer["etag"], body, offered)
+
+    @staticmethod
+    def _response(etag: str, body: bytes, offered: list[str]) -> Response:
         headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": VARY}
         if etag in offered:
             return Response(status=304, headers=headers)
-        if answer["data"] is not None:
-            body = json.dumps(answer["data"], ensure_ascii=False).encode()
-            self._keep(key, etag, body)
-        elif kept is not None and kept[0] == etag:
-            body = kept[1]
-            self.bodies.move_to_end(key)
-        else:   # the kept body was evicted meanwhile by another green thread: ask in full
-            return self.respond_without_cache(catalog_rpc, actor, view, args, key)
         return Response(body, status=200, headers=headers, mimetype="application/json")
 
-    def respond_without_cache(self, catalog_rpc, actor, view, args, key) -> Response:
-        answer = catalog_rpc.conditional_read(actor, view, args, [])
-        body = json.dumps(answer["data"], ensure_ascii=False).encode()
-        self._keep(key, answer["etag"], body)
-        return Response(body, status=200, mimetype="application/json",
-                        headers={"ETag": answer["etag"], "Cache-Control": CACHE_CONTROL, "Vary": VARY})
-
-    def _keep(self, key: tuple, etag: str, body: bytes) -> None:
-        self.bodies[key] = (etag, body)
-        self.bodies.move_to_end(key)
-        while len(self.bodies) > self.max_bodies:
-            self.bodies.popitem(last=False)
+    def forget(self, clinic_id: str | None = None) -> None:
+        """Forget one clinic's answers (its tools changed), or every answer (the catalogue did)."""
+        self.epoch += 1
+        if clinic_id is None:
+            self.bodies.clear()
+            return
+        for key in [key for key in self.bodies if key[0] == clinic_id]:
+            del self.bodies[key]
 
 
 class ConditionalCatalogue(DependencyProvider):

@@ -8,16 +8,17 @@ from __future__ import annotations
 import base64
 import json
 
+from nameko.events import BROADCAST, event_handler
 from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
-from gateway.conditional import ConditionalCatalogue
+from gateway.conditional import ConditionalCatalogue, clinic_of
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
 from gateway import portal_pages, signed_urls
 from gateway.readiness import check_readiness
-from interlude import errors
+from interlude import errors, events
 from interlude.errors import InvalidInput, NotFound
 from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
@@ -194,7 +195,10 @@ class GatewayService:
 
     @api("POST", "/api/v1/clinic-tools")
     def create_clinic_tool(self, request):
-        return 201, self.catalog_rpc.create_clinic_tool(self.auth.actor_dict(request), json_body(request))
+        actor = self.auth.actor_dict(request)
+        created = self.catalog_rpc.create_clinic_tool(actor, json_body(request))
+        self.catalogue_reads.forget(actor["clinic_id"])     # the editor reads their own write
+        return 201, created
 
     @api("GET", "/api/v1/clinic-tools/<string:tool_id>")
     def get_clinic_tool(self, request, tool_id):
@@ -202,11 +206,34 @@ class GatewayService:
 
     @api("PUT", "/api/v1/clinic-tools/<string:tool_id>")
     def update_clinic_tool(self, request, tool_id):
-        return self.catalog_rpc.update_clinic_tool(self.auth.actor_dict(request), tool_id, json_body(request))
+        actor = self.auth.actor_dict(request)
+        updated = self.catalog_rpc.update_clinic_tool(actor, tool_id, json_body(request))
+        self.catalogue_reads.forget(actor["clinic_id"])
+        return updated
 
     @api("DELETE", "/api/v1/clinic-tools/<string:tool_id>")
     def retire_clinic_tool(self, request, tool_id):
-        return self.catalog_rpc.retire_clinic_tool(self.auth.actor_dict(request), tool_id)
+        actor = self.auth.actor_dict(request)
+        retired = self.catalog_rpc.retire_clinic_tool(actor, tool_id)
+        self.catalogue_reads.forget(actor["clinic_id"])
+        return retired
+
+    # Every gateway instance hears these (BROADCAST) and forgets the catalogue answers it kept.
+    @event_handler(events.CATALOG, events.CATALOGUE_CHANGED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_catalogue_changed(self, payload):
+        self.catalogue_reads.forget()
+
+    @event_handler(events.CATALOG, events.TOOL_PUBLISHED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_clinic_tool_published(self, payload):
+        self.catalogue_reads.forget(clinic_of(payload))
+
+    @event_handler(events.CATALOG, events.TOOL_UPDATED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_clinic_tool_updated(self, payload):
+        self.catalogue_reads.forget(clinic_of(payload))
+
+    @event_handler(events.CATALOG, events.TOOL_RETIRED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_clinic_tool_retired(self, payload):
+        self.catalogue_reads.forget(clinic_of(payload))
 
     # workbooks --------------------------------------------------------------------------
     @api("POST", "/api/v1/workbooks/plan")

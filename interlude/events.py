@@ -7,6 +7,7 @@ PROGRESS = "progress"
 TOOL_PUBLISHED = "tool_published"
 TOOL_UPDATED = "tool_updated"
 TOOL_RETIRED = "tool_retired"
+CATALOGUE_CHANGED = "catalogue_changed"   # a build was published (by any process)
 WORKBOOK_RENDERED = "workbook_rendered"
 HOMEWORK_COMPLETED = "homework_completed"
 MEASURE_SCORED = "measure_scored"

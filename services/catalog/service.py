@@ -5,6 +5,7 @@ import base64
 
 from nameko.events import EventDispatcher
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
@@ -17,6 +18,7 @@ from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
 
 log = get_logger(__name__)
+CATALOGUE_WATCH_SECONDS = 2
 
 
 class CatalogService:
@@ -51,6 +53,15 @@ class CatalogService:
         caller already holds the current answer (one of ``known_etags``)."""
         found = self.reads.read(Actor.from_dict(actor).clinic_id, view, args, self.content.content)
         return {"etag": found.etag, "data": None if found.etag in (known_etags or ()) else found.data}
+
+    @timer(interval=CATALOGUE_WATCH_SECONDS, eager=True)
+    def watch_catalogue(self):
+        """Announce a newly published build: `interlude catalog build` writes the store directly,
+        and the gateways keep catalogue answers until an event says they changed."""
+        version = self.reads.catalogue_version()
+        if version != self.reads.announced_version:
+            self.reads.announced_version = version
+            self.dispatch(events.CATALOGUE_CHANGED, {"version": version})
 
     def _any_tool(self, actor: Actor, tool_id: str) -> dict:
         """A catalogue tool, or one of the acting clinic's own tools."""
@@ -129,7 +140,7 @@ class CatalogService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def retire_clinic_tool(self, actor, tool_id):
         tool = ClinicTools(self.documents, Actor.from_dict(actor)).retire(tool_id)
-        self.dispatch(events.TOOL_RETIRED, {"tool_id": tool["id"]})
+        self.dispatch(events.TOOL_RETIRED, {"tool_id": tool["id"], "clinic_id": tool["clinic_id"]})
         return tool
 
     @rpc(expected_exceptions=errors.EXPECTED)

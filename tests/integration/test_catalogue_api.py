@@ -7,10 +7,15 @@ from tests.platform import logged_in, running, seeded_settings
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
+def platform(tmp_path_factory):
     settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Clinic", "p@clinic.example")], port=free_port())
     with running(settings) as base:
-        yield base, logged_in(base, "p@clinic.example")
+        yield base, logged_in(base, "p@clinic.example"), settings
+
+
+@pytest.fixture(scope="module")
+def api(platform):
+    return platform[:2]
 
 
 def test_list_filters_and_pages(api):
@@ -164,3 +169,23 @@ def test_catalogue_reads_are_conditional_and_follow_the_clinics_tools(api):
     assert insomnia["tools"] == changed.json()["total"]
     session.delete(f"{base}/api/v1/clinic-tools/{ours['id']}")
     assert session.get(f"{base}/api/v1/tools", params=params).json() == first.json()
+
+
+def test_a_build_published_by_another_process_reaches_the_gateway(platform):
+    """`interlude catalog build` writes the store directly: the catalog service notices the new
+    version stamp and announces it, and the gateway stops serving the answers it kept."""
+    import time
+
+    from interlude import wiring
+    from services.catalog.domain import versions
+    base, session, settings = platform
+    before = session.get(f"{base}/api/v1/taxonomy").headers["ETag"]
+    store = wiring.documents(settings)
+    try:
+        versions.bump(store, versions.CATALOGUE)        # what a publish that changed tools does last
+    finally:
+        store.close()
+    deadline = time.monotonic() + 20
+    while session.get(f"{base}/api/v1/taxonomy").headers["ETag"] == before:
+        assert time.monotonic() < deadline, "the gateway still serves the old catalogue's answer"
+        time.sleep(0.2)

@@ -119,6 +119,10 @@ class CatalogueReads:
         self.catalogue: _CatalogueSnapshot | None = None
         self.clinics = _Lru(max_clinics)
         self.answers = _Lru(max_answers)
+        self.announced_version: str | None = None    # the service's watcher's (service.py)
+
+    def catalogue_version(self) -> str:
+        return versions.current(self.store, versions.CATALOGUE)
 
     # the precomputed structures, current as of the stamps ------------------------------
     def _current_catalogue(self) -> _CatalogueSnapshot:
