@@ -7,10 +7,12 @@ say it changed: a clinic's tool published, edited or retired forgets that clinic
 newly published build forgets them all (the catalog service announces a build within
 CATALOGUE_WATCH_SECONDS, whichever process published it). This gateway also forgets a clinic's
 answers itself as soon as that clinic writes a tool through it, so an editor reads their own
-write. The bodies kept are a bounded LRU keyed by clinic: one clinic never receives another's.
+write. Search answers are kept the same way, forgotten when the search service announces that its
+index changed (for a clinic, or all of it). The bodies kept are a bounded LRU keyed by clinic: one clinic never receives another's.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict
 
@@ -43,22 +45,30 @@ class ConditionalReads:
         self.epoch = 0
 
     def respond(self, request, catalog_rpc, actor: dict, view: str, args) -> Response:
-        key = (actor["clinic_id"], view, json.dumps(args, sort_keys=True))
+        """A catalogue read (the catalog service's conditional_read: "list", "taxonomy", "tool")."""
+        return self.answer(request, actor["clinic_id"], (view, json.dumps(args, sort_keys=True)),
+                           lambda offered: catalog_rpc.conditional_read(actor, view, args, offered))
+
+    def answer(self, request, clinic_id: str, key: tuple, fetch) -> Response:
+        """The kept answer to ``key`` for this clinic, else ``fetch(offered_etags)``'s, which is
+        ``{"etag": … or None (then made from the body), "data": … or None (the client's is current)}``."""
+        key = (clinic_id, *key)
         offered = offered_etags(request)
         kept = self.bodies.get(key)
         if kept is not None:
             self.bodies.move_to_end(key)
             return self._response(*kept, offered)
         epoch = self.epoch
-        answer = catalog_rpc.conditional_read(actor, view, args, offered)
+        answer = fetch(offered)
         if answer["data"] is None:                       # the client holds the current answer
             return self._response(answer["etag"], b"", offered)
         body = json.dumps(answer["data"], ensure_ascii=False).encode()
+        etag = answer["etag"] or '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
         if epoch == self.epoch:
-            self.bodies[key] = (answer["etag"], body)
+            self.bodies[key] = (etag, body)
             while len(self.bodies) > self.max_bodies:
                 self.bodies.popitem(last=False)
-        return self._response(answer["etag"], body, offered)
+        return self._response(etag, body, offered)
 
     @staticmethod
     def _response(etag: str, body: bytes, offered: list[str]) -> Response:
@@ -77,8 +87,9 @@ class ConditionalReads:
             del self.bodies[key]
 
 
-class ConditionalCatalogue(DependencyProvider):
-    """One ConditionalReads per gateway process, shared by its workers."""
+class KeptAnswers(DependencyProvider):
+    """One ConditionalReads per gateway process and use (catalogue reads, search answers),
+    shared by its workers."""
 
     def setup(self):
         self.reads = ConditionalReads()

@@ -13,7 +13,7 @@ from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
-from gateway.conditional import ConditionalCatalogue, clinic_of
+from gateway.conditional import KeptAnswers, clinic_of
 from gateway.entrypoints import SPEC, api
 from gateway.identity import SESSION_HOURS, Identity
 from gateway import portal_pages, signed_urls
@@ -65,7 +65,8 @@ class GatewayService:
     blobs = Blobs()
     settings = Config()
     auth = Auth()
-    catalogue_reads = ConditionalCatalogue()
+    catalogue_reads = KeptAnswers()
+    search_answers = KeptAnswers()
     request_id = RequestContext()
     catalog_rpc = RpcProxy("catalog")
     search_rpc = RpcProxy("search")
@@ -197,7 +198,7 @@ class GatewayService:
     def create_clinic_tool(self, request):
         actor = self.auth.actor_dict(request)
         created = self.catalog_rpc.create_clinic_tool(actor, json_body(request))
-        self.catalogue_reads.forget(actor["clinic_id"])     # the editor reads their own write
+        self._forget_answers(actor["clinic_id"])             # the editor reads their own write
         return 201, created
 
     @api("GET", "/api/v1/clinic-tools/<string:tool_id>")
@@ -208,15 +209,19 @@ class GatewayService:
     def update_clinic_tool(self, request, tool_id):
         actor = self.auth.actor_dict(request)
         updated = self.catalog_rpc.update_clinic_tool(actor, tool_id, json_body(request))
-        self.catalogue_reads.forget(actor["clinic_id"])
+        self._forget_answers(actor["clinic_id"])
         return updated
 
     @api("DELETE", "/api/v1/clinic-tools/<string:tool_id>")
     def retire_clinic_tool(self, request, tool_id):
         actor = self.auth.actor_dict(request)
         retired = self.catalog_rpc.retire_clinic_tool(actor, tool_id)
-        self.catalogue_reads.forget(actor["clinic_id"])
+        self._forget_answers(actor["clinic_id"])
         return retired
+
+    def _forget_answers(self, clinic_id: str) -> None:
+        self.catalogue_reads.forget(clinic_id)
+        self.search_answers.forget(clinic_id)
 
     # Every gateway instance hears these (BROADCAST) and forgets the catalogue answers it kept.
     @event_handler(events.CATALOG, events.CATALOGUE_CHANGED, handler_type=BROADCAST, reliable_delivery=False)
@@ -415,7 +420,13 @@ class GatewayService:
     @api("GET", "/api/v1/search")
     def search(self, request):
         params = {key: ",".join(values) for key, values in request.args.lists()}
-        return self.search_rpc.search(self.auth.actor_dict(request), params)
+        actor = self.auth.actor_dict(request)
+        return self.search_answers.answer(request, actor["clinic_id"], (json.dumps(params, sort_keys=True),),
+                                          lambda _offered: {"etag": None, "data": self.search_rpc.search(actor, params)})
+
+    @event_handler(events.SEARCH, events.SEARCH_INDEX_CHANGED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_search_index_changed(self, payload):
+        self.search_answers.forget(payload.get("clinic_id") or None)
 
     @api("GET", "/api/v1/search/suggest")
     def suggest(self, request):

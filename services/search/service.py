@@ -6,9 +6,10 @@ the problem catalogue, so lay words reach the clinical tools.
 """
 from __future__ import annotations
 
-from nameko.events import event_handler
+from nameko.events import EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from interlude import errors, events, wiring
 from interlude.actor import Actor
@@ -49,6 +50,7 @@ class SearchService:
 
     index = SearchIndex()
     request_id = RequestContext()
+    dispatch = EventDispatcher()
 
     @rpc
     def health(self):
@@ -80,11 +82,23 @@ class SearchService:
     def on_tool_published(self, payload):
         self.index.engine.index([payload["search"]])
         log.info("indexed", tool_id=payload["tool_id"])
+        self._announce(payload["search"].get("clinic_id"))
 
     @event_handler(events.CATALOG, events.TOOL_UPDATED)
     def on_tool_updated(self, payload):
         self.index.engine.index([payload["search"]])
+        self._announce(payload["search"].get("clinic_id"))
 
     @event_handler(events.CATALOG, events.TOOL_RETIRED)
     def on_tool_retired(self, payload):
         self.index.engine.delete([payload["tool_id"]])
+        self._announce(payload.get("clinic_id"))
+
+    # The gateways keep answers until told the index changed: after each change (the clinic's,
+    # or everything when unknown), and at start and hourly for everything (a rebuild at start).
+    @timer(interval=3600, eager=True)
+    def announce_index(self):
+        self._announce(None)
+
+    def _announce(self, clinic_id):
+        self.dispatch(events.SEARCH_INDEX_CHANGED, {"clinic_id": clinic_id or None})

@@ -86,3 +86,17 @@ def test_the_clinic_an_event_is_about():
     assert clinic_of({"tool_id": "ct_1", "search": {"clinic_id": "cln_a"}}) == "cln_a"
     assert clinic_of({"tool_id": "ct_1", "clinic_id": "cln_b"}) == "cln_b"
     assert clinic_of({"tool_id": "ct_1"}) is None
+
+
+def test_an_answer_without_etag_gets_one_from_its_body_and_is_kept():
+    reads, asked = ConditionalReads(), []
+
+    def fetch(_offered):
+        asked.append(1)
+        return {"etag": None, "data": {"hits": ["t1"]}}
+    first = reads.answer(request(), "cln_a", ("q=worry",), fetch)
+    assert first.headers["ETag"].startswith('"') and len(first.headers["ETag"]) > 10
+    again = reads.answer(request(first.headers["ETag"]), "cln_a", ("q=worry",), fetch)
+    assert again.status_code == 304 and asked == [1]
+    reads.forget("cln_a")
+    assert reads.answer(request(), "cln_a", ("q=worry",), fetch).status_code == 200 and asked == [1, 1]
