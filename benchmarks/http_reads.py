@@ -211,7 +211,11 @@ def run(quick: bool = False) -> list[dict]:
             row = {"request": label}
             for kind, result in by_kind.items():
                 share = result.per_second / healthz[kind].per_second
+                # CPU share: /healthz's CPU per request over this one's. Throughput on a busy shared
+                # machine also depends on what else runs; the CPU each request costs does not.
+                cpu_share = healthz[kind].server_cpu_ms / result.server_cpu_ms if result.server_cpu_ms else 0
                 row.update({f"{kind} req/s": round(result.per_second), f"{kind} share": f"{share:.0%}",
+                            f"{kind} CPU share": f"{cpu_share:.0%}",
                             f"{kind} p50 ms": round(result.p50_ms, 2), f"{kind} p99 ms": round(result.p99_ms, 2),
                             f"{kind} server CPU ms/req": round(result.server_cpu_ms, 2),
                             f"{kind} wrk CPU ms/req": round(result.wrk_cpu_ms, 3),
