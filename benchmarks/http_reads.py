@@ -49,7 +49,7 @@ class Run:
 
 
 def endpoints(store_tools: list[dict], problems: list[str]) -> dict[str, list[str]]:
-    judged = yaml.safe_load((REPO_ROOT / "services/search/judged_queries.yaml").read_text())["queries"]
+    judged = yaml.safe_load((REPO_ROOT / "services/search/domain/judged_queries.yaml").read_text())["queries"]
     queries = [entry["query"] for entry in judged][:60]
     return {
         "/healthz (the gateway alone)": ["/healthz"],
@@ -138,16 +138,19 @@ def measure(platform: Platform, token: str, script: Path, seconds: int) -> Run:
 
 def prepare(env: dict) -> tuple[str, list[dict], list[str]]:
     """Catalogue, a clinic with a practitioner and three tools of its own; a bearer token."""
-    from interlude import demo, settings as settings_module, wiring
+    from gateway.identity import Identity
+    from interlude import settings as settings_module, wiring
+    from interlude_app import demo
     from interlude.actor import Actor
+    from services.catalog.domain.catalogue import Catalogue
     from services.catalog.domain.clinic_tools import ClinicTools
     token = http_load.create_account(env)
     store = wiring.documents(settings_module.load(env))
     try:
         demo.ensure_catalogue(store)
-        tools = store.collection("tools").find({"status": "published"}, sort=[("id", 1)])
+        tools = sorted(Catalogue(store).all_published(), key=lambda tool: tool["id"])
         problems = sorted({slug for tool in tools for slug in tool.get("problems", [])})
-        clinic_id = store.collection("users").find({"email": http_load.PRACTITIONER_EMAIL})[0]["clinic_id"]
+        clinic_id = Identity(store).resolve(token).clinic_id
         author = Actor("bench-author", clinic_id, "practitioner")
         for number in range(3):
             ClinicTools(store, author).create({

@@ -20,27 +20,28 @@ def _prepare(settings, count: int, problems: list[str]):
     from gateway.identity import Identity
     from interlude import wiring
     from interlude.actor import Actor
-    from services.catalog.cli import load_and_build
-    from services.catalog.domain.catalogue import Catalogue
-    from services.workbook.workbooks import Workbooks
+    from services.workbook.adapters.catalogue import BuiltCatalogue
+    from services.workbook.application.workbooks import Workbooks
     store = wiring.documents(settings)
-    content, tools = load_and_build()
-    Catalogue(store).publish(tools)
+    catalogue = BuiltCatalogue.from_content()
     clinic, admin = Identity(store).create_clinic("Bench Clinic", f"b{secrets.token_hex(4)}@bench.example",
                                                   "Bench", "benchmark password")
-    workbooks = Workbooks(store, Actor(admin["id"], clinic["id"], "clinic_admin"))
-    ids = [workbooks.create(content, {"client_name": f"C{n}", "problems": problems, "age_group": "adult",
-                                      "length": "short"})["id"] for n in range(count)]
+    workbooks = Workbooks(store, Actor(admin["id"], clinic["id"], "clinic_admin"), catalogue)
+    ids = [workbooks.create(catalogue.content, {"client_name": f"C{n}", "problems": problems,
+                                                "age_group": "adult", "length": "short"})["id"]
+           for n in range(count)]
     return store, workbooks, ids
 
 
 def _round(env: dict, workers: int, count: int, problems: list[str]) -> float:
     from interlude import settings as settings_module
     from interlude.jobs import JobQueue
-    from services.workbook.render_jobs import KIND, QUEUE_NAME
+    from services.workbook.application.render_jobs import QUEUE_NAME, publish_pending
+    from services.workbook.application.workbooks import JOBS
     settings = settings_module.load(env)
     store, workbooks, ids = _prepare(settings, count, problems)
-    jobs = [workbooks.request_render(workbook_id) for workbook_id in ids]
+    jobs = [workbooks.request_render(workbook_id, clinic_name="Bench Clinic", practitioner_name="Bench")
+            for workbook_id in ids]
     interlude = str(Path(sys.executable).with_name("interlude"))
     processes = [subprocess.Popen([interlude, "serve", "render-worker"], env={**os.environ, **env},
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
@@ -48,9 +49,8 @@ def _round(env: dict, workers: int, count: int, problems: list[str]) -> float:
         time.sleep(3)  # connected, and each has its spare renderer child warm
         queue = JobQueue(settings.broker_url, QUEUE_NAME)
         started = time.perf_counter()
-        for job in jobs:
-            queue.publish(job["id"], KIND, {"workbook_id": job["workbook_id"]})
-        collection = store.collection("workbook_jobs")
+        publish_pending(store, queue)   # the outbox relay, as the workbook service runs it
+        collection = store.collection(JOBS)
         while collection.count({"id": {"$in": [j["id"] for j in jobs]}, "status": "done"}) < len(jobs):
             if time.perf_counter() - started > 600:
                 raise RuntimeError("render workers did not finish within 600 s")

@@ -25,9 +25,9 @@ from pathlib import Path
 from benchmarks.stats import markdown_table, percentile
 from interlude.adapters.tantivy_search import TantivySearchEngine
 from interlude.ports.search import FIELD_BOOSTS, QUERY_STOPWORDS, TEXT_FIELDS, SearchQuery
-from services.search.catalogue import Catalogue, reindex
-from services.search.evaluation import load_judged
-from services.search.queries import parse_query
+from services.search.application.indexing import IndexSource, reindex
+from services.search.domain.evaluation import load_judged
+from services.search.domain.queries import parse_query
 
 FTS_COLUMNS = ("id",) + TEXT_FIELDS
 
@@ -47,7 +47,7 @@ def synthetic_catalogue(documents: list[dict], size: int, seed: int = 7) -> list
     return tools
 
 
-def benchmark_queries(catalogue: Catalogue) -> list[str]:
+def benchmark_queries(catalogue: IndexSource) -> list[str]:
     texts = [j.text for j in load_judged()]
     texts += [phrase for problem in catalogue.content.problems.values() for phrase in problem.lay_phrases]
     return texts
@@ -96,7 +96,7 @@ def fts_search(connection: sqlite3.Connection):
 
 
 # -- tantivy ---------------------------------------------------------------------------------
-def tantivy_searches(engine: TantivySearchEngine, catalogue: Catalogue):
+def tantivy_searches(engine: TantivySearchEngine, catalogue: IndexSource):
     def full(text: str) -> None:
         engine.search(parse_query("", {"q": text, "per_page": 20}, catalogue.expander))
     return full, plain_search(engine)
@@ -108,7 +108,7 @@ def plain_search(engine: TantivySearchEngine):
     return plain
 
 
-def measure(label: str, documents: list[dict], catalogue: Catalogue, texts: list[str], rounds: int,
+def measure(label: str, documents: list[dict], catalogue: IndexSource, texts: list[str], rounds: int,
             scratch: Path) -> list[dict]:
     note(f"{label}: building tantivy and FTS5 indexes of {len(documents):,} tools")
     engine = TantivySearchEngine(scratch / f"tantivy-{len(documents)}")
@@ -138,7 +138,7 @@ def measure(label: str, documents: list[dict], catalogue: Catalogue, texts: list
 
 def run(quick: bool = False) -> list[dict]:
     """Rows: measurement, unit, tantivy, tantivy_service (queries only), fts5, ratio (FTS5 / tantivy)."""
-    catalogue = Catalogue()
+    catalogue = IndexSource()
     texts = benchmark_queries(catalogue)
     size, rounds = (10_000, 1) if quick else (100_000, 3)
     with tempfile.TemporaryDirectory(prefix="interlude-bench-search-") as scratch:

@@ -23,8 +23,8 @@ from interlude import settings as settings_module  # noqa: E402
 from interlude import wiring  # noqa: E402
 from interlude.actor import Actor  # noqa: E402
 from interlude.messaging import nameko_config  # noqa: E402
-from interlude.runner import build_runner  # noqa: E402
-from services.search.evaluation import load_judged  # noqa: E402
+from interlude_app.runner import build_runner  # noqa: E402
+from services.search.domain.evaluation import load_judged  # noqa: E402
 
 PASSWORD = "benchmark password"
 

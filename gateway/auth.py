@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
 
-from gateway.identity import Identity
+from gateway.identity import Identity, ensure_indexes
 from interlude import wiring
 from interlude.actor import Actor
 from interlude.nameko_deps import settings_of
@@ -20,6 +20,8 @@ def bearer_or_cookie(request) -> str | None:
 
 
 class Authenticator:
+    """Who is calling, and identity itself for the handlers that manage it (one per container)."""
+
     def __init__(self, identity: Identity):
         self.identity = identity
 
@@ -33,6 +35,7 @@ class Authenticator:
 class Auth(DependencyProvider):
     def setup(self):
         self.store = wiring.documents(settings_of(self.container))
+        ensure_indexes(self.store)   # once, at start: never on a request's path
         self.identity = Identity(self.store)
 
     def stop(self):

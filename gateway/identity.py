@@ -6,38 +6,30 @@ and as an API bearer token.
 """
 from __future__ import annotations
 
-import hashlib
-import re
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from interlude import clock
 from interlude.actor import ROLES, Actor
+from interlude.emails import normalise_email
 from interlude.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from interlude.hashing import token_digest
 from interlude.ports.documents import DocumentStore
 
 SESSION_HOURS = 12
 MIN_PASSWORD = 10
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 _hasher = PasswordHasher()
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _token_id(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _clean_email(email) -> str:
-    email = str(email or "").strip().lower()
-    if not _EMAIL.match(email):
+    cleaned = normalise_email(email)
+    if cleaned is None:
         raise InvalidInput("Give a valid email address.")
-    return email
+    return cleaned
 
 
 def _clean_name(name, what: str) -> str:
@@ -57,14 +49,19 @@ def public_user(user: dict) -> dict:
     return {k: user[k] for k in ("id", "clinic_id", "email", "name", "role", "created_at")}
 
 
+def ensure_indexes(store: DocumentStore) -> None:
+    """Identity's indexes, made once when the gateway starts (or a command first uses them)."""
+    users = store.collection("users")
+    users.ensure_index(["email"], unique=True)
+    users.ensure_index(["clinic_id"])
+    store.collection("sessions").ensure_index(["user_id"])
+
+
 class Identity:
     def __init__(self, store: DocumentStore):
         self.clinics = store.collection("clinics")
         self.users = store.collection("users")
         self.sessions = store.collection("sessions")
-        self.users.ensure_index(["email"], unique=True)
-        self.users.ensure_index(["clinic_id"])
-        self.sessions.ensure_index(["user_id"])
 
     # clinics and users -------------------------------------------------------------------
     def create_clinic(self, name: str, admin_email: str, admin_name: str, password: str) -> tuple[dict, dict]:
@@ -73,7 +70,7 @@ class Identity:
         _check_password(password)
         if self.users.find({"email": email}, limit=1):
             raise Conflict("A user with this email already exists.")
-        clinic = {"id": f"cln_{uuid.uuid4().hex[:16]}", "name": name, "created_at": now().isoformat()}
+        clinic = {"id": f"cln_{uuid.uuid4().hex[:16]}", "name": name, "created_at": clock.iso()}
         self.clinics.insert(clinic)
         user = self._insert_user(clinic["id"], email, admin_name, "clinic_admin", password)
         return clinic, public_user(user)
@@ -84,7 +81,7 @@ class Identity:
         user = {
             "id": f"usr_{uuid.uuid4().hex[:16]}", "clinic_id": clinic_id, "email": _clean_email(email),
             "name": _clean_name(name, "name"), "role": role,
-            "password_hash": _hasher.hash(_check_password(password)), "created_at": now().isoformat(),
+            "password_hash": _hasher.hash(_check_password(password)), "created_at": clock.iso(),
         }
         self.users.insert(user)
         return user
@@ -95,6 +92,22 @@ class Identity:
 
     def list_users(self, actor: Actor) -> list[dict]:
         return [public_user(u) for u in self.users.find({"clinic_id": actor.clinic_id}, sort=[("email", 1)])]
+
+    def has_user(self, email) -> bool:
+        return bool(self.users.find({"email": _clean_email(email)}, limit=1))
+
+    def member_of_clinic(self, actor: Actor, user_id) -> dict:
+        """A user of the acting user's clinic, or InvalidInput (another clinic's is not found)."""
+        user = self.users.get(str(user_id or ""))
+        if user is None or user.get("clinic_id") != actor.clinic_id:
+            raise InvalidInput("practitioner_id must be a user of this clinic.")
+        return public_user(user)
+
+    def cover_names(self, actor: Actor, practitioner_id: str) -> dict:
+        """The names a workbook's cover prints: the clinic's and its practitioner's."""
+        user = self.users.get(str(practitioner_id or ""))
+        name = user["name"] if user and user.get("clinic_id") == actor.clinic_id else ""
+        return {"clinic_name": self.clinic(actor)["name"], "practitioner_name": name}
 
     def clinic(self, actor: Actor) -> dict:
         clinic = self.clinics.get(actor.clinic_id)
@@ -120,22 +133,22 @@ class Identity:
             raise Unauthenticated("Wrong email or password.") from None
         token = secrets.token_urlsafe(32)
         self.sessions.insert({
-            "id": _token_id(token), "user_id": user["id"], "clinic_id": user["clinic_id"],
-            "role": user["role"], "created_at": now().isoformat(),
-            "expires_at": (now() + timedelta(hours=SESSION_HOURS)).isoformat(),
+            "id": token_digest(token), "user_id": user["id"], "clinic_id": user["clinic_id"],
+            "role": user["role"], "created_at": clock.iso(),
+            "expires_at": clock.iso(clock.utcnow() + timedelta(hours=SESSION_HOURS)),
         })
         return token, public_user(user)
 
-    def resolve(self, token: str | None) -> Actor:
+    def resolve(self, token: str | None, *, now: datetime | None = None) -> Actor:
         if not token:
             raise Unauthenticated("Log in first: send a bearer token or the session cookie.")
-        session = self.sessions.get(_token_id(token))
-        if session is None or session["expires_at"] <= now().isoformat():
+        session = self.sessions.get(token_digest(token))
+        if session is None or session["expires_at"] <= clock.iso(now):
             raise Unauthenticated("Your session has expired or was ended: log in again.")
         return Actor(user_id=session["user_id"], clinic_id=session["clinic_id"], role=session["role"])
 
     def logout(self, token: str) -> None:
-        self.sessions.delete(_token_id(token))
+        self.sessions.delete(token_digest(token))
 
     def user(self, actor: Actor) -> dict:
         return public_user(self.users.get_or_raise(actor.user_id, "user"))

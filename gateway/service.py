@@ -13,28 +13,20 @@ from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, Auth, bearer_or_cookie
+from gateway.bodies import json_body
 from gateway.conditional import KeptAnswers, clinic_of
 from gateway.entrypoints import SPEC, api
-from gateway.identity import SESSION_HOURS, Identity
+from gateway.identity import SESSION_HOURS
 from gateway import portal_pages, signed_urls
 from gateway.readiness import check_readiness
+from gateway.routes.record import RecordRoutes
 from interlude import errors, events
-from interlude.errors import InvalidInput, NotFound
-from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
+from interlude.errors import NotFound
+from services.catalog.contract import MEDIA_MAX_BYTES
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 
 SERVICES = ("catalog", "search", "workbook", "progress")
 LINK_SECONDS = 24 * 3600
-
-
-def json_body(request) -> dict:
-    try:
-        body = json.loads(request.get_data(as_text=True) or "{}")
-    except ValueError:
-        raise InvalidInput("The request body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.")
-    return body
 
 
 def portal_response(build) -> Response:
@@ -49,16 +41,7 @@ def portal_response(build) -> Response:
         return Response(portal_pages.error_page(mapped.status, exc.value), status=mapped.status, mimetype="text/html")
 
 
-def form_submission(request) -> dict:
-    """A portal form post: measure answers are the item ids; any other field is text."""
-    fields = {key: "|".join(request.form.getlist(key)) for key in request.form}
-    numeric = {k: int(v) for k, v in fields.items() if v.isdigit() and k.startswith("q")}
-    if numeric and len(numeric) == len(fields):
-        return {"answers": numeric}
-    return {"fields": fields}
-
-
-class GatewayService:
+class GatewayService(RecordRoutes):
     name = "gateway"
 
     documents = Documents()
@@ -97,7 +80,7 @@ class GatewayService:
     @api("POST", "/api/v1/auth/login")
     def login(self, request):
         body = json_body(request)
-        token, user = Identity(self.documents).login(body.get("email"), body.get("password"))
+        token, user = self.auth.identity.login(body.get("email"), body.get("password"))
         secure = "; Secure" if request.scheme == "https" else ""
         cookie = (f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; "
                   f"Max-Age={SESSION_HOURS * 3600}{secure}")
@@ -106,24 +89,24 @@ class GatewayService:
     @api("POST", "/api/v1/auth/logout")
     def logout(self, request):
         self.auth.actor(request)
-        Identity(self.documents).logout(bearer_or_cookie(request))
+        self.auth.identity.logout(bearer_or_cookie(request))
         return 204, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, None
 
     @api("GET", "/api/v1/me")
     def me(self, request):
         actor = self.auth.actor(request)
-        identity = Identity(self.documents)
+        identity = self.auth.identity
         return {"user": identity.user(actor), "clinic": identity.clinic(actor)}
 
     @api("GET", "/api/v1/users")
     def list_users(self, request):
-        return Identity(self.documents).list_users(self.auth.actor(request))
+        return self.auth.identity.list_users(self.auth.actor(request))
 
     @api("POST", "/api/v1/users")
     def create_user(self, request):
         body = json_body(request)
-        user = Identity(self.documents).create_user(self.auth.actor(request), body.get("email"),
-                                                    body.get("name"), body.get("role"), body.get("password"))
+        user = self.auth.identity.create_user(self.auth.actor(request), body.get("email"),
+                                              body.get("name"), body.get("role"), body.get("password"))
         return 201, user
 
     # the catalogue ----------------------------------------------------------------------
@@ -140,7 +123,7 @@ class GatewayService:
     @api("GET", "/api/v1/tools/<string:tool_id>.pdf")
     def tool_pdf(self, request, tool_id):
         actor = self.auth.actor(request)
-        clinic_name = Identity(self.documents).clinic(actor)["name"]
+        clinic_name = self.auth.identity.clinic(actor)["name"]
         link = self.catalog_rpc.tool_pdf(actor.to_dict(), tool_id, request.args.get("paper", "a4"), clinic_name)
         return self._download(link)
 
@@ -263,7 +246,10 @@ class GatewayService:
 
     @api("POST", "/api/v1/workbooks/<string:workbook_id>/render")
     def render_workbook(self, request, workbook_id):
-        return 202, self.workbook_rpc.render(self.auth.actor_dict(request), workbook_id)
+        actor = self.auth.actor(request)
+        workbook = self.workbook_rpc.get(actor.to_dict(), workbook_id)
+        people = self.auth.identity.cover_names(actor, workbook["practitioner_id"])   # identity is ours
+        return 202, self.workbook_rpc.render(actor.to_dict(), workbook_id, people)
 
     @api("GET", "/api/v1/workbooks/<string:workbook_id>/jobs/<string:job_id>")
     def render_job(self, request, workbook_id, job_id):
@@ -301,7 +287,11 @@ class GatewayService:
 
     @api("POST", "/api/v1/clients")
     def create_client(self, request):
-        return 201, self.progress_rpc.create_client(self.auth.actor_dict(request), json_body(request))
+        actor, body = self.auth.actor(request), json_body(request)
+        practitioner_id = body.get("practitioner_id")
+        if practitioner_id not in (None, actor.user_id) and actor.role == "clinic_admin":
+            self.auth.identity.member_of_clinic(actor, practitioner_id)   # progress reads no users
+        return 201, self.progress_rpc.create_client(actor.to_dict(), body)
 
     @api("GET", "/api/v1/clients/<string:client_id>")
     def get_client(self, request, client_id):
@@ -356,21 +346,7 @@ class GatewayService:
         return portal_response(lambda: self._portal_page(token))
 
     def _portal_page(self, token):
-        view = self.progress_rpc.portal_open(token)
-        target = view["assignment"]["target"]
-        if view["assignment"]["kind"] == "measure":
-            measure = view["measure"]
-            tool = {"title": measure["short_name"], "summary": "Choose one answer for each question.",
-                    "sections": [], "fields": [{"id": q["id"], "kind": "scale", "label": q["text"],
-                                                "options": measure["options"], "optional": bool(q.get("applies_to"))}
-                                               for q in measure["items"]]}
-        else:
-            tool = self.catalog_rpc.portal_tool(view["clinic_id"], target.get("tool_id") or "")
-        page_view = {"client_name": view["client"]["display_name"], "due": view["assignment"].get("due"),
-                     "tool": tool, "draft": (view.get("draft") or {}).get("fields"),
-                     "submitted": view["assignment"]["status"] == "submitted" and not view["assignment"].get("recur"),
-                     "has_audio": any(s["id"] == "script" for s in tool.get("sections", []))}
-        return portal_pages.assignment_page(token, page_view)
+        return portal_pages.assignment_page(token, self.progress_rpc.portal_page(token))
 
     @api("POST", "/portal/<string:token>/draft", validate=False)
     def portal_draft(self, request, token):
@@ -381,17 +357,13 @@ class GatewayService:
         if request.mimetype == "application/json":
             result = self.progress_rpc.portal_submit(token, json_body(request))
             return result
-        return portal_response(lambda: portal_pages.submitted_page(
-            token, self.progress_rpc.portal_submit(token, form_submission(request))))
+        form = {"form": request.form.to_dict(flat=False)}   # progress' rules say what the form holds
+        return portal_response(lambda: portal_pages.submitted_page(token, self.progress_rpc.portal_submit(token, form)))
 
     @api("POST", "/portal/<string:token>/rating", validate=False)
     def portal_rating(self, request, token):
         rating = (json_body(request) if request.mimetype == "application/json" else request.form).get("rating")
-        try:
-            rating = int(rating)
-        except (TypeError, ValueError):
-            raise InvalidInput("rating must be a whole number from 1 to 5.") from None
-        result = self.progress_rpc.portal_rate(token, rating)
+        result = self.progress_rpc.portal_rate(token, rating)   # progress checks it
         if request.mimetype == "application/json":
             return result
         return Response(status=303, headers={"Location": f"/portal/{token}"})
@@ -402,19 +374,11 @@ class GatewayService:
 
     @api("GET", "/portal/<string:token>/audio", validate=False)
     def portal_audio(self, request, token):
-        view = self.progress_rpc.portal_open(token)
-        tool_id = view["assignment"]["target"].get("tool_id") or ""
-        return self._download(self.catalog_rpc.portal_audio(view["clinic_id"], tool_id))
+        return self._download(self.progress_rpc.portal_audio(token))   # reading records nothing
 
     @api("GET", "/portal/<string:token>/progress", validate=False)
     def portal_progress(self, request, token):
-        def build():
-            view = self.progress_rpc.portal_view(token)
-            charts = [{"title": view["measure"]["short_name"], "svg": view["progress"]["chart"]}] if view.get("progress") else []
-            return portal_pages.progress_page({"client_name": view["client"]["display_name"],
-                                               "completed": view.get("submissions", 0), "assigned": 1,
-                                               "charts": charts})
-        return portal_response(build)
+        return portal_response(lambda: portal_pages.progress_page(self.progress_rpc.portal_progress_page(token)))
 
     # search -----------------------------------------------------------------------------
     @api("GET", "/api/v1/search")

@@ -19,8 +19,16 @@ def settings_of(container):
 
 
 class Documents(DependencyProvider):
+    """The documents store. ``prepare(store)``, the owning service's index function, runs here
+    once when the service starts: indexes are never made on a request's path."""
+
+    def __init__(self, prepare=None):
+        self.prepare = prepare
+
     def setup(self):
         self.store = wiring.documents(settings_of(self.container))
+        if self.prepare is not None:
+            self.prepare(self.store)
 
     def stop(self):
         self.store.close()

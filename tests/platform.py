@@ -1,7 +1,7 @@
 """Start services in this (monkey-patched) process for a test, and stop them afterwards."""
 from contextlib import contextmanager
 
-from interlude.runner import SERVICES, build_runner, stop_runner
+from interlude_app.runner import SERVICES, build_runner, stop_runner
 
 
 @contextmanager

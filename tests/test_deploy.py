@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from interlude.cli import SERVE_CHOICES, build_parser
+from interlude_app.cli import SERVE_CHOICES, build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

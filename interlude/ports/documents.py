@@ -14,7 +14,7 @@ which adds the clinic id to every document written and every filter read.
 from __future__ import annotations
 
 import abc
-from typing import Any, Iterator
+from typing import Any
 
 from interlude.errors import Conflict, NotFound
 
@@ -135,8 +135,3 @@ class TenantScope:
 
     def delete(self, doc_id: str) -> bool:
         return self.collection.delete_many(self._where({"id": doc_id})) > 0
-
-
-def iter_batches(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

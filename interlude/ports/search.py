@@ -10,7 +10,7 @@ A clinic sees the shared catalogue and its own tools, never another clinic's: ev
 carries ``clinic_id`` and the adapters filter on it.
 
 Lay language reaches clinical vocabulary through a ``QueryExpansion`` that the search service
-works out from the problem catalogue (services/search/synonyms.py) and hands to the engine, so
+works out from the problem catalogue (services/search/adapters/synonyms.py) and hands to the engine, so
 both engines rank with the same knowledge and the adapters stay free of catalogue content.
 """
 from __future__ import annotations

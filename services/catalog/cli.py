@@ -10,21 +10,19 @@ from services.catalog import CONTENT_DIR
 
 
 def load_and_build(progress: bool = False):
-    from services.catalog.domain.build import build_catalogue
-    from services.catalog.domain.content import load_content
-    content = load_content(CONTENT_DIR)
-    tools = build_catalogue(content, ProgressBar("Composing tools") if progress else None)
-    return content, tools
+    from services.catalog import contract
+    return contract.load_and_build(ProgressBar("Composing tools") if progress else None)
 
 
 def cmd_build(args) -> int:
     from interlude import wiring
-    from interlude.cli import load_settings
-    from services.catalog.domain.catalogue import Catalogue
+    from interlude.commands import load_settings
+    from services.catalog.domain.catalogue import Catalogue, ensure_indexes
     settings = load_settings()
     _content, tools = load_and_build(progress=not args.quiet)
     store = wiring.documents(settings)
     try:
+        ensure_indexes(store)
         report = Catalogue(store).publish(tools, None if args.quiet else ProgressBar("Publishing  "))
     finally:
         store.close()
@@ -69,7 +67,7 @@ def _render_tool(tool: dict, paper: str, footer: str) -> bytes:
 
 
 def _find_tool(tools: list[dict], wanted: str) -> dict:
-    from interlude.cli import CliError
+    from interlude.commands import CliError
     for tool in tools:
         if wanted in (tool["id"], tool["slug"]):
             return tool
@@ -121,7 +119,7 @@ def cmd_gallery(args) -> int:
 
 
 def cmd_score(args) -> int:
-    from interlude.cli import CliError
+    from interlude.commands import CliError
     from services.catalog.domain.measures import load_measures, score
     measures = load_measures()
     if args.measure not in measures:

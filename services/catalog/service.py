@@ -11,9 +11,10 @@ from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Blobs, Documents, RequestContext
-from services.catalog import media
+from services.catalog import tool_files
 from services.catalog.dependencies import CatalogueContent, CatalogueReadModel
-from services.catalog.domain.clinic_tools import ClinicTools, search_document
+from services.catalog.domain.catalogue import ensure_indexes
+from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
 from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
 
@@ -24,7 +25,7 @@ CATALOGUE_WATCH_SECONDS = 2
 class CatalogService:
     name = events.CATALOG
 
-    documents = Documents()
+    documents = Documents(prepare=ensure_indexes)
     blobs = Blobs()
     content = CatalogueContent()
     reads = CatalogueReadModel()
@@ -70,6 +71,12 @@ class CatalogService:
         return self.reads.tool(tool_id).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_snapshots(self, actor, tool_ids):
+        """The tools a render job carries, by id, as they are now (NotFound if one is gone)."""
+        actor = Actor.from_dict(actor)
+        return {str(tool_id): self._any_tool(actor, str(tool_id)) for tool_id in list(tool_ids or [])}
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def portal_tool(self, clinic_id, tool_id):
         """The tool behind a client's portal link (the gateway resolved the link first)."""
         if str(tool_id).startswith("ct_"):
@@ -78,17 +85,17 @@ class CatalogService:
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_audio(self, clinic_id, tool_id):
-        return media.tool_audio(self.blobs, self.portal_tool(clinic_id, tool_id), "mp3")
+        return tool_files.tool_audio(self.blobs, self.portal_tool(clinic_id, tool_id), "mp3")
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def tool_pdf(self, actor, tool_id, paper="a4", clinic_name=""):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
-        return media.tool_pdf(self.blobs, tool, paper, clinic_name)
+        return tool_files.tool_pdf(self.blobs, tool, paper, clinic_name)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def tool_audio(self, actor, tool_id, audio_format="mp3"):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
-        return media.tool_audio(self.blobs, tool, audio_format)
+        return tool_files.tool_audio(self.blobs, tool, audio_format)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def score_measure(self, actor, measure_slug, answers):
@@ -110,7 +117,7 @@ class CatalogService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def get_media(self, actor, media_id):
         record = ClinicMedia(self.documents, self.blobs, Actor.from_dict(actor)).get(media_id)
-        return {**record, "url": self.blobs.presigned_url(record["key"], media.URL_SECONDS)}
+        return {**record, "url": self.blobs.presigned_url(record["key"], tool_files.URL_SECONDS)}
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_media(self, actor):
@@ -127,14 +134,14 @@ class CatalogService:
     def create_clinic_tool(self, actor, form):
         actor = Actor.from_dict(actor)
         tool = ClinicTools(self.documents, actor).create(form)
-        self.dispatch(events.TOOL_PUBLISHED, {"tool_id": tool["id"], "search": search_document(tool)})
+        self.dispatch(events.TOOL_PUBLISHED, {"tool_id": tool["id"], "search": clinic_tool_search_document(tool)})
         log.info("clinic_tool_created", tool_id=tool["id"], clinic_id=actor.clinic_id)
         return tool
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def update_clinic_tool(self, actor, tool_id, form):
         tool = ClinicTools(self.documents, Actor.from_dict(actor)).update(tool_id, form)
-        self.dispatch(events.TOOL_UPDATED, {"tool_id": tool["id"], "search": search_document(tool)})
+        self.dispatch(events.TOOL_UPDATED, {"tool_id": tool["id"], "search": clinic_tool_search_document(tool)})
         return tool
 
     @rpc(expected_exceptions=errors.EXPECTED)

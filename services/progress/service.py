@@ -1,21 +1,23 @@
 """Progress service: clients, assignments, the portal's actions, measures, the permanent record.
 
-Thin nameko entrypoints over services/progress/domain. Portal calls carry the client's token
+Thin nameko entrypoints over services/progress/application (the pure rules are in domain/). Portal calls carry the client's token
 instead of an actor; everything else carries the acting practitioner and clinic.
 """
 from __future__ import annotations
 
 from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
-from interlude.nameko_deps import Config, Documents, RequestContext
-from services.progress import fhir_export
-from services.progress.domain import (assignments, clients, events as record, portal, projections, records,
-                                      reminders)
+from interlude.nameko_deps import Config, RequestContext
+from interlude.rpc import domain_errors
+from services.progress.application import (assignments, clients, events as record, fhir_export, portal, projections,
+                                           records, reminders)
+from services.progress.dependencies import ProgressStore
+from services.progress.domain import portal_rules
 
 log = get_logger(__name__)
 REMINDER_INTERVAL_SECONDS = 60
@@ -24,10 +26,11 @@ REMINDER_INTERVAL_SECONDS = 60
 class ProgressService:
     name = events.PROGRESS
 
-    documents = Documents()
+    documents = ProgressStore()
     settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
+    catalog_rpc = RpcProxy(events.CATALOG)
 
     @rpc
     def health(self):
@@ -58,6 +61,45 @@ class ProgressService:
                                   measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def update_client(self, actor, client_id, changes):
+        return clients.update_client(self.documents, Actor.from_dict(actor), client_id, dict(changes or {}))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def get_assignment(self, actor, assignment_id):
+        return assignments.get_assignment(self.documents, Actor.from_dict(actor), assignment_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def revoke_assignment(self, actor, assignment_id, reason=None):
+        return assignments.revoke_assignment(self.documents, Actor.from_dict(actor), assignment_id, reason=reason)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def assign_again(self, actor, assignment_id, due):
+        return assignments.assign_again(self.documents, Actor.from_dict(actor), assignment_id, due=due)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def record_on_paper(self, actor, assignment_id, form):
+        form = dict(form or {})
+        return portal.record_on_paper(self.documents, Actor.from_dict(actor), assignment_id,
+                                      taken_on=form.get("taken_on"), fields=form.get("fields"),
+                                      answers=form.get("answers"), extra=form.get("extra"),
+                                      submission_id=form.get("submission_id"))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def review_risk_flag(self, actor, client_id, event_id, note):
+        return records.review_risk_flag(self.documents, Actor.from_dict(actor), client_id, event_id, note=note)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def withdraw_event(self, actor, client_id, event_id, reason):
+        return records.withdraw_event(self.documents, Actor.from_dict(actor), client_id, event_id, reason=reason)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def correct_measure(self, actor, client_id, event_id, form):
+        form = dict(form or {})
+        return records.correct_measure(self.documents, Actor.from_dict(actor), client_id, event_id,
+                                       answers=form.get("answers"), reason=form.get("reason"),
+                                       taken_on=form.get("taken_on"))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def list_assignments(self, actor, client_id):
         return projections.client_assignments(self.documents, Actor.from_dict(actor), client_id)
 
@@ -86,6 +128,11 @@ class ProgressService:
                 "svg": projections.trend_svg(self.documents, actor, client_id, slug)}
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def workbook_progress(self, actor, client_id, measure=None):
+        """The progress summary a later workbook edition carries (services/workbook asks)."""
+        return projections.workbook_summary(self.documents, Actor.from_dict(actor), str(client_id), measure)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def export_client(self, actor, client_id):
         return records.export_client(self.documents, Actor.from_dict(actor), client_id)
 
@@ -103,15 +150,23 @@ class ProgressService:
 
     # the portal (token, no account) --------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_open(self, token):
-        view = portal.open_assignment(self.documents, token)
-        _assignment, client = assignments.resolve_portal(self.documents, token)
-        # for the gateway, to fetch a clinic's own tool; the page never shows it
-        return {**view, "clinic_id": client["clinic_id"]}
+    def portal_page(self, token):
+        """One open of the link: the finished page view (the gateway only lays it out)."""
+        def tool_of(clinic_id, tool_id):
+            with domain_errors():
+                return self.catalog_rpc.portal_tool(clinic_id, tool_id)
+        return portal.page(self.documents, token, tool_of)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_view(self, token):
-        return portal.view(self.documents, token)
+    def portal_progress_page(self, token):
+        return portal.progress_page(self.documents, token)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_audio(self, token):
+        """The link's audio (a download link from the catalog service). Records nothing."""
+        clinic_id, tool_id = portal.tool_reference(self.documents, token)
+        with domain_errors():
+            return self.catalog_rpc.portal_audio(clinic_id, tool_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_draft(self, token, fields):
@@ -120,6 +175,8 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_submit(self, token, submission):
         submission = dict(submission or {})
+        if "form" in submission:   # a posted HTML form: the portal's rules say what it holds
+            submission = portal_rules.submission_from_form(submission["form"])
         result = portal.submit(self.documents, token, submission_id=submission.get("submission_id"),
                                fields=submission.get("fields"), answers=submission.get("answers"),
                                extra=submission.get("extra"))
@@ -167,9 +224,7 @@ class ProgressService:
     # reminders -----------------------------------------------------------------------------
     @timer(interval=REMINDER_INTERVAL_SECONDS)
     def send_reminders(self):
-        created = reminders.due_reminders(self.documents)
-        sender = (reminders.WebhookSender(self.settings.reminder_webhook_url, self.settings.reminder_webhook_secret)
-                  if self.settings.reminder_webhook_url else reminders.LogSender())
-        outcome = reminders.deliver(self.documents, sender)
+        created, outcome = reminders.send_due(self.documents, self.settings.reminder_webhook_url,
+                                              self.settings.reminder_webhook_secret)
         if created or outcome.get("sent"):
             log.info("reminders", created=len(created), **{k: v for k, v in outcome.items() if isinstance(v, int)})

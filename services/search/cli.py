@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from interlude.progress import ProgressBar
-from interlude.cli import CliError, load_settings
+from interlude.commands import CliError, load_settings
 
 COMMANDS = ("reindex", "evaluate", "suggest")
 
@@ -42,7 +42,7 @@ def run(args) -> int:
     command = args.words[0] if args.words[0] in COMMANDS else "query"
     settings = load_settings()
     from interlude import wiring
-    from services.search.catalogue import Catalogue, reindex
+    from services.search.application.indexing import IndexSource, reindex
     if command == "evaluate":
         return _evaluate(args, settings)
     try:
@@ -53,7 +53,7 @@ def run(args) -> int:
                            "or restart it: it rebuilds an outdated index at start") from None
         raise CliError(f"the search index cannot be read ({exc}): run `interlude search reindex`, "
                        "or restart the search service, to rebuild it") from None
-    catalogue = Catalogue()
+    catalogue = IndexSource()
     if command == "reindex":
         store = wiring.documents(settings)
         started = time.perf_counter()
@@ -75,8 +75,8 @@ def run(args) -> int:
 
 
 def _query(args, engine, catalogue, settings) -> int:
-    from services.search.expander_cache import expander_for
-    from services.search.queries import parse_query, result_to_dict
+    from services.search.adapters.expander_cache import expander_for
+    from services.search.domain.queries import parse_query, result_to_dict
     params = {"q": " ".join(args.words), "page": args.page, "per_page": args.per_page, "sort": args.sort}
     for name in ("problem", "technique", "format", "age", "approach", "phase", "source"):
         if getattr(args, name):
@@ -95,10 +95,10 @@ def _query(args, engine, catalogue, settings) -> int:
 
 
 def _evaluate(args, settings) -> int:
-    from services.search import evaluation
-    from services.search.catalogue import Catalogue
-    from services.search.engines_for_evaluation import engines_to_evaluate
-    catalogue = Catalogue()
+    from services.search.domain import evaluation
+    from services.search.application.indexing import IndexSource
+    from services.search.adapters.evaluation_engines import engines_to_evaluate
+    catalogue = IndexSource()
     judged = evaluation.load_judged()
     results = []
     with tempfile.TemporaryDirectory(prefix="interlude-evaluate-") as scratch:

@@ -7,42 +7,19 @@ the problem catalogue, so lay words reach the clinical tools.
 from __future__ import annotations
 
 from nameko.events import EventDispatcher, event_handler
-from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from interlude import errors, events, wiring
+from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
-from interlude.nameko_deps import RequestContext, settings_of
-from services.search.answers import SearchAnswers
-from services.search.catalogue import Catalogue, ensure_current
-from services.search.synonyms import elasticsearch_rules
-from services.search.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
-                                     result_to_dict, suggestions_to_list)
+from interlude.nameko_deps import RequestContext
+from services.search.application.indexing import forget_clinic_tool, remember_clinic_tool
+from services.search.dependencies import SearchIndex
+from services.search.domain.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
+                                           result_to_dict, suggestions_to_list)
 
 log = get_logger(__name__)
-
-
-class SearchIndex(DependencyProvider):
-    """The engine, brought up to date with the catalogue before the service takes requests."""
-
-    def setup(self):
-        settings = settings_of(self.container)
-        self.catalogue = Catalogue()
-        synonyms = (elasticsearch_rules(self.catalogue.expander.synonyms.groups)
-                    if settings.search_kind == "elasticsearch" else ())
-        self.engine = wiring.search_engine(settings, writable=True, synonyms=synonyms)
-        store = wiring.documents(settings)
-        try:
-            ensure_current(self.engine, self.catalogue, store)   # logs why, when it rebuilds
-        finally:
-            store.close()
-        self.catalogue.expander  # built now, not on the first query  # noqa: B018
-        self.answers = SearchAnswers(self.engine)
-
-    def get_dependency(self, worker_ctx):
-        return self
 
 
 class SearchService:
@@ -80,17 +57,20 @@ class SearchService:
 
     @event_handler(events.CATALOG, events.TOOL_PUBLISHED)
     def on_tool_published(self, payload):
+        remember_clinic_tool(self.index.store, payload["search"])   # for the next rebuild
         self.index.engine.index([payload["search"]])
         log.info("indexed", tool_id=payload["tool_id"])
         self._announce(payload["search"].get("clinic_id"))
 
     @event_handler(events.CATALOG, events.TOOL_UPDATED)
     def on_tool_updated(self, payload):
+        remember_clinic_tool(self.index.store, payload["search"])
         self.index.engine.index([payload["search"]])
         self._announce(payload["search"].get("clinic_id"))
 
     @event_handler(events.CATALOG, events.TOOL_RETIRED)
     def on_tool_retired(self, payload):
+        forget_clinic_tool(self.index.store, payload["tool_id"])
         self.index.engine.delete([payload["tool_id"]])
         self._announce(payload.get("clinic_id"))
 

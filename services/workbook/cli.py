@@ -7,14 +7,15 @@ from pathlib import Path
 
 
 def cmd_build(args) -> int:
-    from interlude.cli import CliError
+    from interlude.commands import CliError
     from interlude.errors import InterludeError
     from interlude.progress import ProgressBar
     from interlude.rendering import render_pdf
-    from services.catalog.cli import load_and_build
+    from services.catalog.contract import load_and_build
     from services.workbook.domain.book_html import book_html
     from services.workbook.domain.plan import propose_plan
-    from services.workbook.render_jobs import BOOK_MAX_HTML_BYTES, BOOK_TIME_LIMIT_S, plan_tool_ids
+    from services.workbook.application.render_jobs import BOOK_MAX_HTML_BYTES, BOOK_TIME_LIMIT_S
+    from services.workbook.application.workbooks import plan_tool_ids
 
     steps = ProgressBar("Building workbook", min_interval=0)
     started = time.monotonic()

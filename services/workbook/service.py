@@ -1,17 +1,25 @@
-"""Workbook service: plans workbooks, queues their renders for the render workers, lists editions."""
+"""Workbook service: plans workbooks, queues their renders for the render workers (through the
+job records' outbox), lists editions. Thin entrypoints over services/workbook/application."""
 from __future__ import annotations
 
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
-from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
-from services.catalog.dependencies import CatalogueContent
-from services.workbook.render_jobs import KIND
-from services.workbook.workbooks import Workbooks
-from services.workbook.worker import render_queue
+from interlude.logging import get_logger
+from interlude.nameko_deps import Blobs, Documents, RequestContext
+from services.workbook.adapters.catalogue import CatalogOverRpc
+from services.workbook.adapters.progress import ProgressOverRpc
+from services.workbook.application.render_jobs import publish_pending
+from services.workbook.application.workbooks import Workbooks, ensure_indexes, public_job
+from services.workbook.dependencies import PublishedCatalogue, RenderQueue
 
+log = get_logger(__name__)
 URL_SECONDS = 900
+RELAY_INTERVAL_SECONDS = 2
+# A request publishes its own job at once; the relay takes what is still unpublished after this.
+RELAY_GRACE_SECONDS = 5
 
 
 def public(workbook: dict) -> dict:
@@ -21,11 +29,13 @@ def public(workbook: dict) -> dict:
 class WorkbookService:
     name = events.WORKBOOK
 
-    documents = Documents()
+    documents = Documents(prepare=ensure_indexes)
     blobs = Blobs()
-    settings = Config()
-    catalogue = CatalogueContent()
+    catalogue = PublishedCatalogue()
+    render_queue = RenderQueue()
     request_id = RequestContext()
+    catalog_rpc = RpcProxy(events.CATALOG)
+    progress_rpc = RpcProxy(events.PROGRESS)
 
     @rpc
     def health(self):
@@ -34,7 +44,8 @@ class WorkbookService:
         return {"service": self.name, "ok": True}
 
     def _workbooks(self, actor) -> Workbooks:
-        return Workbooks(self.documents, Actor.from_dict(actor))
+        actor = Actor.from_dict(actor)
+        return Workbooks(self.documents, actor, CatalogOverRpc(self.catalogue, self.catalog_rpc, actor.to_dict()))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def propose_plan(self, actor, request):
@@ -57,14 +68,27 @@ class WorkbookService:
         return public(self._workbooks(actor).update(workbook_id, dict(edits or {})))
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def render(self, actor, workbook_id):
-        job = self._workbooks(actor).request_render(workbook_id)
-        render_queue(self.settings).publish(job["id"], KIND, {"workbook_id": workbook_id})
-        return public(job)
+    def render(self, actor, workbook_id, people=None):
+        """``people``: the names on the cover, ``{"clinic_name", "practitioner_name"}``, given by
+        the caller (the gateway owns identity)."""
+        people = dict(people or {})
+        job = self._workbooks(actor).request_render(
+            workbook_id, clinic_name=str(people.get("clinic_name") or ""),
+            practitioner_name=str(people.get("practitioner_name") or ""),
+            progress=ProgressOverRpc(self.progress_rpc, Actor.from_dict(actor).to_dict()))
+        publish_pending(self.documents, self.render_queue, job_id=job["id"])  # at once when the broker answers
+        return public_job(job)
+
+    @timer(interval=RELAY_INTERVAL_SECONDS)
+    def relay_render_jobs(self):
+        """The outbox relay: queued jobs whose publish failed (or was never tried) go out now."""
+        published = publish_pending(self.documents, self.render_queue, older_than_s=RELAY_GRACE_SECONDS)
+        if published:
+            log.info("render_jobs_relayed", count=published)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def job(self, actor, job_id):
-        return public(self._workbooks(actor).job(job_id))
+        return public_job(self._workbooks(actor).job(job_id))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def editions(self, actor, workbook_id):

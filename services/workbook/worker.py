@@ -2,8 +2,9 @@
 
 `interlude serve render-worker` runs one per process, outside eventlet (WeasyPrint is CPU-bound
 and renders in a child process anyway); operations scale them by running more. In the embedded
-platform one runs inside `interlude run` on the in-memory transport, and jobs a restart left
-queued or rendering are queued again first, since that transport keeps nothing.
+platform one runs inside `interlude run` on the in-memory transport; jobs a restart left queued
+or rendering are made unpublished first, and the workbook service's relay queues them again,
+since that transport keeps nothing.
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from interlude.jobs import JobQueue
 from interlude.logging import get_logger
 from interlude.messaging import nameko_config
 from interlude.settings import Settings
-from services.workbook.render_jobs import KIND, QUEUE_NAME, mark_failed, render_workbook_job
-from services.workbook.workbooks import unfinished_jobs
+from services.workbook.application.render_jobs import (QUEUE_NAME, mark_failed, mark_unpublished, publish_pending,
+                                                       render_workbook_job)
+from services.workbook.application.workbooks import ensure_indexes
 
 log = get_logger(__name__)
 
@@ -25,18 +27,18 @@ def render_queue(settings: Settings) -> JobQueue:
 
 
 def requeue_unfinished(settings: Settings, store) -> int:
-    queue = render_queue(settings)
-    jobs = unfinished_jobs(store)
-    for job in jobs:
-        queue.publish(job["id"], KIND, {"workbook_id": job["workbook_id"]})
-    if jobs:
-        log.info("render_jobs_requeued", count=len(jobs))
-    return len(jobs)
+    """Embedded start: the in-memory queue lost every job it held; publish them again."""
+    count = mark_unpublished(store)
+    publish_pending(store, render_queue(settings))
+    if count:
+        log.info("render_jobs_requeued", count=count)
+    return count
 
 
 def run_render_worker(settings: Settings, stop: threading.Event | None = None) -> None:
     from nameko.standalone.events import event_dispatcher
     store, blobs = wiring.documents(settings), wiring.blobs(settings)
+    ensure_indexes(store)
     dispatch = event_dispatcher(nameko_config(settings))
 
     def handle(job):

@@ -78,3 +78,49 @@ def test_export_and_delete_on_request(api):
     assert exported.status_code == 200 and exported.json()["client"]["id"] == client_id
     assert ana.delete(f"{base}/api/v1/clients/{client_id}").status_code == 200
     assert ana.get(f"{base}/api/v1/clients/{client_id}").status_code == 404
+
+
+def test_record_actions_each_have_their_route(api):
+    base, ana, bo = api
+    me = ana.get(f"{base}/api/v1/me").json()["user"]
+    other_clinic_user = bo.get(f"{base}/api/v1/me").json()["user"]["id"]
+    refused = ana.post(f"{base}/api/v1/clients", json={"display_name": "M.", "practitioner_id": other_clinic_user})
+    assert refused.status_code == 400 and "practitioner_id" in refused.json()["message"]   # identity checks it
+    client_id = ana.post(f"{base}/api/v1/clients", json={"display_name": "M.", "practitioner_id": me["id"]}).json()["id"]
+    changed = ana.patch(f"{base}/api/v1/clients/{client_id}", json={"display_name": "M. R.", "phone": "+44 20 7946 0000"})
+    assert changed.status_code == 200 and changed.json()["display_name"] == "M. R."
+    assert ana.patch(f"{base}/api/v1/clients/{client_id}", json={"practitioner_id": other_clinic_user}).status_code == 400
+
+    made = ana.post(f"{base}/api/v1/clients/{client_id}/assignments",
+                    json={"measure": "phq9", "due": "2030-01-01", "recur": "session"}).json()
+    assignment_id, token = made["assignment"]["id"], made["link"]["token"]
+    assert ana.get(f"{base}/api/v1/assignments/{assignment_id}").json()["id"] == assignment_id
+    assert bo.get(f"{base}/api/v1/assignments/{assignment_id}").status_code == 404
+    paper = ana.post(f"{base}/api/v1/assignments/{assignment_id}/paper",
+                     json={"taken_on": "2029-12-01", "answers": [3] * 9, "submission_id": "paper-1"})
+    assert paper.status_code == 200, paper.text
+    assert ana.post(f"{base}/api/v1/assignments/{assignment_id}/again", json={"due": "2030-02-01"}).status_code == 200
+    timeline = ana.get(f"{base}/api/v1/clients/{client_id}/timeline").json()
+    score = next(e for e in timeline if e["type"] == "measure_scored")
+    flag = next(e for e in timeline if e["type"] == "risk_flagged")
+    corrected = ana.post(f"{base}/api/v1/clients/{client_id}/events/{score['id']}/correction",
+                         json={"answers": [1] * 9, "reason": "Misread the paper form"})
+    assert corrected.status_code == 200, corrected.text
+    assert ana.post(f"{base}/api/v1/clients/{client_id}/events/{flag['id']}/review",
+                    json={"note": "Called; safe"}).status_code == 200
+    series = ana.get(f"{base}/api/v1/clients/{client_id}/measures/phq9").json()["series"]
+    assert [p["total"] for p in series] == [9]                      # the corrected score
+    assert ana.post(f"{base}/api/v1/clients/{client_id}/events/{score['id']}/withdrawal",
+                    json={"reason": "Entered for the wrong client"}).status_code == 200
+    assert ana.get(f"{base}/api/v1/clients/{client_id}/measures/phq9").json()["series"] == []
+
+    audio = requests.get(f"{base}/portal/{token}/audio")          # a measure has no audio: 404
+    assert audio.status_code == 404
+    assert requests.get(f"{base}/portal/{token}/progress").status_code == 200
+    opened = [e for e in ana.get(f"{base}/api/v1/clients/{client_id}/timeline").json() if e["type"] == "opened"]
+    assert opened == []                                             # reading records nothing
+    assert requests.get(f"{base}/portal/{token}").status_code == 200
+    opened = [e for e in ana.get(f"{base}/api/v1/clients/{client_id}/timeline").json() if e["type"] == "opened"]
+    assert len(opened) == 1                                         # one open, one "opened"
+    assert ana.post(f"{base}/api/v1/assignments/{assignment_id}/revoke", json={"reason": "Done"}).status_code == 200
+    assert requests.get(f"{base}/portal/{token}").status_code == 403

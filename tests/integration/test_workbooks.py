@@ -16,11 +16,10 @@ from interlude import settings as settings_module
 from interlude import wiring
 from interlude.actor import Actor
 from interlude.jobs import JobQueue
-from interlude.runner import start_embedded_render_worker
-from services.catalog.cli import load_and_build
-from services.catalog.domain.catalogue import Catalogue
-from services.workbook.render_jobs import KIND, QUEUE_NAME
-from services.workbook.workbooks import Workbooks
+from interlude_app.runner import start_embedded_render_worker
+from services.workbook.adapters.catalogue import BuiltCatalogue
+from services.workbook.application.render_jobs import QUEUE_NAME, publish_pending
+from services.workbook.application.workbooks import Workbooks
 from tests.conftest import TEST_SECRET, free_port, make_env
 from tests.platform import PASSWORD, logged_in, running, seeded_settings
 
@@ -114,19 +113,18 @@ def test_a_render_worker_killed_mid_render_loses_nothing(tmp_path, fresh_rabbit_
     env = make_env(tmp_path / "data", broker_url=fresh_rabbit_url, secret_key=TEST_SECRET)
     settings = settings_module.load(env)
     store = wiring.documents(settings)
-    Catalogue(store).publish(load_and_build()[1])
     clinic, admin = Identity(store).create_clinic("Kill Test Clinic", "k@kill.example", "K", PASSWORD)
-    workbooks = Workbooks(store, Actor(admin["id"], clinic["id"], "clinic_admin"))
-    content = load_and_build()[0]
-    workbook = workbooks.create(content, {**REQUEST, "problems": ["insomnia", "generalised-worry", "depression"],
-                                          "length": "full"})
-    job = workbooks.request_render(workbook["id"])
+    catalogue = BuiltCatalogue.from_content()
+    workbooks = Workbooks(store, Actor(admin["id"], clinic["id"], "clinic_admin"), catalogue)
+    workbook = workbooks.create(catalogue.content, {**REQUEST, "problems": ["insomnia", "generalised-worry",
+                                                                            "depression"], "length": "full"})
+    job = workbooks.request_render(workbook["id"], clinic_name=clinic["name"], practitioner_name="K")
     interlude = str(Path(sys.executable).with_name("interlude"))
     workers = [subprocess.Popen([interlude, "serve", "render-worker"], env={**os.environ, **env},
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
     try:
         time.sleep(2)
-        JobQueue(fresh_rabbit_url, QUEUE_NAME).publish(job["id"], KIND, {"workbook_id": workbook["id"]})
+        assert publish_pending(store, JobQueue(fresh_rabbit_url, QUEUE_NAME)) == 1   # the outbox relay
         jobs = store.collection("workbook_jobs")
         rendering = wait_for(lambda: (lambda j: j if j["status"] == "rendering" else None)(jobs.get(job["id"])), 60)
         os.kill(rendering["worker_pid"], signal.SIGKILL)

@@ -58,7 +58,7 @@ class EchoService:
 def test_nameko_rpc_replies_over_memory_transport(make_settings):
     settings = make_settings()
     from nameko.runners import ServiceRunner
-    from interlude.runner import stop_runner
+    from interlude_app.runner import stop_runner
     runner = ServiceRunner(nameko_config(settings))
     runner.add_service(EchoService)
     runner.start()

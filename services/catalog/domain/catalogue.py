@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
+from interlude import clock
 from interlude.errors import NotFound
 from interlude.paging import parse_paging
 from interlude.ports.documents import DocumentStore
@@ -38,17 +38,24 @@ def summary(tool: dict) -> dict:
     return {key: tool.get(key) for key in SUMMARY_FIELDS}
 
 
+def ensure_indexes(store: DocumentStore) -> None:
+    """The catalog service's indexes, made once when it starts (and by ``catalog build``)."""
+    tools = store.collection("tools")
+    tools.ensure_index(["slug"], unique=True)
+    for name in ("status", "format", "age_group", "technique"):
+        tools.ensure_index([name])
+    store.collection("clinic_tools").ensure_index(["clinic_id"])
+    store.collection("clinic_media").ensure_index(["clinic_id"])
+
+
 class Catalogue:
     def __init__(self, store: DocumentStore):
         self.store = store
         self.tools = store.collection("tools")
-        self.tools.ensure_index(["slug"], unique=True)
-        for name in ("status", "format", "age_group", "technique"):
-            self.tools.ensure_index([name])
 
     def publish(self, built: list[dict], progress=None) -> PublishReport:
         report = PublishReport()
-        now = datetime.now(timezone.utc).isoformat()
+        now = clock.iso()
         current = {doc["id"]: doc for doc in self.tools.find()}
         for done, tool in enumerate(built, start=1):
             stored = current.pop(tool["id"], None)

@@ -5,34 +5,20 @@ on length and count, because it is later laid out in PDFs and web pages.
 """
 from __future__ import annotations
 
-import html
 import re
 import uuid
-from datetime import datetime, timezone
 
+from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
+from interlude.text import plain_text
 from services.catalog.domain import versions
 
 FORMATS = ("worksheet", "handout", "tracker", "audio", "game", "measure")
 AGE_GROUPS = ("child", "teen", "adult")
 FIELD_KINDS = ("lines", "scale", "checklist", "table")
-_TAG = re.compile(r"<[^>]*>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-
-def plain_text(value, what: str, *, max_len: int, required: bool = True) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text.")
-    text = _CONTROL.sub("", html.unescape(_TAG.sub("", value))).strip()
-    if required and not text:
-        raise InvalidInput(f"{what} is required.")
-    if len(text) > max_len:
-        raise InvalidInput(f"{what} is too long: at most {max_len} characters.")
-    return text
 
 
 def _choice(value, options, what: str) -> str:
@@ -117,7 +103,7 @@ def _clean_field(field, index: int) -> dict:
     return cleaned
 
 
-def search_document(tool: dict) -> dict:
+def clinic_tool_search_document(tool: dict) -> dict:
     """What the search service indexes for this tool."""
     return {
         "id": tool["id"], "clinic_id": tool["clinic_id"], "title": tool["title"],
@@ -135,14 +121,11 @@ class ClinicTools:
         self.tools = TenantScope(store.collection("clinic_tools"), actor.clinic_id)
         self.versions = TenantScope(store.collection("clinic_tool_versions"), actor.clinic_id)
 
-    def _now(self) -> str:
-        return datetime.now(timezone.utc).isoformat()
-
     def create(self, form: dict) -> dict:
         content = clean_form(form)
         tool = {"id": f"ct_{uuid.uuid4().hex[:16]}", **content, "version": 1, "status": "published",
-                "source": "clinic", "created_by": self.actor.user_id, "created_at": self._now(),
-                "updated_at": self._now()}
+                "source": "clinic", "created_by": self.actor.user_id, "created_at": clock.iso(),
+                "updated_at": clock.iso()}
         tool = self.tools.insert(tool)
         self._keep_version(tool)
         self._changed()
@@ -159,7 +142,7 @@ class ClinicTools:
         current = self.get(tool_id)
         if current["status"] != "published":
             raise InvalidInput("A retired tool cannot be edited.")
-        changes = {**clean_form(form), "version": current["version"] + 1, "updated_at": self._now()}
+        changes = {**clean_form(form), "version": current["version"] + 1, "updated_at": clock.iso()}
         tool = self.tools.update(tool_id, changes, expect={"version": current["version"]})
         if tool is None:
             raise NotFound("The tool changed or disappeared meanwhile: reload it and try again.")
@@ -169,7 +152,7 @@ class ClinicTools:
 
     def retire(self, tool_id: str) -> dict:
         self.get(tool_id)
-        tool = self.tools.update(tool_id, {"status": "retired", "updated_at": self._now()})
+        tool = self.tools.update(tool_id, {"status": "retired", "updated_at": clock.iso()})
         self._changed()
         return tool
 

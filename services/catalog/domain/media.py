@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
+from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from interlude.ports.blobs import BlobStore
@@ -63,7 +63,7 @@ class ClinicMedia:
         return self.records.insert({
             "id": media_id, "key": key, "content_type": media_type.content_type, "size": len(data),
             "filename": _clean_filename(filename), "uploaded_by": self.actor.user_id,
-            "uploaded_at": datetime.now(timezone.utc).isoformat()})
+            "uploaded_at": clock.iso()})
 
     def get(self, media_id: str) -> dict:
         return self.records.get_or_raise(media_id, "media file")

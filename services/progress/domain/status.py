@@ -3,12 +3,17 @@ and status, the latest draft. Nothing here is stored; every projection is comput
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
-from services.progress.domain import storage
+from interlude import clock
 
 STATUSES = ("assigned", "opened", "draft", "submitted", "overdue", "revoked")
 REMIND_WINDOW = timedelta(hours=24)   # "due soon" starts this long before the deadline
+
+
+def deadline(due: str) -> datetime:
+    """A due date means 'by the end of that day' (UTC)."""
+    return datetime.combine(date.fromisoformat(due), time(), timezone.utc) + timedelta(days=1)
 
 
 def effective(events: list[dict]) -> list[dict]:
@@ -59,7 +64,7 @@ def assignment_status(assignment: dict, events: list[dict], now: datetime | None
     """Where an assignment stands, from the client's effective events:
     ``{assignment_id, status, due, opened_at, draft_saved_at, submitted_at, submissions,
     last_activity}``. A recurring measure reads 'submitted' until its next due date is near."""
-    now = storage.utcnow(now)
+    now = clock.utcnow(now)
     mine = of_assignment(events, assignment["id"])
     last, since, due = _cycle(assignment, mine)
     opened = [e for e in since if e["type"] == "opened"]
@@ -69,9 +74,9 @@ def assignment_status(assignment: dict, events: list[dict], now: datetime | None
         status = "revoked"
     elif due is None:
         status = "submitted"
-    elif last is not None and not restarted and now < storage.deadline(due) - REMIND_WINDOW:
+    elif last is not None and not restarted and now < deadline(due) - REMIND_WINDOW:
         status = "submitted"
-    elif now >= storage.deadline(due):
+    elif now >= deadline(due):
         status = "overdue"
     else:
         status = "draft" if drafts else "opened" if opened else "assigned"

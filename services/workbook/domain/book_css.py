@@ -8,7 +8,7 @@ chapter (and each front or back part) makes one level-1 bookmark, each tool one 
 """
 from __future__ import annotations
 
-from services.catalog.domain.tool_html import TOOL_CSS
+from services.catalog.contract import TOOL_CSS
 from services.workbook.domain import checks
 
 _BOOK_CSS = """

@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from html import escape
 
 from interlude.errors import InvalidInput, NotFound
-from services.catalog.domain.tool_html import tool_body_html
-from services.workbook.domain import chart, checks, tracking
+from services.catalog.contract import tool_body_html
+from interlude import charts
+from services.workbook.domain import checks, tracking
 from services.workbook.domain.book_css import book_css
 
 # A 60-page book is about 0.4 MB of HTML; the renderer's default (0.5 MB) is sized for one tool.
@@ -97,9 +98,9 @@ class _Book:
             return None
         return next((t for t in self.tools.values() if (t.get("measure") or {}).get("slug") == slug), None)
 
-    def scale(self, slug: str | None) -> chart.Scale | None:
+    def scale(self, slug: str | None) -> charts.Scale | None:
         tool = self.measure_tool(slug)
-        return chart.measure_scale(tool.get("measure")) if tool else None
+        return charts.measure_scale(tool.get("measure")) if tool else None
 
     def measure_name(self, slug: str | None) -> str:
         tool = self.measure_tool(slug)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from interlude.errors import InvalidInput
-from services.catalog.domain.clinic_tools import plain_text
+from interlude.text import plain_text
 
 MAX_GOALS = 10
 MAX_GOAL_CHARS = 300

@@ -24,7 +24,7 @@ import copy
 from collections.abc import Callable, Mapping
 
 from interlude.errors import Forbidden, InvalidInput, NotFound
-from services.catalog.domain.build import tool_id as catalogue_tool_id
+from services.catalog.contract import tool_id as catalogue_tool_id
 from services.workbook.domain import checks
 from services.workbook.domain.plan import (MAX_TOOLS, MEASURES, measure_entry, plan_entry, tool_reason,
                                            tracking_pages, why_line)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 
 from interlude.errors import InvalidInput
-from services.catalog.domain.content import AGE_GROUPS, FORMATS, PSYCHOEDUCATION, Content, Fit, Problem
+from services.catalog.contract import AGE_GROUPS, FORMATS, PSYCHOEDUCATION, Content, Fit, Problem
 from services.workbook.domain import checks, selection
 
 MAX_PROBLEMS = 5

@@ -5,7 +5,7 @@ never by the order of the tools given, so the same request always gives the same
 """
 from __future__ import annotations
 
-from services.catalog.domain.content import FORMATS, PHASES, PSYCHOEDUCATION, Content, Fit
+from services.catalog.contract import FORMATS, PHASES, PSYCHOEDUCATION, Content, Fit
 
 
 class Ranks:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from html import escape
 
 from interlude.errors import InvalidInput
-from services.catalog.domain.tool_html import field_html
-from services.workbook.domain import chart, checks
+from services.catalog.contract import field_html
+from interlude import charts
+from services.workbook.domain import checks
 
 MAX_PROGRESS_POINTS = 200
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -25,7 +26,7 @@ SCORES = {"id": "scores", "kind": "table", "label": "My totals", "rows": 8,
           "columns": ["Date", "Total", "What was going on"]}
 
 
-def tracking_html(pages: list[dict], scale: chart.Scale | None, measure_name: str) -> str:
+def tracking_html(pages: list[dict], scale: charts.Scale | None, measure_name: str) -> str:
     """The tracking pages, the first carrying the part's level-1 bookmark."""
     out = []
     for index, page in enumerate(pages):
@@ -44,7 +45,7 @@ def tracking_html(pages: list[dict], scale: chart.Scale | None, measure_name: st
             out.append(head + f"<p>Each time you fill in the {escape(measure_name)}, write the date under "
                        "the next column and mark your total with a dot. The shaded bands show the "
                        "published score ranges; your practitioner will talk them through with you.</p>"
-                       f'<div class="chart">{chart.trend_svg([], scale, title=measure_name)}</div>'
+                       f'<div class="chart">{charts.trend_svg([], scale, title=measure_name)}</div>'
                        + field_html(SCORES, 0, "scores_") + "</section>")
     return "".join(out)
 
@@ -76,7 +77,7 @@ def check_progress(progress) -> dict:
     return {"homework_done": done, "homework_set": total, "measure": measure, "points": checked}
 
 
-def progress_html(progress: dict, scale: chart.Scale | None, measure_name: str) -> str:
+def progress_html(progress: dict, scale: charts.Scale | None, measure_name: str) -> str:
     """The progress record: what was done, and the measure's totals as a chart and a table."""
     done, total = progress["homework_done"], progress["homework_set"]
     homework = (f"You completed {done} of the {total} homework tasks set so far." if total is not None
@@ -87,23 +88,23 @@ def progress_html(progress: dict, scale: chart.Scale | None, measure_name: str) 
     if points:
         if scale is None:
             values = [value for _, value in points]
-            scale = chart.Scale(int(min(0, min(values))), int(max(values)) + 1)
+            scale = charts.Scale(int(min(0, min(values))), int(max(values)) + 1)
         first, last = points[0], points[-1]
         heading = f"My {measure_name} over time" if measure_name else "My scores over time"
         parts.append(f'<h2 class="bm2">{escape(heading)}</h2>'
                      f"<p>{_point_text('First', first, scale)} {_point_text('Latest', last, scale)}</p>"
-                     f'<div class="chart">{chart.trend_svg(points, scale, title=heading)}</div>')
+                     f'<div class="chart">{charts.trend_svg(points, scale, title=heading)}</div>')
         rows = "".join(f"<tr><td>{escape(when)}</td><td>{escape(_number(value))}</td>"
-                       f"<td>{escape(chart.band_of(value, scale))}</td></tr>" for when, value in points)
+                       f"<td>{escape(charts.band_of(value, scale))}</td></tr>" for when, value in points)
         parts.append("<table><thead><tr><th>Date</th><th>Total</th><th>Range</th></tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
     parts.append("</section>")
     return "".join(parts)
 
 
-def _point_text(which: str, point: tuple[str, float], scale: chart.Scale) -> str:
+def _point_text(which: str, point: tuple[str, float], scale: charts.Scale) -> str:
     when, value = point
-    band = chart.band_of(value, scale)
+    band = charts.band_of(value, scale)
     return escape(f"{which}: {_number(value)}{f' ({band})' if band else ''} on {when}.")
 
 

@@ -1,7 +1,7 @@
 """`interlude catalog …` and `interlude measures score` as a user runs them."""
 import json
 
-from interlude.cli import main
+from interlude_app.cli import main
 
 
 def run(capsys, *argv):

@@ -3,7 +3,7 @@ import pytest
 from interlude.actor import Actor
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.errors import InvalidInput, NotFound
-from services.catalog.domain.clinic_tools import ClinicTools, search_document
+from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
 
 FORM = {"title": "Our <b>Fear</b> Ladder", "summary": "Small steps <script>alert(1)</script>toward the fear.",
         "instructions": ["List ten situations.", "Rate each 0-10."], "fields": [{"label": "Step", "kind": "lines"}],
@@ -65,7 +65,7 @@ def test_bad_forms_say_what_is_wrong(store, change, message):
 
 
 def test_search_document_carries_the_clinic(store):
-    doc = search_document(tools_of(store, "cln_a").create(FORM))
+    doc = clinic_tool_search_document(tools_of(store, "cln_a").create(FORM))
     assert doc["clinic_id"] == "cln_a" and doc["age_group"] == "teen" and "List ten" in doc["body"]
 
 

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from gateway import identity as identity_module
-from gateway.identity import Identity
+from gateway.identity import Identity, ensure_indexes
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.actor import Actor
 from interlude.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
@@ -13,7 +13,9 @@ PASSWORD = "long enough password"
 
 @pytest.fixture
 def identity(tmp_path):
-    return Identity(SqliteDocumentStore(tmp_path / "docs.db"))
+    store = SqliteDocumentStore(tmp_path / "docs.db")
+    ensure_indexes(store)   # as the gateway's Auth provider does at start
+    return Identity(store)
 
 
 def test_create_clinic_then_login_and_resolve(identity):
@@ -35,7 +37,7 @@ def test_wrong_credentials_are_one_message(identity, email, password):
         identity.login(email, password)
 
 
-def test_logout_and_expiry_end_a_session(identity, monkeypatch):
+def test_logout_and_expiry_end_a_session(identity):
     identity.create_clinic("Harbour Clinic", "admin@harbour.example", "Ana", PASSWORD)
     token, _ = identity.login("admin@harbour.example", PASSWORD)
     identity.logout(token)
@@ -43,9 +45,8 @@ def test_logout_and_expiry_end_a_session(identity, monkeypatch):
         identity.resolve(token)
     token, _ = identity.login("admin@harbour.example", PASSWORD)
     later = datetime.now(timezone.utc) + timedelta(hours=identity_module.SESSION_HOURS, minutes=1)
-    monkeypatch.setattr(identity_module, "now", lambda: later)
     with pytest.raises(Unauthenticated, match="expired"):
-        identity.resolve(token)
+        identity.resolve(token, now=later)
 
 
 def test_only_admins_add_users_and_emails_are_unique(identity):

@@ -8,7 +8,8 @@ from gateway.service import GatewayService
 
 
 def _routes():
-    for attr in vars(GatewayService).values():
+    # the service's own routes and those of its route mixins (gateway/routes/)
+    for attr in {name: value for cls in reversed(GatewayService.__mro__) for name, value in vars(cls).items()}.values():
         for entrypoint in getattr(attr, "nameko_entrypoints", ()):
             if isinstance(entrypoint, ApiHandler):
                 yield (entrypoint.method, entrypoint.url), {"validate": entrypoint.validate}

@@ -6,7 +6,7 @@ import pytest
 
 from interlude.actor import Actor
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
-from services.progress.domain import assignments, clients
+from services.progress.application import assignments, clients, storage
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)   # a Monday morning, UTC
 
@@ -18,6 +18,7 @@ def at(days: float = 0, hours: float = 0) -> datetime:
 @pytest.fixture
 def store(tmp_path):
     documents = SqliteDocumentStore(tmp_path / "docs.db")
+    storage.ensure_indexes(documents)
     yield documents
     documents.close()
 

@@ -1,12 +1,11 @@
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.actor import Actor
-from services.progress.domain import assignments, clients
+from services.progress.application import assignments, clients
 
 
 def test_retiring_a_tool_marks_its_assignments_and_keeps_them(tmp_path):
     store = SqliteDocumentStore(tmp_path / "d.db")
     actor = Actor("usr_1", "cln_1", "clinic_admin")
-    store.collection("users").insert({"id": "usr_1", "clinic_id": "cln_1", "role": "clinic_admin"})
     client = clients.create_client(store, actor, display_name="M.", practitioner_id="usr_1")
     kept = assignments.assign(store, actor, client["id"], due="2030-01-01", tool_id="ct_aaaa", title="Our log")
     other = assignments.assign(store, actor, client["id"], due="2030-01-01", tool_id="ct_bbbb", title="Other")

@@ -8,7 +8,7 @@ import pytest
 
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.errors import Conflict, InvalidInput, NotFound
-from services.progress.domain import events, records, storage
+from services.progress.application import events, records, storage
 
 from .conftest import T0, new_client
 
@@ -60,6 +60,7 @@ def test_append_refuses_unknown_types_and_other_clinics(store, alice):
 def test_seq_is_atomic_under_concurrent_appends(tmp_path, alice):
     path = tmp_path / "shared.db"
     setup = SqliteDocumentStore(path)
+    storage.ensure_indexes(setup)
     client = new_client(setup, alice)
     threads, per_thread, errors = 8, 25, []
 

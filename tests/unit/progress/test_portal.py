@@ -3,8 +3,8 @@ flag on item 9 with crisis text, ratings, listening, redelivery, paper forms."""
 import pytest
 
 from interlude.errors import Conflict, InvalidInput, NotFound
-from services.progress.domain import events, portal, storage
-from services.progress.domain.submission import CRISIS_TEXT
+from services.progress.application import events, portal, storage
+from services.progress.application.submission import CRISIS_TEXT
 
 from .conftest import at, new_assignment, new_client
 
@@ -135,7 +135,7 @@ def test_rating_and_listening(store, alice):
     assert portal.view(store, token, now=at(2))["rating"] == 5
     played = events.client_events(store, "cln_a", client["id"], types=["audio_played"])[0]
     assert played["data"]["seconds"] == 312.4 and played["actor"] == "client"
-    for bad in (0, 6, 4.5, True, "5"):
+    for bad in (0, 6, 4.5, True, "x"):   # a posted form's "5" is a rating (portal_rules)
         with pytest.raises(InvalidInput):
             portal.rate(store, token, bad, now=at(2))
     for bad in (0, -3, 90_000, "60"):

@@ -3,7 +3,8 @@ measure series and trend charts, timeline, and corrections superseding what they
 import pytest
 
 from interlude.errors import NotFound
-from services.progress.domain import assignments, events, portal, projections, records, status
+from services.progress.application import assignments, events, portal, projections, records
+from services.progress.domain import status
 
 from .conftest import at, new_assignment, new_client
 

@@ -4,9 +4,10 @@ import json
 
 import pytest
 
+from interlude.hashing import token_digest
 from interlude.actor import Actor
 from interlude.errors import Forbidden, NotFound
-from services.progress.domain import assignments, events, portal, records, reminders, storage
+from services.progress.application import events, portal, records, reminders, storage
 
 from .conftest import at, new_assignment, new_client
 
@@ -28,7 +29,7 @@ def test_export_is_the_whole_record(store, alice, admin):
     assert [e["type"] for e in record["events"]] == [
         "client_created", "assigned", "submitted", "measure_scored", "risk_flagged", "assigned", "record_exported"]
     text = json.dumps(record)
-    assert made["link"]["token"] not in text and assignments.token_hash(made["link"]["token"]) not in text
+    assert made["link"]["token"] not in text and token_digest(made["link"]["token"]) not in text
     trail = records.audit_trail(store, admin, client_id=client["id"])
     assert [(e["action"], e["actor_id"]) for e in trail] == [("record_exported", "usr_alice")]
     assert "Sam" not in json.dumps(trail) and "answers" not in json.dumps(trail)

@@ -9,9 +9,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 import structlog.testing
 
+from interlude import clock
 from interlude import logging as interlude_logging
-from services.progress.domain import events, portal, reminders, storage
-from services.progress.domain.reminders import LogSender, ReminderSender, WebhookSender
+from services.progress.application import events, portal, reminders, storage
+from services.progress.application.reminders import LogSender, ReminderSender, WebhookSender
 
 from .conftest import at, new_assignment, new_client
 
@@ -110,7 +111,7 @@ def test_a_stale_claim_is_taken_over_after_the_lease(store, alice):
     new_assignment(store, alice, client["id"], due="2026-03-02")
     [entry] = reminders.due_reminders(store, now=at(0, 1))
     outbox = storage.collection(store, storage.OUTBOX)
-    outbox.update(entry["id"], {"status": "sending", "claim": "dead", "claimed_at": storage.iso(at(0, 1))})
+    outbox.update(entry["id"], {"status": "sending", "claim": "dead", "claimed_at": clock.iso(at(0, 1))})
     assert reminders.deliver(store, Recorder(), now=at(0, 1.1))["sent"] == 0
     assert reminders.deliver(store, Recorder(), now=at(0, 2))["sent"] == 1
 

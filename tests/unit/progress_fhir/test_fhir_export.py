@@ -1,4 +1,4 @@
-"""FHIR R4 export (services/progress/fhir.py): every resource produced validates with fhir.resources'
+"""FHIR R4 export (services/progress/domain/fhir.py): every resource produced validates with fhir.resources'
 R4B models, and carries the published totals, bands and risk flags, and no client name."""
 import inspect
 import json
@@ -10,7 +10,7 @@ from fhir.resources import R4B
 
 from interlude.errors import InvalidInput
 from services.catalog.domain.measures import MEASURES, load_measures, score
-from services.progress import fhir
+from services.progress.domain import fhir
 
 MEASURES_BY_SLUG = load_measures()
 SLUGS = sorted(MEASURES_BY_SLUG)

@@ -2,12 +2,12 @@
 import pytest
 
 from interlude.adapters.tantivy_search import TantivySearchEngine
-from services.search.catalogue import Catalogue, reindex
+from services.search.application.indexing import IndexSource, reindex
 
 
 @pytest.fixture(scope="session")
 def catalogue():
-    return Catalogue()
+    return IndexSource()
 
 
 @pytest.fixture(scope="session")

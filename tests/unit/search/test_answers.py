@@ -1,8 +1,8 @@
 """Search answers are kept only while the index they were computed from is unchanged."""
 from interlude.adapters.tantivy_search import TantivySearchEngine
 from interlude.ports.search import SearchQuery
-from services.search.answers import SearchAnswers
-from services.search.queries import result_to_dict
+from services.search.application.answers import SearchAnswers
+from services.search.domain.queries import result_to_dict
 from tests.conformance.test_search import DOCS, MORE
 
 

@@ -2,7 +2,9 @@
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.adapters.tantivy_search import TantivySearchEngine
 from interlude.ports.search import SearchQuery
-from services.search.catalogue import clinic_documents, ensure_current, reindex
+from services.catalog.contract import clinic_tool_search_document
+from services.search.application.indexing import (clinic_documents, ensure_current, forget_clinic_tool, reindex,
+                                       remember_clinic_tool)
 
 
 def ranking(engine, text):
@@ -43,8 +45,11 @@ def test_clinic_tools_are_reindexed_too(catalogue, tmp_path):
     tool = {"id": "ct_1", "clinic_id": "cln_a", "title": "Our Breathing Card", "summary": "s",
             "instructions": ["breathe"], "problems": ["panic"], "approach": "CBT", "format": "worksheet",
             "age_group": "adult", "status": "published"}
-    store.collection("clinic_tools").insert(tool)
-    store.collection("clinic_tools").insert({**tool, "id": "ct_2", "status": "retired"})
+    # what the catalog's events carried: published, then updated; another published, then retired
+    remember_clinic_tool(store, clinic_tool_search_document(tool))
+    remember_clinic_tool(store, clinic_tool_search_document({**tool, "title": "Our Breathing Card"}))
+    remember_clinic_tool(store, clinic_tool_search_document({**tool, "id": "ct_2"}))
+    forget_clinic_tool(store, "ct_2")
     assert [d["id"] for d in clinic_documents(store)] == ["ct_1"]
     engine = TantivySearchEngine(tmp_path / "index")
     reindex(engine, catalogue, store)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from interlude import cli
+from interlude_app import cli
 
 
 @pytest.fixture

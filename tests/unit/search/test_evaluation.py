@@ -3,9 +3,9 @@ import math
 
 import pytest
 
-from services.search import evaluation
-from services.search.engines_for_evaluation import searcher
-from services.search.evaluation import JudgedQuery, Judgement
+from services.search.domain import evaluation
+from services.search.adapters.evaluation_engines import searcher
+from services.search.domain.evaluation import JudgedQuery, Judgement
 
 
 def doc(problem, technique=""):

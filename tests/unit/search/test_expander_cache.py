@@ -1,7 +1,7 @@
 """The expander kept in the data folder expands queries exactly as the one built from the content,
 and is used only for the index it was built for."""
-from services.search.expander_cache import cache_path, expander_for, load, save
-from services.search.expansion import Concept, QueryExpander
+from services.search.adapters.expander_cache import cache_path, expander_for, load, save
+from services.search.adapters.expansion import Concept, QueryExpander
 
 CONCEPTS = [Concept("problem", "insomnia", ("Insomnia", "Can't sleep"), ("I lie awake at night",), "Sleep"),
             Concept("problem", "worry", ("Generalised anxiety", "Worry"), ("I can't stop worrying",), "Anxiety"),

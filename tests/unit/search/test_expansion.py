@@ -1,8 +1,8 @@
 """Lay language to clinical vocabulary: small hand-made concepts, then the real catalogue."""
 import pytest
 
-from services.search.expansion import Concept, QueryExpander
-from services.search.wording import edit_distance, longest_shared_run, stem_sequence
+from services.search.adapters.expansion import Concept, QueryExpander
+from services.search.adapters.wording import edit_distance, longest_shared_run, stem_sequence
 
 CONCEPTS = [
     Concept("problem", "ocd-contamination", ("Obsessive-compulsive disorder, contamination type",

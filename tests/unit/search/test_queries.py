@@ -2,7 +2,7 @@ import pytest
 
 from interlude.errors import InvalidInput
 from interlude.ports.search import SearchHit, SearchResult, Suggestion
-from services.search.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
+from services.search.domain.queries import (hit_to_dict, parse_query, parse_similar, parse_suggest,
                                      result_to_dict, suggestions_to_list)
 
 

@@ -1,4 +1,4 @@
-from services.search.synonyms import GENERAL_GROUPS, SynonymIndex, elasticsearch_rules, groups_from_names
+from services.search.adapters.synonyms import GENERAL_GROUPS, SynonymIndex, elasticsearch_rules, groups_from_names
 
 
 def test_names_with_a_parenthesis_give_both_forms():

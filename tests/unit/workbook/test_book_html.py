@@ -5,7 +5,7 @@ import pytest
 
 from interlude.errors import InvalidInput, NotFound
 from interlude.rendering.limits import check_html
-from services.workbook.domain import chart
+from interlude import charts
 from services.workbook.domain.book_html import MAX_BOOK_HTML_BYTES, book_html
 from services.workbook.domain.plan import apply_edits, propose_plan
 
@@ -132,22 +132,22 @@ def test_dates_are_written_out(plan, tools_by_id):
 
 def test_chart_bands_points_and_escaping(tools):
     gad7 = next(t for t in tools if (t.get("measure") or {}).get("slug") == "gad7")["measure"]
-    scale = chart.measure_scale(gad7)
+    scale = charts.measure_scale(gad7)
     assert (scale.low, scale.high, len(scale.bands)) == (0, 21, 4)
-    svg = chart.trend_svg([("2026-01-05", 16), ("<b>week 3</b>", 9.5), ("2026-03-01", 30)], scale)
+    svg = charts.trend_svg([("2026-01-05", 16), ("<b>week 3</b>", 9.5), ("2026-03-01", 30)], scale)
     assert svg.startswith("<svg") and svg.count("<circle") == 3 and svg.count('fill="#') >= 4
     assert "<b>" not in svg and "&lt;b&gt;week 3" in svg and "5 Jan" in svg and ">9.5<" in svg
     points = re.search(r'<polyline[^>]*points="([^"]+)"', svg).group(1).split()
-    assert len(points) == 3 and float(points[2].split(",")[1]) == pytest.approx(chart.TOP)  # 30 clipped to 21
-    blank = chart.trend_svg([], scale)
+    assert len(points) == 3 and float(points[2].split(",")[1]) == pytest.approx(charts.TOP)  # 30 clipped to 21
+    blank = charts.trend_svg([], scale)
     assert "<circle" not in blank and "stroke-dasharray" in blank
 
 
 def test_pcl5_has_its_cut_off_as_bands(tools):
     pcl5 = next(t for t in tools if (t.get("measure") or {}).get("slug") == "pcl5")["measure"]
-    scale = chart.measure_scale(pcl5)
+    scale = charts.measure_scale(pcl5)
     assert scale.bands == ((0, 30, "Below the cut-off"), (31, 80, "Cut-off 31-33 and above"))
-    assert chart.measure_scale({"scoring": {"min": 5, "max": 5}}) is None
+    assert charts.measure_scale({"scoring": {"min": 5, "max": 5}}) is None
 
 
 def test_progress_on_another_measure_or_an_unknown_one(plan, tools_by_id):

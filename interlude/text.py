@@ -1,0 +1,24 @@
+"""Plain text from user input: markup and control characters removed, with a length limit.
+Everything a person types is reduced to it, because it is later laid out in PDFs and web pages."""
+from __future__ import annotations
+
+import html
+import re
+
+from interlude.errors import InvalidInput
+
+_TAG = re.compile(r"<[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value, what: str, *, max_len: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text.")
+    text = _CONTROL.sub("", html.unescape(_TAG.sub("", value))).strip()
+    if required and not text:
+        raise InvalidInput(f"{what} is required.")
+    if len(text) > max_len:
+        raise InvalidInput(f"{what} is too long: at most {max_len} characters.")
+    return text

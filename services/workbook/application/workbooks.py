@@ -1,0 +1,126 @@
+"""Workbooks, render jobs and editions over the workbook service's own collections.
+
+A render request creates a job record (its id is the job id on the queue) holding the edition
+number it will produce and everything the render needs (``book``: the plan, tool snapshots from
+the catalogue, the names and logo on the cover, the progress summary), so the render worker reads
+nothing of another service, and the edition's blob key and record id are fixed before any worker
+starts: a redelivered job renders to the same key and finds its edition already recorded, and
+one request never yields two editions. The job record is also the outbox entry of its queue
+message (``published_at`` stays None until the relay has published it: see render_jobs).
+"""
+from __future__ import annotations
+
+import uuid
+
+from interlude import clock
+from interlude.actor import Actor
+from interlude.errors import Conflict, InvalidInput, NotFound
+from interlude.ports.documents import DocumentStore, TenantScope
+from interlude.text import plain_text
+from services.workbook.application.ports import CatalogueReader, ProgressReader
+from services.workbook.domain.plan import apply_edits, propose_plan
+
+WORKBOOKS, JOBS, EDITIONS = "workbooks", "workbook_jobs", "workbook_editions"
+JOB_STATES = ("queued", "rendering", "done", "failed")
+INDEXES = {WORKBOOKS: [["clinic_id"]], JOBS: [["status"], ["published_at"], ["clinic_id"]],
+           EDITIONS: [["workbook_id", "number"], ["clinic_id"]]}
+# What a job record keeps for the worker only; API callers see the job's state.
+PRIVATE_JOB_FIELDS = ("book", "published_at", "clinic_id")
+
+
+def ensure_indexes(store: DocumentStore) -> None:
+    """Once per store, when the service (or a render worker) starts."""
+    for name, indexes in INDEXES.items():
+        for fields in indexes:
+            store.collection(name).ensure_index(fields)
+
+
+def edition_key(workbook_id: str, number: int) -> str:
+    return f"editions/{workbook_id}/{number}.pdf"
+
+
+def plan_tool_ids(plan: dict) -> list[str]:
+    measure = [plan["measure"]["tool_id"]] if plan.get("measure") else []
+    return measure + [tool["tool_id"] for chapter in plan.get("chapters", []) for tool in chapter.get("tools", [])]
+
+
+def public_job(job: dict) -> dict:
+    return {k: v for k, v in job.items() if k not in PRIVATE_JOB_FIELDS}
+
+
+class Workbooks:
+    def __init__(self, store: DocumentStore, actor: Actor, catalogue: CatalogueReader | None = None):
+        self.store, self.actor, self.catalogue = store, actor, catalogue
+        self.workbooks = TenantScope(store.collection(WORKBOOKS), actor.clinic_id)
+        self.jobs = TenantScope(store.collection(JOBS), actor.clinic_id)
+        self.editions = TenantScope(store.collection(EDITIONS), actor.clinic_id)
+
+    def propose(self, content, request: dict) -> dict:
+        return propose_plan(content, self.catalogue.published(), request)
+
+    def create(self, content, request: dict) -> dict:
+        client_name = plain_text(request.get("client_name"), "client_name", max_len=60)
+        plan = self.propose(content, request)
+        workbook = {"id": f"wb_{uuid.uuid4().hex[:16]}", "client_name": client_name,
+                    # the progress record's client, when the practitioner links one
+                    "client_id": plain_text(request.get("client_id"), "client_id", max_len=40, required=False) or None,
+                    "practitioner_id": self.actor.user_id, "plan": plan, "editions": 0,
+                    "created_at": clock.iso(), "updated_at": clock.iso()}
+        return self.workbooks.insert(workbook)
+
+    def get(self, workbook_id: str) -> dict:
+        return self.workbooks.get_or_raise(workbook_id, "workbook")
+
+    def list(self) -> list[dict]:
+        return self.workbooks.find(sort=[("updated_at", -1)])
+
+    def update(self, workbook_id: str, change: dict) -> dict:
+        """``change``: ``{"edits": [operations…], "client_name": …}`` (either may be left out)."""
+        workbook = self.get(workbook_id)
+        changes = {"updated_at": clock.iso()}
+        if "edits" in change:
+            changes["plan"] = apply_edits(workbook["plan"], change["edits"], find_tool=self.catalogue.find,
+                                          clinic_id=self.actor.clinic_id)
+        if "client_name" in change:
+            changes["client_name"] = plain_text(change["client_name"], "client_name", max_len=60)
+        updated = self.workbooks.update(workbook_id, changes, expect={"updated_at": workbook["updated_at"]})
+        if updated is None:
+            raise Conflict("The workbook changed meanwhile: reload it and apply your edit again.")
+        return updated
+
+    # rendering ---------------------------------------------------------------------------
+    def request_render(self, workbook_id: str, *, clinic_name: str = "", practitioner_name: str = "",
+                       progress: ProgressReader | None = None) -> dict:
+        """A queued job carrying the whole book; ``clinic_name`` and ``practitioner_name`` come
+        from the caller (identity is the gateway's), the tools and logo from the catalogue, the
+        progress summary (from the second edition on) from progress."""
+        workbook = self.get(workbook_id)
+        plan = workbook["plan"]
+        if not any(chapter.get("tools") for chapter in plan.get("chapters", [])):
+            raise InvalidInput("This workbook has no tools yet: add at least one before rendering.")
+        logo_media_id = (plan.get("cover") or {}).get("logo_media_id")
+        book = {"plan": plan, "client_name": workbook["client_name"], "client_id": workbook.get("client_id"),
+                "clinic_name": clinic_name, "practitioner_name": practitioner_name,
+                "tools": self.catalogue.snapshots(plan_tool_ids(plan)),
+                "logo_key": self.catalogue.media_key(logo_media_id) if logo_media_id else None,
+                "progress": None}
+        number = self.store.collection(WORKBOOKS).increment(workbook_id, "editions")
+        if number >= 2 and workbook.get("client_id") and progress is not None:
+            book["progress"] = progress.summary(workbook["client_id"], (plan.get("measure") or {}).get("slug"))
+        job = {"id": f"job_{uuid.uuid4().hex[:16]}", "workbook_id": workbook_id, "edition": number,
+               "status": "queued", "attempts": 0, "requested_by": self.actor.user_id,
+               "requested_at": clock.iso(), "error": None, "published_at": None, "book": book}
+        return self.jobs.insert(job)
+
+    def job(self, job_id: str) -> dict:
+        return self.jobs.get_or_raise(job_id, "render job")
+
+    def list_editions(self, workbook_id: str) -> list[dict]:
+        self.get(workbook_id)
+        return self.editions.find({"workbook_id": workbook_id}, sort=[("number", 1)])
+
+    def edition(self, workbook_id: str, number: int) -> dict:
+        found = self.editions.find({"workbook_id": workbook_id, "number": int(number)}, limit=1)
+        if not found:
+            raise NotFound(f"Workbook {workbook_id!r} has no edition {number}.")
+        return found[0]
