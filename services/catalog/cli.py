@@ -79,6 +79,15 @@ def cmd_render(args) -> int:
     pdf = _render_tool(_find_tool(tools, args.tool), args.paper, args.clinic)
     Path(args.out).write_bytes(pdf)
     print(f"Wrote {args.out} ({len(pdf) // 1024} KB).")
+    if args.png:
+        # One image per page, for a person to look at without a PDF viewer.
+        import pypdfium2
+        document = pypdfium2.PdfDocument(pdf)
+        stem = Path(args.out).with_suffix("")
+        for number in range(len(document)):
+            document[number].render(scale=args.scale).to_pil().save(f"{stem}-p{number + 1}.png")
+        print(f"Wrote {len(document)} page image(s) {stem}-p1.png ...")
+        document.close()
     return 0
 
 
@@ -138,6 +147,76 @@ def cmd_score(args) -> int:
     return 0
 
 
+METRICS_FILE = CONTENT_DIR / "metrics.yaml"
+
+
+def cmd_metrics(args) -> int:
+    import yaml
+    from interlude.commands import CliError
+    from services.catalog.domain import content_metrics as cm
+    _content, tools = load_and_build()
+    if args.tool:
+        # "!" marks a sentence found word for word in another problem's or another age's tool.
+        slug = _find_tool(tools, args.tool)["slug"]
+        shares = cm.measure(tools).per_tool.get(slug, {})
+        print(f"{slug}: " + ", ".join(f"{k} {v}%" for k, v in shares.items()) + " of its words repeated")
+        for sentence, problems, ages in cm.shared_sentences(tools, _find_tool(tools, args.tool)["slug"]):
+            marks = (f" [also in: {', '.join(problems)}]" if problems else "") + (
+                f" [also at: {', '.join(ages)}]" if ages else "")
+            print(("! " if marks else "  ") + sentence + marks)
+        return 0
+    result = cm.measure(tools)
+    figures = result.figures()
+    saved = yaml.safe_load(METRICS_FILE.read_text(encoding="utf-8")) if METRICS_FILE.exists() else {}
+    limits = saved.get("limits", {})
+    if args.ratchet:
+        new = cm.ratcheted(figures, limits) if limits else {k: figures[k] if k != "tools" else cm.TARGETS[k]
+                                                           for k in cm.TARGETS}
+        METRICS_FILE.write_text(cm.limits_file_text(saved.get("before", figures), new), encoding="utf-8")
+        print(f"Wrote {METRICS_FILE}: {new}")
+        limits = new
+    chosen = [t for t in tools if t["format"] != "measure" and (
+        not args.domain or any(_content.problems[p].domain == args.domain for p in t["problems"]
+                               if p in _content.problems))]
+    if args.domain and not chosen:
+        raise CliError(f"No tools in domain {args.domain!r}: give a file name from content/problems/, "
+                       "e.g. ocd-related.")
+    if args.json:
+        print(json.dumps({"figures": figures, "limits": limits, "targets": cm.TARGETS,
+                          "domain": _domain_figures(result, chosen) if args.domain else None,
+                          "child_adult_matters": [v.to_dict() for v in result.child_adult_matters],
+                          "teen_addressed_as_child": [v.to_dict() for v in result.teen_addressed_as_child]},
+                         indent=2))
+    else:
+        print(f"{'figure':26} {'now':>8} {'limit':>8} {'target':>8}")
+        for name, value in figures.items():
+            print(f"{name:26} {value:>8} {limits.get(name, '-'):>8} {cm.TARGETS[name]:>8}")
+        if args.domain:
+            print(f"\n{args.domain}: " + ", ".join(f"{k} {v}" for k, v in _domain_figures(result, chosen).items()))
+        slugs = {t["slug"] for t in chosen}
+        wrong = [v for v in result.child_adult_matters + result.teen_addressed_as_child if v.slug in slugs]
+        for violation in wrong[: args.worst if not args.domain else len(wrong)]:
+            print(f"  wrong reader: {violation.slug} ({violation.kind}): {violation.sentence}")
+        if args.worst:
+            ranked = sorted(chosen, key=lambda t: -max(result.per_tool[t["slug"]].values(), default=0))
+            print(f"\nThe {args.worst} tools with the most repeated text (across problems / across ages, %):")
+            for tool in ranked[: args.worst]:
+                shares = result.per_tool[tool["slug"]]
+                print(f"  {shares.get('across_problems', '-'):>5} {shares.get('across_ages', '-'):>5}  {tool['slug']}")
+    broken = cm.broken_limits(figures, limits)
+    for message in broken:
+        print(f"WORSE: {message}")
+    return 1 if broken and args.check else 0
+
+
+def _domain_figures(result, chosen: list[dict]) -> dict:
+    import statistics
+    shares = {key: [result.per_tool[t["slug"]][key] for t in chosen if key in result.per_tool[t["slug"]]]
+              for key in ("across_problems", "across_ages")}
+    return {f"median_{key}": round(statistics.median(values), 1) if values else None
+            for key, values in shares.items()} | {"tools": len(chosen)}
+
+
 def register(commands) -> None:
     measures = commands.add_parser("measures", help="published outcome measures")
     measures_sub = measures.add_subparsers(dest="measures_command", required=True)
@@ -164,6 +243,8 @@ def register(commands) -> None:
     render.add_argument("--paper", choices=("a4", "letter"), default="a4")
     render.add_argument("--out", required=True, help="the PDF file to write")
     render.add_argument("--clinic", default="Interlude", help="the name in the page footer")
+    render.add_argument("--png", action="store_true", help="also write each page as a PNG beside the PDF")
+    render.add_argument("--scale", type=float, default=1.0, help="PNG scale (1.0 = 72 dpi)")
     render.set_defaults(func=cmd_render)
 
     gallery = sub.add_parser("gallery", help="PNG thumbnails of N tools for a person to review")
@@ -173,6 +254,16 @@ def register(commands) -> None:
     gallery.add_argument("--scale", type=float, default=0.5, help="image scale (1.0 = 72 dpi)")
     gallery.add_argument("--clinic", default="Interlude", help="the name in the page footer")
     gallery.set_defaults(func=cmd_gallery)
+
+    metrics = sub.add_parser("metrics", help="how much text is repeated between problems and ages (issue #15)")
+    metrics.add_argument("--domain", help="also give the figures for one problems/<domain>.yaml")
+    metrics.add_argument("--worst", type=int, default=0, help="list the N tools with the most repeated text")
+    metrics.add_argument("--tool", help="show one tool's sentences, marking those repeated verbatim elsewhere")
+    metrics.add_argument("--ratchet", action="store_true",
+                         help="tighten content/metrics.yaml to the measured figures where they are better")
+    metrics.add_argument("--check", action="store_true", help="exit 1 if a figure is worse than its limit")
+    metrics.add_argument("--json", action="store_true")
+    metrics.set_defaults(func=cmd_metrics)
 
     problems = sub.add_parser("problems", help="the problems, with the slugs other commands take")
     problems.add_argument("--json", action="store_true")

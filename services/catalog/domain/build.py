@@ -14,8 +14,9 @@ import math
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem
+from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem, Technique
 from services.catalog.domain.content_reading import ContentError
+from services.catalog.domain.fit_text import FitText
 from services.catalog.domain import tool_sections as parts
 
 # progress(done, total): called after each fit, problem and measure is composed.
@@ -52,13 +53,15 @@ def build_catalogue(content: Content, progress: Progress | None = None) -> list[
     return tools
 
 
-def formats_for(age: str, formats: tuple[str, ...]) -> tuple[str, ...]:
+def formats_for(age: str, formats: tuple[str, ...], game_ages: tuple[str, ...] = ("child",)) -> tuple[str, ...]:
     """The technique's formats made for an age group.
 
-    The games are written for a child or teen with a grown-up, so an adult gets a game only when
-    the technique comes in no other format.
+    A game is made only for the ages its text is written for (``game: ages:``, a child by
+    default), except that an adult gets a game when the technique comes in no other format.
     """
     if age == "adult" and any(fmt != "game" for fmt in formats):
+        return tuple(fmt for fmt in formats if fmt != "game")
+    if age == "teen" and "teen" not in game_ages:
         return tuple(fmt for fmt in formats if fmt != "game")
     return formats
 
@@ -72,17 +75,18 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
     technique, problem = content.techniques[fit.technique], content.problems[fit.problem]
     tools = []
     for age in fit.ages:
-        formats = formats_for(age, technique.formats)
+        text = FitText(fit, technique, age)
+        formats = formats_for(age, text.formats(), technique.game.ages if technique.game else ())
         for fmt in formats:
             qualifier = "" if fmt == formats[0] else (
                 GAME_QUALIFIERS[technique.game.kind] if fmt == "game" else FORMAT_QUALIFIERS[fmt])
             title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
-                summary=technique.summary, instructions=parts.steps_for(technique, age),
-                sections=parts.fit_sections(fit, technique, problem, age, fmt),
-                fields=parts.fit_fields(technique, fmt), approach=technique.approach, phase=fit.phase,
-                minutes=technique.minutes, focus=fit.focus))
+                summary=text.summary(), instructions=text.steps(fmt),
+                sections=parts.fit_sections(text, problem, fmt),
+                fields=parts.fit_fields(text, fmt), approach=technique.approach, phase=fit.phase,
+                minutes=technique.minutes, focus=text.focus()))
     return tools
 
 
@@ -94,7 +98,7 @@ def _handouts(problem: Problem) -> list[dict]:
     return [_tool((problem.slug, PSYCHOEDUCATION, age, "handout"), kind="psychoeducation",
                   title=f"Understanding {name}" + ("" if age == _base_age(problem.ages)
                                                     else AGE_QUALIFIERS[age]),
-                  summary=_first_sentences(problem.psychoeducation),
+                  summary=_first_sentences(problem.about(age)),
                   instructions=parts.HANDOUT_STEPS[age], sections=parts.handout_sections(problem, age),
                   fields=[], approach=PSYCHOEDUCATION, phase="understand", minutes=HANDOUT_MINUTES)
             for age in problem.ages]
@@ -152,9 +156,13 @@ def _check_unique(tools: list[dict]) -> None:
         raise ContentError(issues)
 
 
-def search_document(tool: dict, problems: Mapping[str, Problem]) -> dict:
-    """What the search service indexes for a catalogue tool (see interlude/ports/search.py)."""
+def search_document(tool: dict, problems: Mapping[str, Problem],
+                    techniques: Mapping[str, Technique] | None = None) -> dict:
+    """What the search service indexes for a catalogue tool (see interlude/ports/search.py).
+
+    Its lay phrases are its problems' and its technique's: "guided meditation" finds a body scan."""
     known = [problems[slug] for slug in tool["problems"] if slug in problems]
+    technique = (techniques or {}).get(tool["technique"])
     body = [*tool["instructions"]]
     for sec in tool["sections"]:
         body += [sec["heading"], sec["text"], *sec["items"]]
@@ -163,7 +171,8 @@ def search_document(tool: dict, problems: Mapping[str, Problem]) -> dict:
         "id": tool["id"], "clinic_id": "", "title": tool["title"], "summary": tool["summary"],
         "body": " ".join(part for part in body if part),
         "problem_names": [name for p in known for name in dict.fromkeys((p.name, p.short_name))],
-        "lay_phrases": [phrase for p in known for phrase in p.lay_phrases],
+        "lay_phrases": [phrase for p in known for phrase in p.lay_phrases]
+                       + list(technique.lay_phrases if technique else ()),
         "problems": list(tool["problems"]), "technique": tool["technique"], "approach": tool["approach"],
         "format": tool["format"], "age_group": tool["age_group"], "phase": tool["phase"],
         "source": "catalogue",

@@ -22,8 +22,8 @@ GAME_KINDS = ("cards", "bingo", "board")
 # The build files each problem's psychoeducation handout under this technique slug.
 PSYCHOEDUCATION = "psychoeducation"
 
-__all__ = ["AGE_GROUPS", "APPROACHES", "FIELD_KINDS", "FORMATS", "GAME_KINDS", "PHASES", "Adaptation",
-           "Content", "ContentError", "Field", "Fit", "Game", "Measure", "Problem", "Technique",
+__all__ = ["AGE_GROUPS", "APPROACHES", "FIELD_KINDS", "FORMATS", "GAME_KINDS", "PHASES", "Adaptation", "AgeText",
+           "Content", "ContentError", "Field", "Fit", "Game", "Handout", "Measure", "Problem", "Technique",
            "Tracker", "load_content"]
 
 
@@ -46,17 +46,35 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Handout:
+    """What a technique or fit says when it is printed as a handout, with nothing to fill in:
+    its own steps, the list its text points to, and what to remember."""
+    steps: tuple[str, ...] = ()
+    remember: tuple[str, ...] = ()
+    list_heading: str = ""
+    list_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Adaptation:
     """How a technique changes for children (done with a grown-up) or teens."""
     steps: tuple[str, ...]
     example: str
     note_for_adult: str = ""
+    # Cautions worded for this reader; a child gets these or none, never the adult ones.
+    cautions: str | None = None
+    handout: Handout | None = None
+    # Fields and a 7-day grid worded for this reader, in place of the adult ones.
+    fields: tuple[Field, ...] | None = None
+    tracker: "Tracker | None" = None
 
 
 @dataclass(frozen=True)
 class Tracker:
     columns: tuple[str, ...]
     legend: str
+    # Steps that ask for exactly what the grid holds; without them the tool's steps are used.
+    steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,9 @@ class Game:
     items: tuple[str, ...]
     caller_prompts: tuple[tuple[str, str], ...] = ()   # bingo: (feeling, what the caller asks)
     free_centre: str = ""
+    # The age groups the game's text is written for: a child's game (rules and cards for a child
+    # and a grown-up) is not given to a teen, who would be spoken to as a young child.
+    ages: tuple[str, ...] = ("child",)
 
 
 @dataclass(frozen=True)
@@ -92,6 +113,9 @@ class Technique:
     game: Game | None = None
     cautions: str = ""
     remember: tuple[str, ...] = ()
+    handout: Handout | None = None
+    # Words people search with for this technique ("guided meditation", "relaxation audio").
+    lay_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,11 +131,51 @@ class Problem:
     situations: dict[str, str]
     file: str
     safety: str = ""
+    # "What is going on", written for a child (with a grown-up) or a teen; else `psychoeducation`.
+    psychoeducation_by_age: dict[str, str] = field(default_factory=dict, compare=False)
+    # When to stop and get help, worded per age where it differs; else `safety`.
+    safety_by_age: dict[str, str] = field(default_factory=dict, compare=False)
+    # The handout's "What to remember": one list for every age, or one per age.
+    remember: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    def about(self, age: str) -> str:
+        return self.psychoeducation_by_age.get(age) or self.psychoeducation
+
+    def safety_for(self, age: str) -> str:
+        return self.safety_by_age.get(age) or self.safety
+
+
+@dataclass(frozen=True)
+class AgeText:
+    """A fit's text written for one reader: a child with a grown-up, a teen, or an adult.
+
+    ``steps`` and ``example`` are always written for the fit; the rest is optional and, where
+    given, wins over the fit's shared text (see fit_text.py for the order). ``None`` means "not
+    written here"; an empty ``cautions`` means "no cautions for this reader".
+    """
+    steps: tuple[str, ...]
+    example: str
+    note_for_adult: str = ""
+    why: str = ""
+    summary: str = ""
+    focus: str = ""
+    cautions: str | None = None
+    fields: tuple[Field, ...] | None = None
+    reflection: tuple[str, ...] = ()
+    handout: Handout | None = None
+    tracker: Tracker | None = None
+    formats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Fit:
-    """A technique that really serves a problem, with the text that changes for that problem."""
+    """A technique that really serves a problem, with the text that changes for that problem.
+
+    A fit is *written* when ``ages`` in its YAML is a mapping of age group to that reader's text
+    (``written``): its steps, example, fields, cautions and reflection are then the fit's own, and
+    the technique's general text is used only where the fit leaves a piece out. An older fit lists
+    its ages and borrows everything but ``why``, ``focus`` and ``example`` from the technique.
+    """
     problem: str
     technique: str
     phase: str
@@ -123,6 +187,14 @@ class Fit:
     file: str
     # Examples for this problem at the fit's other ages; without one, the technique's own is used.
     age_examples: dict[str, str] = field(default_factory=dict, compare=False)
+    written: dict[str, AgeText] = field(default_factory=dict, compare=False)
+    summary: str = ""
+    cautions: str | None = None
+    fields: tuple[Field, ...] | None = None
+    reflection: tuple[str, ...] = ()
+    handout: Handout | None = None
+    tracker: Tracker | None = None
+    formats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,7 +298,9 @@ def _check_links(problems, techniques, fits, measures, issues: Issues) -> None:
                 issues.add(where, f"ages {outside} are not among the problem's ages "
                                   f"{list(problem.ages)}: remove them or add them to the problem")
         if technique is not None:
-            missing = [age for age in fit.ages if age != "adult" and age not in technique.adaptations]
+            _check_written(fit, technique, where, issues)
+            missing = [age for age in fit.ages if age != "adult" and age not in technique.adaptations
+                       and age not in fit.written]
             if missing:
                 issues.add(where, f"technique '{technique.slug}' has no adaptation for {missing}: "
                                   f"add `adaptations: {missing[0]}:` in {technique.file} or drop the age")
@@ -244,3 +318,12 @@ def _check_links(problems, techniques, fits, measures, issues: Issues) -> None:
         if unknown:
             issues.add(measure.file, f"`problems` {unknown} are not in any problems/*.yaml: "
                                      "check the spelling")
+
+
+def _check_written(fit: Fit, technique: Technique, where: str, issues: Issues) -> None:
+    """A written fit may narrow the technique's formats, never add one it has no text for."""
+    for age, text in [("", fit), *fit.written.items()]:
+        extra = [fmt for fmt in text.formats if fmt not in technique.formats]
+        if extra:
+            issues.add(where, f"{'`' + age + '`: ' if age else ''}`formats` {extra} are not among the "
+                              f"technique's formats {list(technique.formats)}: remove them")

@@ -5,7 +5,7 @@ Only checks that need a single item live here; links between files are checked i
 from __future__ import annotations
 
 from services.catalog.domain.content import (
-    AGE_GROUPS, APPROACHES, FIELD_KINDS, FORMATS, GAME_KINDS, PHASES, Adaptation, Field, Fit, Game,
+    AGE_GROUPS, APPROACHES, FIELD_KINDS, FORMATS, GAME_KINDS, PHASES, Adaptation, AgeText, Field, Fit, Game, Handout,
     Measure, Problem, Technique, Tracker,
 )
 from services.catalog.domain.content_reading import FIELD_ID, Issues, Item
@@ -30,13 +30,44 @@ def problems(data: dict, domain: str, file: str, issues: Issues) -> list[Problem
         for age in situations:
             if age not in ages:
                 item.fail(f"`situations` has '{age}', which is not in `ages`: remove it or add the age")
+        about = _per_age(item, "psychoeducation", ages)
+        safety = _per_age(item, "safety", ages)
         found.append(Problem(
             slug=item.slug(), name=item.text("name"), short_name=item.text("short_name"),
             domain=domain, domain_name=domain_name, ages=ages, lay_phrases=item.texts("lay_phrases"),
-            psychoeducation=item.text("psychoeducation"),
+            psychoeducation=about.get("adult") or next(iter(about.values()), "") if about
+            else item.text("psychoeducation"), psychoeducation_by_age=about,
             situations={age: situations[age].strip() for age in ages if isinstance(situations.get(age), str)},
-            file=file, safety=item.text("safety", required=False)))
+            file=file, safety=item.text("safety", required=False) if not safety else "",
+            safety_by_age=safety, remember=_remember(item, ages)))
     return found
+
+
+def _remember(item: Item, ages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """`remember: [...]` for every age, or `remember: {child: [...], ...}` for the ages given."""
+    raw = item.raw.get("remember")
+    if raw is None:
+        return {}
+    if isinstance(raw, dict):
+        written = item.child("remember")
+        for age in raw:
+            if age not in ages:
+                written.fail(f"'{age}' is not in this problem's `ages`: remove it or add the age")
+        return {age: written.texts(age, at_least=2) for age in ages if age in raw}
+    points = item.texts("remember", at_least=2)
+    return {age: points for age in ages}
+
+
+def _per_age(item: Item, key: str, ages: tuple[str, ...]) -> dict[str, str]:
+    """`key: {child: ..., teen: ..., adult: ...}`, one text for each of the problem's ages (none may
+    be forgotten: a safety note left out for one age would silently vanish), or {} for one text."""
+    if not isinstance(item.raw.get(key), dict):
+        return {}
+    written = item.child(key)
+    for age in written.raw:
+        if age not in ages:
+            written.fail(f"'{age}' is not in this problem's `ages`: remove it or add the age")
+    return {age: written.text(age) for age in ages}
 
 
 def techniques(data: dict, file: str, issues: Issues) -> list[Technique]:
@@ -64,7 +95,9 @@ def _technique(item: Item, file: str) -> Technique:
         script=item.text("script", required=False),
         game=_game(item.child("game")) if "game" in formats and item.has("game") else None,
         cautions=item.text("cautions", required=False),
-        remember=item.texts("remember", required=False))
+        remember=item.texts("remember", required=False),
+        handout=_handout(item.child("handout")) if item.has("handout") else None,
+        lay_phrases=item.texts("lay_phrases", required=False))
 
 
 def _fields(item: Item) -> tuple[Field, ...]:
@@ -97,12 +130,29 @@ def _adaptations(item: Item) -> dict[str, Adaptation]:
             continue
         entry = Item(raw, f"{item.where}, {age} adaptation", item.issues)
         found[age] = Adaptation(steps=entry.texts("steps"), example=entry.text("example"),
-                                note_for_adult=entry.text("note_for_adult", required=age == "child"))
+                                note_for_adult=entry.text("note_for_adult", required=age == "child"),
+                                cautions=entry.text("cautions", required=False) if "cautions" in entry.raw
+                                else None,
+                                handout=_handout(entry.child("handout")) if entry.has("handout") else None,
+                                fields=_fields(entry) if "fields" in entry.raw else None,
+                                tracker=_tracker(entry.child("tracker")) if entry.has("tracker") else None)
     return found
 
 
 def _tracker(item: Item) -> Tracker:
-    return Tracker(columns=item.texts("columns", at_least=2), legend=item.text("legend"))
+    return Tracker(columns=item.texts("columns", at_least=2), legend=item.text("legend"),
+                   steps=item.texts("steps", required=False))
+
+
+def _handout(item: Item) -> Handout:
+    """`handout: {steps: [...], remember: [...], list: {heading: ..., items: [...]}}`, all optional."""
+    listed = item.child("list") if item.has("list") else None
+    found = Handout(steps=item.texts("steps", required=False), remember=item.texts("remember", required=False),
+                    list_heading=listed.text("heading") if listed else "",
+                    list_items=listed.texts("items", at_least=2) if listed else ())
+    if not (found.steps or found.remember or found.list_items):
+        item.fail("is empty: give it `steps`, `remember` or a `list`")
+    return found
 
 
 def _game(item: Item) -> Game:
@@ -113,7 +163,8 @@ def _game(item: Item) -> Game:
     return Game(kind=item.choice("kind", GAME_KINDS), players=item.text("players"),
                 materials=item.text("materials"), rules=item.texts("rules"), safety=item.text("safety"),
                 items=item.texts("items", at_least=4), caller_prompts=tuple(prompts),
-                free_centre=item.text("free_centre", required=False))
+                free_centre=item.text("free_centre", required=False),
+                ages=item.choices("ages", AGE_GROUPS) if item.has("ages") else ("child",))
 
 
 def fits(data: dict, file: str, issues: Issues) -> list[Fit]:
@@ -122,12 +173,78 @@ def fits(data: dict, file: str, issues: Issues) -> list[Fit]:
     for index, raw in enumerate(top.items("fit")):
         pair = f"'{raw.get('problem')} × {raw.get('technique')}'" if isinstance(raw, dict) else ""
         item = Item(raw, f"{file}: fit #{index + 1} {pair}".rstrip(), issues)
+        if isinstance(item.raw.get("ages"), dict):
+            found.append(_written_fit(item, file))
+            continue
         ages = item.choices("ages", AGE_GROUPS)
         found.append(Fit(problem=item.slug("problem"), technique=item.slug("technique"),
                          phase=item.choice("phase", PHASES), ages=ages,
                          title=item.text("title"), why=item.text("why"), focus=item.text("focus"),
                          example=item.text("example"), age_examples=_age_examples(item, ages), file=file))
     return found
+
+
+# Keys a written fit may carry for all its ages, and (with steps, example, note_for_adult) per age.
+_SHARED_KEYS = ("why", "summary", "focus", "cautions", "fields", "reflection", "handout", "tracker", "formats")
+_FIT_KEYS = {"problem", "technique", "phase", "ages", "title", *_SHARED_KEYS}
+_AGE_KEYS = {"steps", "example", "note_for_adult", *_SHARED_KEYS}
+STEPS_PER_AGE = {"child": (3, 6), "teen": (3, 7), "adult": (4, 8)}
+
+
+def _written_fit(item: Item, file: str) -> Fit:
+    """A fit whose `ages` maps each age group to the text written for that reader."""
+    _unknown_keys(item, _FIT_KEYS, "a written fit")
+    ages_item = item.child("ages")
+    written = {}
+    for age in ages_item.raw:
+        if age not in AGE_GROUPS:
+            ages_item.fail(f"'{age}' is not an age group: use {', '.join(AGE_GROUPS)}")
+    for age in (age for age in AGE_GROUPS if age in ages_item.raw):
+        written[age] = _age_text(ages_item.child(age), age)
+    if not written:
+        item.fail("`ages` is empty: write the text for at least one age group")
+    shared = _shared(item)
+    if not item.text("why", required=False) and not all(text.why for text in written.values()):
+        item.fail("`why` is missing: write it for the fit, or for every age")
+    return Fit(problem=item.slug("problem"), technique=item.slug("technique"),
+               phase=item.choice("phase", PHASES), ages=tuple(written), title=item.text("title"),
+               why=shared["why"], focus=shared["focus"] or item.text("focus"),
+               example=next(iter(written.values())).example if written else "", file=file, written=written,
+               **{key: shared[key] for key in ("summary", "cautions", "fields", "reflection", "handout",
+                                               "tracker", "formats")})
+
+
+def _age_text(item: Item, age: str) -> AgeText:
+    _unknown_keys(item, _AGE_KEYS, f"the {age} text")
+    fewest, most = STEPS_PER_AGE[age]
+    steps = item.texts("steps", at_least=fewest)
+    if len(steps) > most:
+        item.fail(f"`steps` has {len(steps)} steps: keep {fewest} to {most} for a {age}")
+    if age != "child" and item.has("note_for_adult"):
+        item.fail("`note_for_adult` is for the child's grown-up: only the child text has one")
+    return AgeText(steps=steps, example=item.text("example"),
+                   note_for_adult=item.text("note_for_adult", required=age == "child"), **_shared(item))
+
+
+def _shared(item: Item) -> dict:
+    """The optional pieces a fit, or one age of it, may write in place of the technique's."""
+    return {
+        "why": item.text("why", required=False), "summary": item.text("summary", required=False),
+        "focus": item.text("focus", required=False),
+        "cautions": item.text("cautions", required=False) if "cautions" in item.raw else None,
+        "fields": _fields(item) if "fields" in item.raw else None,
+        "reflection": item.texts("reflection", required=False),
+        "handout": _handout(item.child("handout")) if item.has("handout") else None,
+        "tracker": _tracker(item.child("tracker")) if item.has("tracker") else None,
+        "formats": item.choices("formats", TECHNIQUE_FORMATS) if item.has("formats") else (),
+    }
+
+
+def _unknown_keys(item: Item, allowed: set[str], what: str) -> None:
+    unknown = sorted(key for key in item.raw if key not in allowed)
+    if unknown:
+        item.fail(f"{', '.join(map(repr, unknown))} not allowed in {what}: use only "
+                  f"{', '.join(sorted(allowed))}")
 
 
 def _age_examples(item: Item, ages: tuple[str, ...]) -> dict[str, str]:

@@ -7,7 +7,8 @@ HANDOUT_STEPS and MEASURE_STEP, kept together so that a clinician can review the
 """
 from __future__ import annotations
 
-from services.catalog.domain.content import Field, Fit, Measure, Problem, Technique
+from services.catalog.domain.content import Field, Measure, Problem, Technique
+from services.catalog.domain.fit_text import FitText
 
 HEADINGS = {
     "why": "Why this helps", "for_adult": "For the grown-up", "cautions": "Before you start",
@@ -38,50 +39,41 @@ def section(key: str, text: str = "", items=(), heading: str | None = None) -> d
     return {"id": key, "heading": heading or HEADINGS[key], "text": text, "items": list(items)}
 
 
-def steps_for(technique: Technique, age: str) -> tuple[str, ...]:
-    return technique.steps if age == "adult" else technique.adaptations[age].steps
-
-
-def example_for(fit: Fit, technique: Technique, age: str) -> str:
-    """The fit's own example is written for its first age, ``age_examples`` for the others;
-    where neither exists the technique's general example is used."""
-    if age == fit.ages[0]:
-        return fit.example
-    if age in fit.age_examples:
-        return fit.age_examples[age]
-    return technique.example if age == "adult" else technique.adaptations[age].example
-
-
-def fit_fields(technique: Technique, fmt: str) -> list[dict]:
+def fit_fields(text: FitText, fmt: str) -> list[dict]:
     if fmt == "worksheet":
-        return [field.to_dict() for field in technique.fields]
-    if fmt == "tracker" and technique.tracker is not None:
-        grid = Field("log", "table", HEADINGS["log"], columns=technique.tracker.columns).to_dict()
+        return [field.to_dict() for field in text.fields()]
+    tracker = text.tracker()
+    if fmt == "tracker" and tracker is not None:
+        grid = Field("log", "table", HEADINGS["log"], columns=tracker.columns).to_dict()
         return [{**grid, "rows": TRACKER_DAYS}]   # the legend is the section's text
     return []
 
 
-def fit_sections(fit: Fit, technique: Technique, problem: Problem, age: str, fmt: str) -> list[dict]:
-    sections = [section("why", f"{technique.why}\n\n{fit.why}")]
-    note = technique.adaptations["child"].note_for_adult if age == "child" else ""
-    sections += _optional(("for_adult", note), ("cautions", technique.cautions),
-                          ("safety", problem.safety))
-    sections.append(section("how", items=steps_for(technique, age)))
-    example = section("example", example_for(fit, technique, age))
+def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
+    technique = text.technique
+    sections = [section("why", text.why())]
+    sections += _optional(("for_adult", text.note_for_adult()), ("cautions", text.cautions()),
+                          ("safety", problem.safety_for(text.age)))
+    sections.append(section("how", items=text.steps(fmt)))
+    example = section("example", text.example())
+    focus = text.focus()
     if fmt == "worksheet":
         # The fields themselves are this section's content; renderers put them right after it.
-        sections += [example, section("your_turn", heading=f"{HEADINGS['your_turn']}: {fit.focus}")]
+        sections += [example, section("your_turn", heading=f"{HEADINGS['your_turn']}: {focus}")]
     elif fmt == "tracker":
-        sections += [example, section("your_turn", technique.tracker.legend,
-                                      heading=f"{HEADINGS['log']}: {fit.focus}")]
+        sections += [example, section("your_turn", text.tracker().legend,
+                                      heading=f"{HEADINGS['log']}: {focus}")]
     elif fmt == "audio":
         sections += [section("script", technique.script), example]
     elif fmt == "handout":
-        sections += [example, *_optional(("remember", technique.remember))]
+        heading, items = text.handout_list()
+        if items:
+            sections.append(section("list", items=items, heading=heading))
+        sections += [example, *_optional(("remember", text.remember()))]
     elif fmt == "game":
         sections += [*_game_sections(technique), example]
     if fmt != "handout":
-        sections.append(section("looking_back", items=technique.reflection))
+        sections.append(section("looking_back", items=text.reflection()))
     return sections
 
 
@@ -100,8 +92,8 @@ def _game_sections(technique: Technique) -> list[dict]:
 
 
 def handout_sections(problem: Problem, age: str) -> list[dict]:
-    return [section("about", problem.psychoeducation), section("situation", problem.situations[age]),
-            *_optional(("safety", problem.safety))]
+    return [section("about", problem.about(age)), section("situation", problem.situations[age]),
+            *_optional(("safety", problem.safety_for(age)), ("remember", problem.remember.get(age, ())))]
 
 
 def measure_sections(measure: Measure) -> list[dict]:

@@ -45,7 +45,7 @@ class IndexSource:
     @cached_property
     def documents(self) -> list[dict]:
         from services.catalog.contract import search_document
-        return [search_document(tool, self.content.problems) for tool in self.tools]
+        return [search_document(tool, self.content.problems, self.content.techniques) for tool in self.tools]
 
     @cached_property
     def fingerprint(self) -> str:

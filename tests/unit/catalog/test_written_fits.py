@@ -1,0 +1,193 @@
+"""Written fits (issue #15): the problem and the age shape every piece of a tool, not only its title."""
+import pytest
+
+from services.catalog.domain.build import build_catalogue
+from services.catalog.domain.content import ContentError
+from tests.unit.catalog.fixtures import load_files, valid_files
+
+WRITTEN = {
+    "problem": "worry", "technique": "worry-log", "phase": "practice",
+    "title": "Parking Worries for Later", "focus": "worries that pop up",
+    "why": "Worries ask for an answer now. Giving them a set time teaches you they can wait.",
+    "cautions": "If a worry is about someone's safety right now, act on it, do not park it.",
+    "fields": [{"id": "worry", "kind": "lines", "label": "The worry I parked", "lines": 2},
+               {"id": "time", "kind": "checklist", "label": "When I came back to it",
+                "options": ["At worry time", "Not at all: it had gone"]}],
+    "reflection": ["Which worries were still there at worry time?"],
+    "ages": {
+        "child": {"steps": ["Draw a worry box with your grown-up.", "Post each worry in the box.",
+                            "Open the box together after tea."],
+                  "example": "Kofi, 9, posted his fire worry and forgot it by tea time.",
+                  "note_for_adult": "Sit with your child at box time and keep it to ten minutes.",
+                  "cautions": "",
+                  "fields": [{"id": "worry", "kind": "lines", "label": "Draw or write your worry",
+                              "lines": 3}]},
+        "adult": {"steps": ["Choose a 15-minute worry time each day.", "Write each worry down when it comes.",
+                            "Go back to your day.", "At worry time, read the list and plan a step."],
+                  "example": "Dev, 42, wrote his worries on his phone and read them at six.",
+                  "tracker": {"columns": ["Day", "Worries parked", "Still there at worry time"],
+                              "legend": "One row a day: count the worries, then those still there."}},
+    },
+}
+
+
+def written_files(**changes):
+    files = valid_files()
+    fits = files["problems/anxiety.fit.yaml"]["fit"]
+    fits[1] = {**WRITTEN, **changes}
+    return files
+
+
+@pytest.fixture
+def tools(tmp_path):
+    return {tool["slug"]: tool for tool in build_catalogue(load_files(tmp_path, written_files()))}
+
+
+def section(tool, key):
+    return next((s for s in tool["sections"] if s["id"] == key), None)
+
+
+def test_each_age_gets_its_own_steps_example_and_voice(tools):
+    child, adult = tools["worry--worry-log--child--worksheet"], tools["worry--worry-log--adult--worksheet"]
+    assert child["instructions"][0] == "Draw a worry box with your grown-up."
+    assert adult["instructions"][0] == "Choose a 15-minute worry time each day."
+    assert section(child, "example")["text"].startswith("Kofi, 9")
+    assert section(adult, "example")["text"].startswith("Dev, 42")
+    assert section(child, "for_adult")["text"].startswith("Sit with your child")
+    assert section(adult, "for_adult") is None
+
+
+def test_the_fit_text_replaces_the_techniques_not_added_to_it(tools):
+    adult = tools["worry--worry-log--adult--worksheet"]
+    assert section(adult, "why")["text"] == WRITTEN["why"]            # no generic technique paragraph
+    assert [f["label"] for f in adult["fields"]] == ["The worry I parked", "When I came back to it"]
+    assert section(adult, "looking_back")["items"] == WRITTEN["reflection"]
+    assert section(adult, "cautions")["text"] == WRITTEN["cautions"]
+
+
+def test_an_age_can_write_its_own_fields_and_say_it_needs_no_cautions(tools):
+    child = tools["worry--worry-log--child--worksheet"]
+    assert [f["label"] for f in child["fields"]] == ["Draw or write your worry"]
+    assert section(child, "cautions") is None
+
+
+def test_a_tracker_can_have_columns_written_for_the_problem(tools):
+    tracker = tools["worry--worry-log--adult--tracker"]
+    assert tracker["fields"][0]["columns"] == ["Day", "Worries parked", "Still there at worry time"]
+    assert section(tracker, "your_turn")["text"].startswith("One row a day: count")
+    # The child's tracker had no columns written for it: it keeps the technique's.
+    assert tools["worry--worry-log--child--tracker"]["fields"][0]["columns"] == ["Day", "Worry", "Strength 0-10"]
+
+
+def test_a_tracker_asks_for_what_its_grid_holds_and_a_handout_carries_its_list(tmp_path):
+    ages = {**WRITTEN["ages"], "adult": {
+        **WRITTEN["ages"]["adult"],
+        "tracker": {**WRITTEN["ages"]["adult"]["tracker"], "steps": ["Each evening, count the worries you parked."]}}}
+    files = written_files(ages=ages)
+    files["techniques/basics.yaml"]["techniques"][1]["formats"] = ["worksheet", "tracker", "handout"]
+    files["techniques/basics.yaml"]["techniques"][1]["handout"] = {
+        "steps": ["Read the kinds of worry below."], "remember": ["Worries can wait."],
+        "list": {"heading": "Kinds of worry", "items": ["What if...", "Real problems"]}}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert tools["worry--worry-log--adult--tracker"]["instructions"] == ["Each evening, count the worries you parked."]
+    assert tools["worry--worry-log--adult--worksheet"]["instructions"][0] == "Choose a 15-minute worry time each day."
+    handout = tools["worry--worry-log--adult--handout"]
+    assert handout["instructions"] == ["Read the kinds of worry below."]
+    assert section(handout, "list") == {"id": "list", "heading": "Kinds of worry", "text": "",
+                                        "items": ["What if...", "Real problems"]}
+    assert section(handout, "remember")["items"] == ["Worries can wait."]
+    # The technique's handout steps are an adult's: the child's handout keeps the child's steps.
+    assert tools["worry--worry-log--child--handout"]["instructions"][0] == "Draw a worry box with your grown-up."
+
+
+def test_a_fit_can_drop_a_format_at_an_age(tmp_path):
+    ages = {**WRITTEN["ages"], "child": {**WRITTEN["ages"]["child"], "formats": ["worksheet"]}}
+    tools = build_catalogue(load_files(tmp_path, written_files(ages=ages)))
+    slugs = {tool["slug"] for tool in tools}
+    assert "worry--worry-log--child--worksheet" in slugs and "worry--worry-log--child--tracker" not in slugs
+    assert "worry--worry-log--adult--tracker" in slugs
+
+
+def test_older_fits_borrow_the_techniques_text_and_a_child_gets_the_cautions_worded_for_a_child(tmp_path):
+    files = valid_files()
+    technique = files["techniques/basics.yaml"]["techniques"][0]
+    technique["cautions"] = "Check with your doctor if you are pregnant."
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert section(tools["panic--slow-breathing--adult--worksheet"], "cautions")["text"].startswith("Check")
+    technique["adaptations"]["child"]["cautions"] = "Stop and breathe normally if you feel dizzy."
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path / "child", files))}
+    assert section(tools["worry--slow-breathing--child--worksheet"], "cautions")["text"].startswith("Stop and")
+    assert section(tools["panic--slow-breathing--adult--worksheet"], "cautions")["text"].startswith("Check")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"ages": {"toddler": WRITTEN["ages"]["adult"]}}, "'toddler' is not an age group"),
+    ({"ages": {"adult": {"example": "x"}}}, "`steps` is missing"),
+    ({"ages": {"adult": {**WRITTEN["ages"]["adult"], "steps": ["one"]}}}, "`steps` needs at least 4"),
+    ({"ages": {"child": {k: v for k, v in WRITTEN["ages"]["child"].items() if k != "note_for_adult"}}},
+     "`note_for_adult` is missing"),
+    ({"ages": {"adult": {**WRITTEN["ages"]["adult"], "note_for_adult": "x"}}}, "only the child text has one"),
+    ({"ages": {"adult": {**WRITTEN["ages"]["adult"], "exmaple": "typo"}}}, "'exmaple' not allowed"),
+    ({"formats": ["audio"]}, "`formats` ['audio'] are not among the technique's formats"),
+    ({"age_examples": {"adult": "x"}}, "'age_examples' not allowed in a written fit"),
+])
+def test_mistakes_in_a_written_fit_are_named(tmp_path, change, message):
+    with pytest.raises(ContentError) as error:
+        load_files(tmp_path, written_files(**change))
+    assert message in str(error.value)
+
+
+def test_what_is_going_on_can_be_written_per_age(tmp_path):
+    files = valid_files()
+    problem = files["problems/anxiety.yaml"]["problems"][1]
+    problem["psychoeducation"] = {"child": "Worry is like a smoke alarm that goes off for toast.",
+                                  "teen": "Worry tries to plan for every what-if.",
+                                  "adult": "Worry tries to get ready for trouble."}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert section(tools["worry--psychoeducation--child--handout"], "about")["text"].startswith("Worry is like")
+    assert section(tools["worry--psychoeducation--adult--handout"], "about")["text"].startswith("Worry tries to get")
+    del problem["psychoeducation"]["teen"]
+    with pytest.raises(ContentError, match="`teen` is missing"):
+        load_files(tmp_path / "again", files)
+
+
+def test_a_childs_game_is_not_given_to_a_teen_unless_written_for_teens(tmp_path):
+    files = valid_files()
+    game = {"kind": "cards", "players": "A child and a grown-up.", "materials": "Print the cards.",
+            "rules": ["Take turns."], "safety": "Keep it kind.", "items": ["a", "b", "c", "d"]}
+    files["techniques/basics.yaml"]["techniques"][0].update(formats=["worksheet", "game"], game=game)
+    slugs = {t["slug"] for t in build_catalogue(load_files(tmp_path, files))}
+    assert "worry--slow-breathing--child--game" in slugs and "panic--slow-breathing--teen--game" not in slugs
+    game["ages"] = ["child", "teen"]
+    slugs = {t["slug"] for t in build_catalogue(load_files(tmp_path / "teen", files))}
+    assert "panic--slow-breathing--teen--game" in slugs
+
+
+def test_a_technique_can_word_its_fields_and_grid_for_a_child_and_safety_can_differ_by_age(tmp_path):
+    files = valid_files()
+    technique = files["techniques/basics.yaml"]["techniques"][1]
+    technique["adaptations"]["child"]["fields"] = [{"id": "draw", "kind": "lines", "label": "Draw your worry",
+                                                   "lines": 4}]
+    technique["adaptations"]["child"]["tracker"] = {"columns": ["Day", "Worry face"], "legend": "Draw a face."}
+    files["problems/anxiety.yaml"]["problems"][1]["safety"] = {
+        "child": "Grown-ups: call the practitioner if your child seems unsafe.",
+        "teen": "If you feel unsafe, tell an adult you trust or call a crisis line.",
+        "adult": "If you feel unsafe, call your local emergency number or crisis line."}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert [f["label"] for f in tools["worry--worry-log--child--worksheet"]["fields"]] == ["Draw your worry"]
+    assert tools["worry--worry-log--child--tracker"]["fields"][0]["columns"] == ["Day", "Worry face"]
+    assert tools["worry--worry-log--adult--tracker"]["fields"][0]["columns"] == ["Day", "Worry", "Strength 0-10"]
+    assert section(tools["worry--worry-log--child--worksheet"], "safety")["text"].startswith("Grown-ups")
+    assert section(tools["worry--worry-log--adult--worksheet"], "safety")["text"].startswith("If you feel")
+    del files["problems/anxiety.yaml"]["problems"][1]["safety"]["adult"]
+    with pytest.raises(ContentError, match="`adult` is missing"):
+        load_files(tmp_path / "again", files)
+
+
+def test_a_problems_handout_can_say_what_to_remember_per_age(tmp_path):
+    files = valid_files()
+    files["problems/anxiety.yaml"]["problems"][1]["remember"] = {
+        "child": ["Worry is a false alarm.", "Your grown-up can help."]}
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert section(tools["worry--psychoeducation--child--handout"], "remember")["items"][0] == "Worry is a false alarm."
+    assert section(tools["worry--psychoeducation--adult--handout"], "remember") is None
