@@ -67,10 +67,32 @@ def validate_request(request) -> None:
             _VALID_WITHOUT_BODY.pop(next(iter(_VALID_WITHOUT_BODY)))   # the oldest
 
 
+def _documented_methods(environ) -> list[str]:
+    """The methods the API document lists for this path (a literal path such as
+    /api/v1/workbooks/plan also matches a template route, whose methods it does not have)."""
+    try:
+        _VALIDATOR.find(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
+    except errors.MethodNotAllowed as exc:
+        return list(exc.allow)
+    except errors.InterludeError:
+        return []
+    return []
+
+
 class JsonWsgiApp(WsgiApp):
     """Unknown paths and wrong methods answer in the same JSON shape as every other error."""
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            response = error_response("method_not_allowed", "This method is not allowed on this endpoint.", 405)
+            response.headers["Allow"] = "GET, HEAD"
+            return response(environ, start_response)
+        if environ.get("PATH_INFO") == "/healthz":
+            # Liveness of this process only: no worker, no store, no other service (issue #11).
+            offered = environ.get("HTTP_X_REQUEST_ID", "")
+            request_id = offered if _REQUEST_ID.match(offered) else interlude_logging.new_request_id()
+            return json_response({"status": "up"}, headers={"Cache-Control": "no-store", "X-Request-Id": request_id})(
+                environ, start_response)
         adapter = self.url_map.bind_to_environ(environ)
         try:
             adapter.match()
@@ -78,7 +100,10 @@ class JsonWsgiApp(WsgiApp):
             code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "http_error")
             message = {404: "No such endpoint: see /api/v1/openapi.json.",
                        405: "This method is not allowed on this endpoint."}.get(exc.code, exc.name)
-            return error_response(code, message, exc.code or 400)(environ, start_response)
+            response = error_response(code, message, exc.code or 400)
+            if exc.code == 405 and getattr(exc, "valid_methods", None):
+                response.headers["Allow"] = ", ".join(_documented_methods(environ) or sorted(exc.valid_methods))
+            return response(environ, start_response)
         return super().__call__(environ, start_response)
 
 
@@ -137,7 +162,12 @@ class ApiHandler(HttpRequestHandler):
 
     def response_from_exception(self, exc, request_id: str = ""):
         if isinstance(exc, errors.InterludeError):
-            return error_response(exc.code, exc.message, exc.status)
+            response = error_response(exc.code, exc.message, exc.status)
+            if isinstance(exc, errors.TooManyRequests):
+                response.headers["Retry-After"] = str(exc.retry_after)
+            if isinstance(exc, errors.MethodNotAllowed) and exc.allow:
+                response.headers["Allow"] = ", ".join(exc.allow)
+            return response
         if isinstance(exc, RemoteError):
             mapped = errors.BY_NAME.get(exc.exc_type)
             if mapped is not None:

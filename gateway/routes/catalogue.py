@@ -5,6 +5,7 @@ import base64
 
 from nameko.events import BROADCAST, event_handler
 
+from gateway import uploads
 from gateway.bodies import json_body
 from gateway.conditional import clinic_of
 from gateway.entrypoints import api
@@ -44,9 +45,9 @@ class CatalogueRoutes:
     @api("POST", "/api/v1/media", validate=False, max_body=MEDIA_MAX_BYTES + 1)
     def upload_media(self, request):
         actor = self.auth.actor_dict(request)
-        data = request.get_data(cache=False)
+        data = uploads.request_body(request, MEDIA_MAX_BYTES)
         record = self.catalog_rpc.upload_media(actor, base64.b64encode(data).decode("ascii"),
-                                               request.content_type or "", request.args.get("filename", ""))
+                                               request.content_type or "", uploads.upload_filename(request))
         return 201, record
 
     @api("GET", "/api/v1/media")

@@ -5,6 +5,7 @@ import json
 
 from nameko.events import BROADCAST, event_handler
 
+from gateway import filter_values
 from gateway.entrypoints import api
 from interlude import events
 
@@ -13,6 +14,7 @@ class SearchRoutes:
     @api("GET", "/api/v1/search")
     def search(self, request):
         params = {key: ",".join(values) for key, values in request.args.lists()}
+        filter_values.check(params)
         actor = self.auth.actor_dict(request)
         return self.search_answers.answer(request, actor["clinic_id"], (json.dumps(params, sort_keys=True),),
                                           lambda _offered: {"etag": None, "data": self.search_rpc.search(actor, params)})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 
+from eventlet import tpool
 from nameko.events import EventDispatcher
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -112,7 +113,8 @@ class CatalogService:
             data = base64.b64decode(data_base64, validate=True)
         except (ValueError, TypeError):
             raise errors.InvalidInput("The upload could not be read.") from None
-        return ClinicMedia(self.documents, self.blobs, Actor.from_dict(actor)).upload(data, content_type, filename)
+        return ClinicMedia(self.documents, self.blobs, Actor.from_dict(actor)).upload(
+            data, content_type, filename, reencode=tpool.execute)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def get_media(self, actor, media_id):

@@ -6,12 +6,13 @@ instead of an actor; everything else carries the acting practitioner and clinic.
 from __future__ import annotations
 
 from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
+from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Config, RequestContext
 from interlude.rpc import domain_errors
 from services.progress.application import (assignments, clients, events as record, fhir_export, portal, projections,
@@ -30,7 +31,7 @@ class ProgressService:
     settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
-    catalog_rpc = RpcProxy(events.CATALOG)
+    catalog_rpc = TimedRpcProxy(events.CATALOG, share=INNER_SHARE)
 
     @rpc
     def health(self):
@@ -43,7 +44,7 @@ class ProgressService:
         form = dict(form or {})
         return clients.create_client(self.documents, Actor.from_dict(actor), display_name=form.get("display_name"),
                                      email=form.get("email"), phone=form.get("phone"),
-                                     practitioner_id=form.get("practitioner_id"))
+                                     practitioner_id=form.get("practitioner_id"), request_key=form.get("request_key"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_clients(self, actor):
@@ -58,7 +59,8 @@ class ProgressService:
         form = dict(form or {})
         return assignments.assign(self.documents, Actor.from_dict(actor), client_id, due=form.get("due"),
                                   tool_id=form.get("tool_id"), chapter=form.get("chapter"),
-                                  measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"))
+                                  measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"),
+                                  request_key=form.get("request_key"), link_secret=self.settings.secret_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def update_client(self, actor, client_id, changes):
@@ -169,14 +171,14 @@ class ProgressService:
             return self.catalog_rpc.portal_audio(clinic_id, tool_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_draft(self, token, fields):
-        return portal.save_draft(self.documents, token, fields)
+    def portal_draft(self, token, fields, request_key=None):
+        return portal.save_draft(self.documents, token, fields, request_key=request_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_submit(self, token, submission):
         submission = dict(submission or {})
         if "form" in submission:   # a posted HTML form: the portal's rules say what it holds
-            submission = portal_rules.submission_from_form(submission["form"])
+            submission = portal_rules.submission_from_form(submission["form"], submission.get("submission_id"))
         result = portal.submit(self.documents, token, submission_id=submission.get("submission_id"),
                                fields=submission.get("fields"), answers=submission.get("answers"),
                                extra=submission.get("extra"))
@@ -184,12 +186,12 @@ class ProgressService:
         return result
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_rate(self, token, rating):
-        return portal.rate(self.documents, token, rating)
+    def portal_rate(self, token, rating, request_key=None):
+        return portal.rate(self.documents, token, rating, request_key=request_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_audio_played(self, token, seconds):
-        return portal.audio_played(self.documents, token, seconds)
+    def portal_audio_played(self, token, seconds, request_key=None):
+        return portal.audio_played(self.documents, token, seconds, request_key=request_key)
 
     def _announce(self, token, result):
         """Events for other services and partners: ids and scores, never answers or notes."""

@@ -47,7 +47,8 @@ def test_taxonomy_counts_match_the_listing(api):
     grief = next(p for p in taxonomy["problems"] if p["slug"] == "bereavement")
     listed = session.get(f"{base}/api/v1/tools", params={"problem": "bereavement"}).json()["total"]
     assert grief["tools"] == listed > 0
-    assert set(taxonomy["format"]) >= {"worksheet", "handout", "tracker", "audio", "game", "measure"}
+    assert set(taxonomy) == {"problems", "techniques", "approaches", "formats", "age_groups", "phases"}
+    assert set(taxonomy["formats"]) >= {"worksheet", "handout", "tracker", "audio", "game", "measure"}
 
 
 def test_catalogue_needs_a_login(api):
@@ -100,7 +101,15 @@ def test_measures_score_themselves(api):
     assert session.post(f"{base}/api/v1/measures/dass21/score", json={"answers": [1]}).status_code == 400
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def _png() -> bytes:
+    import io
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (10, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def test_media_upload_checks_type_size_and_tenant(api):
@@ -109,9 +118,12 @@ def test_media_upload_checks_type_size_and_tenant(api):
                           headers={"Content-Type": "image/png"})
     assert stored.status_code == 201, stored.text
     record = stored.json()
-    assert record["size"] == len(PNG) and record["content_type"] == "image/png"
+    assert record["content_type"] == "image/png"
     fetched = session.get(f"{base}/api/v1/media/{record['id']}")
-    assert fetched.content == PNG and fetched.headers["Content-Type"] == "image/png"
+    assert fetched.content.startswith(b"\x89PNG") and fetched.headers["Content-Type"] == "image/png"
+    assert record["size"] == len(fetched.content)
+    assert fetched.headers["Content-Disposition"] == 'attachment; filename="calm-corner.png"'
+    assert fetched.headers["X-Content-Type-Options"] == "nosniff"
     assert [m["id"] for m in session.get(f"{base}/api/v1/media").json()] == [record["id"]]
 
     lying = session.post(f"{base}/api/v1/media", data=b"<?php evil(); ?>", headers={"Content-Type": "image/png"})
@@ -124,6 +136,29 @@ def test_media_upload_checks_type_size_and_tenant(api):
                         headers={"Content-Type": "image/png"})
     assert huge.status_code == 413 and huge.json()["error"] == "payload_too_large"
     assert session.get(f"{base}/api/v1/media/med_0000000000000000").status_code == 404
+
+
+def test_uploads_keep_nothing_but_the_image_and_download_safely(api):
+    base, session = api
+    trailer = b"MZ\x90\x00<html><script>alert(1)</script></html>"
+    stored = session.post(f"{base}/api/v1/media", params={"filename": "сон-日記.png"}, data=PNG + trailer,
+                          headers={"Content-Type": "image/png"})
+    assert stored.status_code == 201, stored.text
+    fetched = session.get(f"{base}/api/v1/media/{stored.json()['id']}")
+    assert fetched.status_code == 200 and b"<script>" not in fetched.content and b"MZ" not in fetched.content[-64:]
+    disposition = fetched.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''%D1%81%D0%BE%D0%BD-%E6%97%A5%E8%A8%98.png" in disposition
+    pdf = session.post(f"{base}/api/v1/media", data=b"%PDF-1.7\n<</OpenAction<</S/JavaScript>>>>",
+                       headers={"Content-Type": "application/pdf"})
+    assert pdf.status_code == 415 and "PDF" in pdf.json()["message"]
+
+    def chunks():   # no Content-Length: Transfer-Encoding chunked
+        for start in range(0, len(PNG), 16):
+            yield PNG[start:start + 16]
+    chunked = session.post(f"{base}/api/v1/media", params={"filename": "chunked.png"}, data=chunks(),
+                           headers={"Content-Type": "image/png"})
+    assert chunked.status_code == 201, chunked.text
+    assert session.get(f"{base}/api/v1/media/{chunked.json()['id']}").content.startswith(b"\x89PNG")
 
 
 def test_search_in_the_words_clients_use_with_facets_suggestions_and_similar(api):

@@ -117,5 +117,7 @@ class Catalogue:
                           "tools": counts["problems"][slug]} for slug, problem in sorted(problems.items())],
             "techniques": [{"slug": slug, "name": technique.name, "approach": technique.approach,
                             "tools": counts["technique"][slug]} for slug, technique in sorted(techniques.items())],
-            **{name: dict(sorted(counts[name].items())) for name in ("approach", "format", "age_group", "phase")},
+            # every key plural, as the lists above (issue #11, finding 8: they mixed plural and singular)
+            **{plural: dict(sorted(counts[name].items())) for name, plural in
+               (("approach", "approaches"), ("format", "formats"), ("age_group", "age_groups"), ("phase", "phases"))},
         }

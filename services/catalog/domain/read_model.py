@@ -175,7 +175,10 @@ class CatalogueReads:
                 "techniques": [{"slug": slug, "name": technique.name, "approach": technique.approach,
                                 "tools": counts["technique"][slug]}
                                for slug, technique in sorted(techniques.items())],
-                **{name: dict(sorted(counts[name].items())) for name in ("approach", "format", "age_group", "phase")},
+                # every key plural, as the lists above (the same shape as Catalogue.taxonomy)
+                **{plural: dict(sorted(counts[name].items())) for name, plural in
+                   (("approach", "approaches"), ("format", "formats"), ("age_group", "age_groups"),
+                    ("phase", "phases"))},
             }
         return self._answer(("taxonomy", catalogue.version, clinic_id, clinic.version), compute)
 

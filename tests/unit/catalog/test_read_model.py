@@ -126,11 +126,12 @@ def test_taxonomy_counts_the_catalogue_and_the_clinics_tools(stores):
     before = reads.taxonomy("cln_a", PROBLEM_NAMES, TECHNIQUE_NAMES)
     insomnia = next(p for p in before.data["problems"] if p["slug"] == "insomnia")
     assert insomnia["tools"] == reads.list("cln_a", {"problem": "insomnia"}).data["total"] > 0
-    assert sum(before.data["format"].values()) == 60
+    assert sum(before.data["formats"].values()) == 60
+    assert before.data == Catalogue(service).taxonomy(PROBLEM_NAMES, TECHNIQUE_NAMES)   # same answer, same shape
     clinic(service).create(FORM)
     after = reads.taxonomy("cln_a", PROBLEM_NAMES, TECHNIQUE_NAMES)
     assert next(p for p in after.data["problems"] if p["slug"] == "insomnia")["tools"] == insomnia["tools"] + 1
-    assert after.data["format"]["tracker"] == before.data["format"].get("tracker", 0) + 1
+    assert after.data["formats"]["tracker"] == before.data["formats"].get("tracker", 0) + 1
     assert after.etag != before.etag
     assert reads.taxonomy("cln_b", PROBLEM_NAMES, TECHNIQUE_NAMES).data == before.data
 
