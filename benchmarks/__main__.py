@@ -61,6 +61,7 @@ DOMAIN_SECTIONS = {
     "search-latency": ("Search through RPC and the gateway (embedded)", "benchmarks.search_latency"),
     "workbook": ("Workbook: one-pass render of a whole book", "benchmarks.workbook"),
     "render-workers": ("Render throughput with 1 and 2 render workers (RabbitMQ)", "benchmarks.render_workers"),
+    "web": ("Web app: server time per page (embedded, one practitioner)", "benchmarks.web_pages"),
     "portal": ("Client portal pages through the gateway (embedded)", "benchmarks.portal"),
 }
 

@@ -97,6 +97,9 @@ class JsonWsgiApp(WsgiApp):
         try:
             adapter.match()
         except HTTPException as exc:
+            from gateway.web.handler import wants_page, unmatched_page   # imports this module
+            if wants_page(environ):
+                return unmatched_page(environ, exc.code or 404)(environ, start_response)
             code = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "http_error")
             message = {404: "No such endpoint: see /api/v1/openapi.json.",
                        405: "This method is not allowed on this endpoint."}.get(exc.code, exc.name)

@@ -11,6 +11,7 @@ PACKAGES=(
   libsox-fmt-base  # sox's WAV and Ogg Vorbis support
   libsox-fmt-mp3   # sox's MP3 encoder (LAME)
   wrk              # HTTP load generator of `make bench` (benchmarks/http_reads.py)
+  chromium         # the web app's browser tests (tests/browser/) drive it through Playwright
 )
 
 installed() {

@@ -12,12 +12,13 @@ from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Blobs, Documents, RequestContext
-from services.catalog import tool_files
+from services.catalog import thumbnails, tool_files
 from services.catalog.dependencies import CatalogueContent, CatalogueReadModel
-from services.catalog.domain.catalogue import ensure_indexes
+from services.catalog.domain.catalogue import Catalogue, ensure_indexes, summary
 from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
 from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
+from services.catalog.domain.shelf import Shelf
 
 log = get_logger(__name__)
 CATALOGUE_WATCH_SECONDS = 2
@@ -105,6 +106,54 @@ class CatalogService:
         if measure_slug not in measures:
             raise errors.NotFound(f"No measure {measure_slug!r}: choose one of {', '.join(sorted(measures))}.")
         return score(measures[measure_slug], answers).to_dict()
+
+    # the web app: page thumbnails, each practitioner's favourites and recently used tools -----
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_page_count(self, actor, tool_id, clinic_name=""):
+        tool = self._any_tool(Actor.from_dict(actor), tool_id)
+        return len(thumbnails.thumbnails(self.blobs, tool, clinic_name))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_thumbnail(self, actor, tool_id, number, clinic_name=""):
+        tool = self._any_tool(Actor.from_dict(actor), tool_id)
+        return thumbnails.thumbnail_link(self.blobs, tool, number, clinic_name)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_summaries(self, actor, tool_ids):
+        """``{id: summary}`` of the listed shared tools (minutes, format, age at a glance); unknown
+        ids and clinic tools are left out (a search hit already carries what a clinic tool has)."""
+        Actor.from_dict(actor)
+        ids = [str(i) for i in (tool_ids or [])][:100]
+        found = Catalogue(self.documents).tools.find({"id": {"$in": ids}}) if ids else []
+        return {tool["id"]: summary(tool) for tool in found}
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_opened(self, actor, tool_id):
+        return Shelf(self.documents, Actor.from_dict(actor)).used(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def toggle_favourite(self, actor, tool_id):
+        actor = Actor.from_dict(actor)
+        self._any_tool(actor, tool_id)   # only a tool this clinic can see
+        return Shelf(self.documents, actor).toggle_favourite(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def practitioner_shelf(self, actor):
+        """``{favourites, recent}``: summaries of the tools, retired or unknown ones left out."""
+        actor = Actor.from_dict(actor)
+        shelf = Shelf(self.documents, actor).get()
+        out = {}
+        for name, ids in shelf.items():
+            tools = []
+            for tool_id in ids:
+                try:
+                    tool = self._any_tool(actor, tool_id)
+                except errors.NotFound:
+                    continue
+                if tool.get("status", "published") == "published":
+                    tools.append(summary(tool))
+            out[name] = tools
+        return out
 
     # clinic media --------------------------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
