@@ -14,7 +14,7 @@ import socket  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
-from benchmarks.stats import percentile  # noqa: E402
+from benchmarks.stats import latency_summary  # noqa: E402
 from gateway.identity import Identity  # noqa: E402
 from interlude import logging as interlude_logging  # noqa: E402
 from interlude import settings as settings_module  # noqa: E402
@@ -24,11 +24,6 @@ from services.catalog.cli import load_and_build  # noqa: E402
 from services.catalog.domain.catalogue import Catalogue  # noqa: E402
 
 PASSWORD = "benchmark password"
-
-
-def summary(latencies: list[float]) -> dict:
-    ms = [value * 1000 for value in latencies]
-    return {"count": len(ms), "p50_ms": round(percentile(ms, 0.5), 2), "p99_ms": round(percentile(ms, 0.99), 2)}
 
 
 def call(connection, method: str, path: str, body=None, token=None) -> tuple[int, bytes]:
@@ -81,7 +76,7 @@ def main(requests_each: int) -> None:
                 assert status == 200, (status, body[:200])
     finally:
         runner.kill()
-    print(json.dumps({name: summary(values) for name, values in times.items()}), flush=True)
+    print(json.dumps({name: latency_summary(values) for name, values in times.items()}), flush=True)
 
 
 if __name__ == "__main__":

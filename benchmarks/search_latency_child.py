@@ -16,7 +16,7 @@ from urllib.parse import urlencode  # noqa: E402
 
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
-from benchmarks.stats import percentile  # noqa: E402
+from benchmarks.stats import latency_summary  # noqa: E402
 from gateway.identity import Identity  # noqa: E402
 from interlude import logging as interlude_logging  # noqa: E402
 from interlude import settings as settings_module  # noqa: E402
@@ -27,11 +27,6 @@ from interlude_app.runner import build_runner  # noqa: E402
 from services.search.domain.evaluation import load_judged  # noqa: E402
 
 PASSWORD = "benchmark password"
-
-
-def summary(latencies: list[float]) -> dict:
-    ms = [value * 1000 for value in latencies]
-    return {"count": len(ms), "p50_ms": round(percentile(ms, 0.5), 2), "p99_ms": round(percentile(ms, 0.99), 2)}
 
 
 def main(rounds: int) -> None:
@@ -72,7 +67,7 @@ def main(rounds: int) -> None:
                 http_times.append(time.perf_counter() - started)
     finally:
         runner.kill()
-    print(json.dumps({"search RPC": summary(rpc_times), "gateway HTTP": summary(http_times)}), flush=True)
+    print(json.dumps({"search RPC": latency_summary(rpc_times), "gateway HTTP": latency_summary(http_times)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,12 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
+def latency_summary(latencies: list[float]) -> dict:
+    """Count, p50 and p99 in milliseconds of latencies given in seconds."""
+    ms = [value * 1000 for value in latencies]
+    return {"count": len(ms), "p50_ms": round(percentile(ms, 0.5), 2), "p99_ms": round(percentile(ms, 0.99), 2)}
+
+
 @dataclass(frozen=True)
 class Sample:
     """The raw result of one timed run: each operation's latency, and the wall time of the run."""

@@ -51,5 +51,6 @@ def test_services_use_the_real_engines_and_secrets_from_the_environment():
 def test_dockerfile_installs_the_project_and_runs_the_cli():
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     assert "pip install" in dockerfile and 'ENTRYPOINT ["interlude"]' in dockerfile
-    for package in ("interlude", "services", "gateway"):
+    # every package pyproject.toml installs
+    for package in ("interlude", "interlude_app", "services", "gateway"):
         assert f"COPY {package} " in dockerfile

@@ -37,10 +37,14 @@ def wait_for(check, timeout=90.0):
     pytest.fail("timed out")
 
 
+PLATFORM = {}   # the running platform's settings, for the tests that reach its store
+
+
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
     settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Riverside Practice", "lee@riverside.example"),
                                                                  ("Other Clinic", "sam@other.example")], port=free_port())
+    PLATFORM["settings"] = settings
     with running(settings) as base:
         worker = start_embedded_render_worker(settings)
         yield base, logged_in(base, "lee@riverside.example"), logged_in(base, "sam@other.example")
@@ -139,3 +143,21 @@ def test_a_render_worker_killed_mid_render_loses_nothing(tmp_path, fresh_rabbit_
                 worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=30)
         store.close()
+
+
+def test_a_job_saved_but_never_published_is_relayed_and_rendered(api):
+    """As if the broker had been away when the job was requested: the record alone is enough."""
+    base, session, _ = api
+    workbook = session.post(f"{base}/api/v1/workbooks", json={**REQUEST, "client_name": "Outbox"}).json()
+    me = session.get(f"{base}/api/v1/me").json()
+    store = wiring.documents(PLATFORM["settings"])
+    try:
+        actor = Actor(me["user"]["id"], me["clinic"]["id"], me["user"]["role"])
+        job = Workbooks(store, actor, BuiltCatalogue.from_content()).request_render(
+            workbook["id"], clinic_name=me["clinic"]["name"], practitioner_name=me["user"]["name"])
+        assert job["published_at"] is None        # saved, never published
+    finally:
+        store.close()
+    done = wait_for(lambda: (lambda j: j if j["status"] in ("done", "failed") else None)(
+        session.get(f"{base}/api/v1/workbooks/{workbook['id']}/jobs/{job['id']}").json()))
+    assert done["status"] == "done", done

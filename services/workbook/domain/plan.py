@@ -123,8 +123,16 @@ def why_line(tool: dict, problem: Problem | None = None, fit: Fit | None = None)
     if tool.get("technique") == PSYCHOEDUCATION:
         name = problem.short_name if problem else "this problem"
         return f"{phase}: {name} explained in plain words, the ground the other tools build on."
-    reason = " ".join(fit.why.split()) if fit else tool_reason(tool)
+    reason = " ".join(fit_reason(fit, tool.get("age_group", "")).split()) if fit else tool_reason(tool)
+    reason = reason or tool_reason(tool)
     return f"{phase}: {reason}" if phase and reason else reason or phase
+
+
+def fit_reason(fit: Fit, age: str) -> str:
+    """Why the technique serves this problem: the text written for this reader where the fit is
+    written per age (its own ``why`` is then often empty), else the fit's ``why``."""
+    written = fit.written.get(age)
+    return (written.why if written is not None and written.why else "") or fit.why
 
 
 def tool_reason(tool: dict) -> str:

@@ -1,0 +1,70 @@
+"""Clients, their assignments and portal links, the timeline, measures, exports, the dashboard (the progress service)."""
+from __future__ import annotations
+
+import json
+
+from werkzeug.wrappers import Response
+
+from gateway.bodies import json_body
+from gateway.entrypoints import api
+
+
+class ClientRoutes:
+    @api("GET", "/api/v1/clients")
+    def list_clients(self, request):
+        return self.progress_rpc.list_clients(self.auth.actor_dict(request))
+
+    @api("POST", "/api/v1/clients")
+    def create_client(self, request):
+        actor, body = self.auth.actor(request), json_body(request)
+        practitioner_id = body.get("practitioner_id")
+        if practitioner_id not in (None, actor.user_id) and actor.role == "clinic_admin":
+            self.auth.identity.member_of_clinic(actor, practitioner_id)   # progress reads no users
+        return 201, self.progress_rpc.create_client(actor.to_dict(), body)
+
+    @api("GET", "/api/v1/clients/<string:client_id>")
+    def get_client(self, request, client_id):
+        return self.progress_rpc.get_client(self.auth.actor_dict(request), client_id)
+
+    @api("DELETE", "/api/v1/clients/<string:client_id>")
+    def delete_client(self, request, client_id):
+        return self.progress_rpc.delete_client(self.auth.actor_dict(request), client_id)
+
+    @api("GET", "/api/v1/clients/<string:client_id>/assignments")
+    def list_assignments(self, request, client_id):
+        return self.progress_rpc.list_assignments(self.auth.actor_dict(request), client_id)
+
+    @api("POST", "/api/v1/clients/<string:client_id>/assignments")
+    def assign(self, request, client_id):
+        created = self.progress_rpc.assign(self.auth.actor_dict(request), client_id, json_body(request))
+        return 201, {**created, "portal_url": f"{request.host_url}portal/{created['link']['token']}"}
+
+    @api("DELETE", "/api/v1/assignments/<string:assignment_id>/links")
+    def revoke_links(self, request, assignment_id):
+        return self.progress_rpc.revoke_links(self.auth.actor_dict(request), assignment_id)
+
+    @api("POST", "/api/v1/assignments/<string:assignment_id>/links")
+    def issue_link(self, request, assignment_id):
+        link = self.progress_rpc.issue_link(self.auth.actor_dict(request), assignment_id)
+        return 201, {**link, "portal_url": f"{request.host_url}portal/{link['token']}"}
+
+    @api("GET", "/api/v1/clients/<string:client_id>/timeline")
+    def timeline(self, request, client_id):
+        return self.progress_rpc.timeline(self.auth.actor_dict(request), client_id)
+
+    @api("GET", "/api/v1/clients/<string:client_id>/measures/<string:slug>")
+    def measure_series(self, request, client_id, slug):
+        return self.progress_rpc.measure_series(self.auth.actor_dict(request), client_id, slug)
+
+    @api("GET", "/api/v1/clients/<string:client_id>/export")
+    def export_client(self, request, client_id):
+        return self.progress_rpc.export_client(self.auth.actor_dict(request), client_id)
+
+    @api("GET", "/api/v1/clients/<string:client_id>/export/fhir")
+    def export_fhir(self, request, client_id):
+        bundle = self.progress_rpc.export_fhir(self.auth.actor_dict(request), client_id)
+        return Response(json.dumps(bundle), mimetype="application/fhir+json")
+
+    @api("GET", "/api/v1/dashboard")
+    def dashboard(self, request):
+        return self.progress_rpc.dashboard(self.auth.actor_dict(request))
