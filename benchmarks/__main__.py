@@ -53,6 +53,7 @@ def report(counts: Counts, quick: bool, rpc: dict, http: dict) -> str:
 
 # Domain benchmarks: each module's run(quick) returns rows (dicts) printed as one table.
 DOMAIN_SECTIONS = {
+    "http": ("HTTP reads as a share of /healthz (wrk; embedded beside RabbitMQ)", "benchmarks.http_reads"),
     "catalogue": ("Catalogue build", "benchmarks.catalogue"),
     "rendering": ("PDF rendering (hardened renderer, child process)", "benchmarks.rendering"),
     "audio": ("Guided audio (espeak-ng -> sox -> MP3 and OGG)", "benchmarks.audio"),

@@ -10,6 +10,7 @@ or two RPC calls carrying the acting user and clinic, and returns plain data;
 from __future__ import annotations
 
 from gateway.auth import Auth
+from gateway.conditional import KeptAnswers
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.catalogue import CatalogueRoutes
 from gateway.routes.clients import ClientRoutes
@@ -34,6 +35,8 @@ class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes
     blobs = Blobs()
     settings = Config()
     auth = Auth()
+    catalogue_reads = KeptAnswers()     # catalogue answers, until the catalog's events say otherwise
+    search_answers = KeptAnswers()      # search answers, until the search service's events do
     request_id = RequestContext()
     catalog_rpc = TimedRpcProxy("catalog")
     search_rpc = TimedRpcProxy("search")
