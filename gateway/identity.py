@@ -10,9 +10,9 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from gateway.passwords import hash_password, verify_password
 from interlude import clock
 from interlude.actor import ROLES, Actor
 from interlude.emails import normalise_email
@@ -22,7 +22,6 @@ from interlude.ports.documents import DocumentStore
 
 SESSION_HOURS = 12
 MIN_PASSWORD = 10
-_hasher = PasswordHasher()
 
 
 def _clean_email(email) -> str:
@@ -52,9 +51,13 @@ def public_user(user: dict) -> dict:
 def ensure_indexes(store: DocumentStore) -> None:
     """Identity's indexes, made once when the gateway starts (or a command first uses them)."""
     users = store.collection("users")
-    users.ensure_index(["email"], unique=True)
+    # An email is unique within a clinic, not across clinics: a clinic admin adding a user must
+    # not learn whether the address has an account elsewhere (issue #11, finding 6).
+    users.ensure_index(["clinic_id", "email"], unique=True)
+    users.ensure_index(["email"])
     users.ensure_index(["clinic_id"])
     store.collection("sessions").ensure_index(["user_id"])
+    store.collection("sessions").ensure_index(["expires_at"])
 
 
 class Identity:
@@ -81,13 +84,15 @@ class Identity:
         user = {
             "id": f"usr_{uuid.uuid4().hex[:16]}", "clinic_id": clinic_id, "email": _clean_email(email),
             "name": _clean_name(name, "name"), "role": role,
-            "password_hash": _hasher.hash(_check_password(password)), "created_at": clock.iso(),
+            "password_hash": hash_password(_check_password(password)), "created_at": clock.iso(),
         }
         self.users.insert(user)
         return user
 
     def create_user(self, actor: Actor, email, name, role, password) -> dict:
         actor.require_role("clinic_admin")
+        if self.users.find({"clinic_id": actor.clinic_id, "email": _clean_email(email)}, limit=1):
+            raise Conflict("A user of your clinic already has this email.")
         return public_user(self._insert_user(actor.clinic_id, email, name, role, password))
 
     def list_users(self, actor: Actor) -> list[dict]:
@@ -121,16 +126,22 @@ class Identity:
             email = _clean_email(email)
         except InvalidInput:
             raise Unauthenticated("Wrong email or password.") from None
-        found = self.users.find({"email": email}, limit=1)
-        user = found[0] if found else None
-        try:
-            if user is None:
-                # Spend the same time as a real check, so timing does not reveal which emails exist.
-                _hasher.hash(str(password))
-                raise VerificationError
-            _hasher.verify(user["password_hash"], str(password))
-        except (VerificationError, InvalidHashError):
-            raise Unauthenticated("Wrong email or password.") from None
+        user = None
+        # One address may have an account in several clinics: the password says which.
+        for candidate in self.users.find({"email": email}, sort=[("created_at", 1)], limit=5):
+            try:
+                verify_password(candidate["password_hash"], str(password))
+            except (VerificationError, InvalidHashError):
+                continue
+            user = candidate
+            break
+        else:
+            # Spend the time of a real check when the email is unknown, so timing does not reveal it.
+            if not self.users.find({"email": email}, limit=1):
+                hash_password(str(password))
+        if user is None:
+            raise Unauthenticated("Wrong email or password.")
+        self.purge_expired()
         token = secrets.token_urlsafe(32)
         self.sessions.insert({
             "id": token_digest(token), "user_id": user["id"], "clinic_id": user["clinic_id"],
@@ -149,6 +160,14 @@ class Identity:
 
     def logout(self, token: str) -> None:
         self.sessions.delete(token_digest(token))
+
+    def logout_everywhere(self, actor: Actor) -> int:
+        """End every session of the acting user (this one included); returns how many."""
+        return self.sessions.delete_many({"user_id": actor.user_id})
+
+    def purge_expired(self) -> int:
+        """Remove expired sessions (they no longer work; a login is a fine moment to tidy)."""
+        return self.sessions.delete_many({"expires_at": {"$lte": clock.iso()}})
 
     def user(self, actor: Actor) -> dict:
         return public_user(self.users.get_or_raise(actor.user_id, "user"))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from gateway.idempotency import new_key
+
 CRISIS_TEXT = ("If you are thinking about harming yourself, contact your local emergency number or "
                "crisis line now.")
 
@@ -22,7 +24,7 @@ td,th{border:1px solid #aaa;padding:.2rem}"""
 
 DRAFT_SCRIPT = """<script>
 (function(){var form=document.getElementById('tool-form');if(!form)return;var timer=null;
-function save(){var data={};new FormData(form).forEach(function(v,k){data[k]=v;});
+function save(){var data={};new FormData(form).forEach(function(v,k){if(k!=='submission_id')data[k]=v;});
 fetch(form.dataset.draftUrl,{method:'POST',headers:{'Content-Type':'application/json'},
 body:JSON.stringify({fields:data})}).then(function(r){document.getElementById('draft-state').textContent=
 r.ok?'Draft saved':'Could not save the draft';});}
@@ -70,6 +72,12 @@ def page(title: str, body: str) -> str:
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>")
 
 
+def _submission_id() -> str:
+    """Made when the page is rendered: sending the same form twice (a retry after an error, a
+    double click, a redelivered message) records it once."""
+    return f'<input type="hidden" name="submission_id" value="{new_key()}">'
+
+
 def assignment_page(token: str, view: dict) -> str:
     """The tool to do: sections to read, fields to fill, audio to play, a rating, submit."""
     tool, draft = view["tool"], view.get("draft") or {}
@@ -93,9 +101,9 @@ def assignment_page(token: str, view: dict) -> str:
     else:
         fields = "".join(_field(f, draft.get(str(f.get("id")))) for f in tool.get("fields", []))
         parts.append(f'<form id="tool-form" method="post" action="{base}/submit" data-draft-url="{base}/draft">'
-                     f"<h2>Your turn</h2>{fields}<p class=\"muted\" id=\"draft-state\"></p>"
+                     f"<h2>Your turn</h2>{_submission_id()}{fields}<p class=\"muted\" id=\"draft-state\"></p>"
                      f"<button type=\"submit\">Send to my practitioner</button></form>{DRAFT_SCRIPT}")
-    parts.append(f'<h2>How helpful was this?</h2><form method="post" action="{base}/rating">'
+    parts.append(f'<h2>How helpful was this?</h2><form method="post" action="{base}/rating">{_submission_id()}'
                  + "".join(f'<button name="rating" value="{n}">{n}</button> ' for n in range(1, 6))
                  + '</form><p class="muted">1 = not at all, 5 = very helpful</p>'
                  f'<p><a href="{base}/progress">See my progress</a></p>')
@@ -125,5 +133,8 @@ def progress_page(view: dict) -> str:
 
 
 def error_page(status: int, message: str) -> str:
+    if status >= 500:
+        return page("Interlude", f"<h1>Not available right now</h1><p>{escape(message)}</p>"
+                                 "<p>Nothing you typed is lost: go back and send it again in a moment.</p>")
     return page("Interlude", f"<h1>This link cannot be used</h1><p>{escape(message)}</p>"
                              "<p>Ask your practitioner for a new link.</p>")

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from gateway.validation_messages import describe
 from interlude import errors
 
 SPEC_URI = "urn:interlude:openapi"
@@ -111,7 +112,9 @@ class RequestValidator:
         literal = [m for m in matches if "{" not in m[0]]
         template, found, operations = (literal or matches)[0]
         if method.upper() not in operations:
-            raise errors.InvalidInput(f"{method.upper()} is not described for {template}.")
+            allowed = sorted(set(operations) | ({"HEAD"} if "GET" in operations else set()))
+            raise errors.MethodNotAllowed(f"{method.upper()} is not allowed on {template}: use {', '.join(allowed)}.",
+                                          allow=tuple(allowed))
         return operations[method.upper()], found.groupdict()
 
     def validate(self, method: str, path: str, query, content_type: str, body: bytes) -> None:
@@ -128,7 +131,7 @@ class RequestValidator:
             problem = next(iter(parameter.validator.iter_errors(value)), None)
             if problem is not None:
                 raise errors.InvalidInput(
-                    f"Invalid {parameter.location} parameter {parameter.name}: {problem.message}")
+                    f"Invalid {parameter.location} parameter {describe(problem, parameter.name)}.")
         self._validate_body(operation, content_type, body)
 
     @staticmethod
@@ -152,7 +155,7 @@ class RequestValidator:
             raise errors.InvalidInput("Request body validation error: the body is not valid JSON.") from None
         problems = sorted(operation.body_validator.iter_errors(document), key=lambda e: list(e.path))
         if problems:
-            details = "; ".join(p.message for p in problems[:3])
+            details = "; ".join(describe(p) for p in problems[:3])
             raise errors.InvalidInput(f"Request body validation error: {details}")
 
 

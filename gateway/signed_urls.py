@@ -28,7 +28,8 @@ def verify(secret: str, key: str, expires: str, signature: str, *, now: float | 
         expires_at = int(expires)
     except (TypeError, ValueError):
         raise Forbidden("This download link is not valid: ask for a new one.") from None
-    if not hmac.compare_digest(_signature(secret, key, expires_at), str(signature or "")):
+    # compare bytes: compare_digest refuses a str with characters outside ASCII (a 500 before)
+    if not hmac.compare_digest(_signature(secret, key, expires_at).encode(), str(signature or "").encode()):
         raise Forbidden("This download link is not valid: ask for a new one.")
     if expires_at < (now or time.time()):
         raise Gone("This download link has expired: ask for a new one.")

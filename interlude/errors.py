@@ -55,8 +55,31 @@ class UnsupportedMediaType(InterludeError):
     status, code = 415, "unsupported_media_type"
 
 
+class TooManyRequests(InterludeError):
+    """Too many attempts: wait, then try again."""
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message: str = "", retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class MethodNotAllowed(InterludeError):
+    """This method is not allowed on this endpoint."""
+    status, code = 405, "method_not_allowed"
+
+    def __init__(self, message: str = "", allow: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.allow = tuple(allow)
+
+
+class ServiceUnavailable(InterludeError):
+    """A service did not answer in time: try again shortly."""
+    status, code = 503, "service_unavailable"
+
+
 EXPECTED = (InvalidInput, Unauthenticated, Forbidden, NotFound, Conflict, Gone, PayloadTooLarge,
-            UnsupportedMediaType)
+            UnsupportedMediaType, TooManyRequests, ServiceUnavailable)
 BY_NAME = {cls.__name__: cls for cls in EXPECTED}
 
 

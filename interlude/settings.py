@@ -45,6 +45,13 @@ class Settings:
     # Where due and overdue homework reminders go: a partner's webhook, or the log when unset.
     reminder_webhook_url: str = ""
     reminder_webhook_secret: str = field(default="", repr=False)
+    # How long the gateway waits for a service's RPC answer before it answers 503.
+    rpc_timeout_seconds: float = 5.0
+    # ... and for the calls that make a file on demand (a tool's PDF or audio, an upload's checks)
+    rpc_slow_timeout_seconds: float = 60.0
+    # The address clients reach the gateway at: portal and download links start with it
+    # (never with the request's Host header, which the caller chooses).
+    public_url: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -122,6 +129,17 @@ def _secret_key(env: dict, data_dir: Path, embedded: bool) -> str:
     return key_file.read_text().strip()
 
 
+def _seconds(env: dict, name: str, default: str) -> float:
+    text = _get(env, name, default)
+    try:
+        seconds = float(text)
+        if not 0.1 <= seconds <= 600:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={text!r}: use a number of seconds, 0.1-600") from None
+    return seconds
+
+
 def load(env: dict | None = None) -> Settings:
     """Read and validate the settings; raise SettingsError naming the first bad variable."""
     env = dict(os.environ if env is None else env)
@@ -173,6 +191,15 @@ def load(env: dict | None = None) -> Settings:
         raise SettingsError(f"{PREFIX}REMINDER_WEBHOOK_SECRET is required with {PREFIX}REMINDER_WEBHOOK_URL: "
                             "at least 16 characters, shared with the partner to check the signature")
 
+    rpc_timeout, rpc_slow_timeout = (_seconds(env, name, default) for name, default in
+                                     (("RPC_TIMEOUT_SECONDS", "5"), ("RPC_SLOW_TIMEOUT_SECONDS", "60")))
+
+    public_url = (_get(env, "PUBLIC_URL", "") or "").rstrip("/")
+    if public_url and (urlsplit(public_url).scheme not in ("http", "https") or not urlsplit(public_url).netloc
+                       or urlsplit(public_url).path.strip("/") or urlsplit(public_url).query):
+        raise SettingsError(f"{PREFIX}PUBLIC_URL={public_url!r}: use the gateway's address as clients reach it, "
+                            "e.g. https://interlude.example.org")
+
     return Settings(
         data_dir=data_dir,
         broker_url=broker_url,
@@ -188,4 +215,7 @@ def load(env: dict | None = None) -> Settings:
         s3_secret_key=_get(env, "S3_SECRET_KEY", "") or urlsplit(blobs_url).password or "",
         reminder_webhook_url=webhook_url,
         reminder_webhook_secret=webhook_secret,
+        rpc_timeout_seconds=rpc_timeout,
+        rpc_slow_timeout_seconds=max(rpc_slow_timeout, rpc_timeout),
+        public_url=public_url or f"http://{_get(env, 'HTTP_HOST', '127.0.0.1')}:{http_port}",
     )

@@ -16,7 +16,9 @@ def plain_text(value, what: str, *, max_len: int, required: bool = True) -> str:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text.")
-    text = _CONTROL.sub("", html.unescape(_TAG.sub("", value))).strip()
+    # entities are decoded before tags are removed: "&lt;b&gt;" must not come back as a tag
+    # (stored decoded, it made every workbook render with that name fail; issue #11, finding 6)
+    text = _CONTROL.sub("", _TAG.sub("", html.unescape(value))).strip()
     if required and not text:
         raise InvalidInput(f"{what} is required.")
     if len(text) > max_len:

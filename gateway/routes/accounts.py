@@ -5,13 +5,22 @@ from gateway.auth import COOKIE, bearer_or_cookie
 from gateway.bodies import json_body
 from gateway.entrypoints import api
 from gateway.identity import SESSION_HOURS
+from gateway.login_limits import LoginLimits
+from interlude import errors
 
 
 class AccountRoutes:
     @api("POST", "/api/v1/auth/login")
     def login(self, request):
         body = json_body(request)
-        token, user = self.auth.identity.login(body.get("email"), body.get("password"))
+        limits, address = LoginLimits(self.documents), request.remote_addr
+        limits.check(body.get("email"), address)
+        try:
+            token, user = self.auth.identity.login(body.get("email"), body.get("password"))
+        except errors.Unauthenticated:
+            limits.failed(body.get("email"), address, "wrong email or password")
+            raise
+        limits.succeeded(body.get("email"))
         secure = "; Secure" if request.scheme == "https" else ""
         cookie = (f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; "
                   f"Max-Age={SESSION_HOURS * 3600}{secure}")
@@ -22,6 +31,11 @@ class AccountRoutes:
         self.auth.actor(request)
         self.auth.identity.logout(bearer_or_cookie(request))
         return 204, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, None
+
+    @api("POST", "/api/v1/auth/logout-everywhere")
+    def logout_everywhere(self, request):
+        ended = self.auth.identity.logout_everywhere(self.auth.actor(request))
+        return 200, {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0"}, {"sessions_ended": ended}
 
     @api("GET", "/api/v1/me")
     def me(self, request):

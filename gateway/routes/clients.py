@@ -5,6 +5,7 @@ import json
 
 from werkzeug.wrappers import Response
 
+from gateway import assignment_targets, idempotency
 from gateway.bodies import json_body
 from gateway.entrypoints import api
 
@@ -20,7 +21,8 @@ class ClientRoutes:
         practitioner_id = body.get("practitioner_id")
         if practitioner_id not in (None, actor.user_id) and actor.role == "clinic_admin":
             self.auth.identity.member_of_clinic(actor, practitioner_id)   # progress reads no users
-        return 201, self.progress_rpc.create_client(actor.to_dict(), body)
+        form = {**body, "request_key": idempotency.request_key(request)}
+        return 201, self.progress_rpc.create_client(actor.to_dict(), form)
 
     @api("GET", "/api/v1/clients/<string:client_id>")
     def get_client(self, request, client_id):
@@ -36,8 +38,11 @@ class ClientRoutes:
 
     @api("POST", "/api/v1/clients/<string:client_id>/assignments")
     def assign(self, request, client_id):
-        created = self.progress_rpc.assign(self.auth.actor_dict(request), client_id, json_body(request))
-        return 201, {**created, "portal_url": f"{request.host_url}portal/{created['link']['token']}"}
+        actor = self.auth.actor_dict(request)
+        form = assignment_targets.resolve(actor, json_body(request), self.catalog_rpc, self.workbook_rpc)
+        form["request_key"] = idempotency.request_key(request)
+        created = self.progress_rpc.assign(actor, client_id, form)
+        return 201, {**created, "portal_url": f"{self.settings.public_url}/portal/{created['link']['token']}"}
 
     @api("DELETE", "/api/v1/assignments/<string:assignment_id>/links")
     def revoke_links(self, request, assignment_id):
@@ -46,7 +51,7 @@ class ClientRoutes:
     @api("POST", "/api/v1/assignments/<string:assignment_id>/links")
     def issue_link(self, request, assignment_id):
         link = self.progress_rpc.issue_link(self.auth.actor_dict(request), assignment_id)
-        return 201, {**link, "portal_url": f"{request.host_url}portal/{link['token']}"}
+        return 201, {**link, "portal_url": f"{self.settings.public_url}/portal/{link['token']}"}
 
     @api("GET", "/api/v1/clients/<string:client_id>/timeline")
     def timeline(self, request, client_id):

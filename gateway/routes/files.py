@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from gateway import signed_urls
+from gateway import signed_urls, uploads
 from gateway.entrypoints import api
 from interlude.errors import NotFound
 
@@ -15,8 +15,7 @@ class FileRoutes:
         if link.get("url"):
             return Response(status=302, headers={"Location": link["url"]})
         return Response(self.blobs.get(link["key"]), mimetype=link["content_type"],
-                        headers={"Content-Disposition": f'inline; filename="{link["filename"]}"',
-                                 "Cache-Control": "private, max-age=300"})
+                        headers=uploads.download_headers(link["filename"], **{"Cache-Control": "private, max-age=300"}))
 
     @api("GET", "/files/<path:key>", validate=False)
     def signed_file(self, request, key):
@@ -25,4 +24,4 @@ class FileRoutes:
         if info is None:
             raise NotFound("This file no longer exists.")
         return Response(self.blobs.get(key), mimetype=info.content_type,
-                        headers={"Content-Disposition": "inline", "Cache-Control": "private, max-age=300"})
+                        headers=uploads.download_headers(key.rsplit("/", 1)[-1], **{"Cache-Control": "private, max-age=300"}))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from gateway import portal_pages
+from gateway import idempotency, portal_pages
 from gateway.bodies import json_body
 from gateway.entrypoints import api
 from interlude import errors
@@ -19,6 +19,8 @@ def portal_response(build) -> Response:
         if mapped is None:
             raise
         return Response(portal_pages.error_page(mapped.status, exc.value), status=mapped.status, mimetype="text/html")
+    except errors.InterludeError as exc:  # e.g. a service not answering in time (503)
+        return Response(portal_pages.error_page(exc.status, exc.message), status=exc.status, mimetype="text/html")
 
 
 class PortalRoutes:
@@ -31,27 +33,35 @@ class PortalRoutes:
 
     @api("POST", "/portal/<string:token>/draft", validate=False)
     def portal_draft(self, request, token):
-        return self.progress_rpc.portal_draft(token, json_body(request).get("fields") or {})
+        fields = dict(json_body(request).get("fields") or {})
+        fields.pop("submission_id", None)
+        return self.progress_rpc.portal_draft(token, fields, idempotency.request_key(request))
 
     @api("POST", "/portal/<string:token>/submit", validate=False)
     def portal_submit(self, request, token):
         if request.mimetype == "application/json":
-            result = self.progress_rpc.portal_submit(token, json_body(request))
-            return result
-        form = {"form": request.form.to_dict(flat=False)}   # progress' rules say what the form holds
+            body = json_body(request)
+            if body.get("submission_id") is None:
+                body["submission_id"] = idempotency.request_key(request)
+            return self.progress_rpc.portal_submit(token, body)
+        # progress' rules say what the form holds; its submission id was made with the page
+        form = {"form": request.form.to_dict(flat=False),
+                "submission_id": idempotency.request_key(request, request.form.get("submission_id"))}
         return portal_response(lambda: portal_pages.submitted_page(token, self.progress_rpc.portal_submit(token, form)))
 
     @api("POST", "/portal/<string:token>/rating", validate=False)
     def portal_rating(self, request, token):
-        rating = (json_body(request) if request.mimetype == "application/json" else request.form).get("rating")
-        result = self.progress_rpc.portal_rate(token, rating)   # progress checks it
+        form = json_body(request) if request.mimetype == "application/json" else request.form
+        key = idempotency.request_key(request, form.get("submission_id"))
+        result = self.progress_rpc.portal_rate(token, form.get("rating"), key)   # progress checks the rating
         if request.mimetype == "application/json":
             return result
         return Response(status=303, headers={"Location": f"/portal/{token}"})
 
     @api("POST", "/portal/<string:token>/audio-played", validate=False)
     def portal_audio_played(self, request, token):
-        return self.progress_rpc.portal_audio_played(token, json_body(request).get("seconds", 0))
+        return self.progress_rpc.portal_audio_played(token, json_body(request).get("seconds", 0),
+                                                     idempotency.request_key(request))
 
     @api("GET", "/portal/<string:token>/audio", validate=False)
     def portal_audio(self, request, token):

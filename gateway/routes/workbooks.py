@@ -51,7 +51,7 @@ class WorkbookRoutes:
         for edition in editions:
             # A link to share or open in a browser: the object store's own, or one we sign.
             edition["download_url"] = self.blobs.presigned_url(edition["key"], LINK_SECONDS) or (
-                request.host_url.rstrip("/") + signed_urls.sign(self.settings.secret_key, edition["key"], LINK_SECONDS))
+                self.settings.public_url + signed_urls.sign(self.settings.secret_key, edition["key"], LINK_SECONDS))
         return editions
 
     @api("GET", "/api/v1/workbooks/<string:workbook_id>/editions/<int:number>.pdf")

@@ -12,6 +12,7 @@ def nameko_config(settings: Settings, *, max_workers: int = 10) -> dict:
         "WEB_SERVER_ADDRESS": f"{settings.http_host}:{settings.http_port}",
         "max_workers": max_workers,
         "serializer": "json",
+        "SERVICE_CONTAINER_CLS": "interlude.messaging.containers.ServiceContainer",
         # Kept beside nameko's own keys so that dependency providers can build adapters.
         "INTERLUDE_SETTINGS": settings,
     }

@@ -13,14 +13,14 @@ from __future__ import annotations
 from services.catalog import CONTENT_DIR
 from services.catalog.domain.build import build_catalogue, search_document, tool_id
 from services.catalog.domain.clinic_tools import clinic_tool_search_document
-from services.catalog.domain.content import (AGE_GROUPS, FORMATS, PHASES, PSYCHOEDUCATION, Content, Fit,
+from services.catalog.domain.content import (AGE_GROUPS, APPROACHES, FORMATS, PHASES, PSYCHOEDUCATION, Content, Fit,
                                              Problem, load_content)
 from services.catalog.domain.measures import MEASURES, Measure, Score, load_measures, score
 from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
 from services.catalog.domain.tool_html import TOOL_CSS, field_html, tool_body_html
 
 __all__ = [
-    "AGE_GROUPS", "CONTENT_DIR", "FORMATS", "MEASURES", "MEDIA_MAX_BYTES", "PHASES", "PSYCHOEDUCATION",
+    "AGE_GROUPS", "APPROACHES", "CONTENT_DIR", "FORMATS", "MEASURES", "MEDIA_MAX_BYTES", "PHASES", "PSYCHOEDUCATION",
     "TOOL_CSS", "Content", "Fit", "Measure", "Problem", "Score", "build_catalogue", "clinic_tool_search_document",
     "field_html", "load_and_build", "load_content", "load_measures", "score", "search_document",
     "tool_body_html", "tool_id",

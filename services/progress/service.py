@@ -6,15 +6,17 @@ instead of an actor; everything else carries the acting practitioner and clinic.
 from __future__ import annotations
 
 from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
+from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Config, RequestContext
 from interlude.rpc import domain_errors
-from services.progress.application import (assignments, clients, events as record, fhir_export, portal, projections,
+from services.progress.application import (assignments, clients, events as record, fhir_export,
+                                           measure_view as charts, overview, pathway, portal, projections,
                                            records, reminders)
 from services.progress.dependencies import ProgressStore
 from services.progress.domain import portal_rules
@@ -30,7 +32,7 @@ class ProgressService:
     settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
-    catalog_rpc = RpcProxy(events.CATALOG)
+    catalog_rpc = TimedRpcProxy(events.CATALOG, share=INNER_SHARE)
 
     @rpc
     def health(self):
@@ -43,7 +45,7 @@ class ProgressService:
         form = dict(form or {})
         return clients.create_client(self.documents, Actor.from_dict(actor), display_name=form.get("display_name"),
                                      email=form.get("email"), phone=form.get("phone"),
-                                     practitioner_id=form.get("practitioner_id"))
+                                     practitioner_id=form.get("practitioner_id"), request_key=form.get("request_key"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_clients(self, actor):
@@ -58,7 +60,15 @@ class ProgressService:
         form = dict(form or {})
         return assignments.assign(self.documents, Actor.from_dict(actor), client_id, due=form.get("due"),
                                   tool_id=form.get("tool_id"), chapter=form.get("chapter"),
-                                  measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"))
+                                  measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"),
+                                  request_key=form.get("request_key"), link_secret=self.settings.secret_key)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def assign_pathway(self, actor, client_id, form):
+        """Several assignments on a schedule: ``{start, steps: [{tool_id | measure, offset_days, recur?, title?}]}``."""
+        form = dict(form or {})
+        return pathway.assign_pathway(self.documents, Actor.from_dict(actor), client_id, form.get("start"),
+                                      form.get("steps"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def update_client(self, actor, client_id, changes):
@@ -121,6 +131,20 @@ class ProgressService:
         return projections.dashboard(self.documents, Actor.from_dict(actor))
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def practice_overview(self, actor):
+        """The web app's dashboard: risk flags, submissions to review, overdue and due-soon homework."""
+        return overview.overview(self.documents, Actor.from_dict(actor))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def measure_view(self, actor, client_id, slug, window="all"):
+        """One measure's chart over a window (3m, 6m, all) with the item answers of each date."""
+        return charts.measure_view(self.documents, Actor.from_dict(actor), client_id, slug, window)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def measures_taken(self, actor, client_id):
+        return charts.measures_taken(self.documents, Actor.from_dict(actor), client_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def measure_series(self, actor, client_id, slug):
         actor = Actor.from_dict(actor)
         series = projections.measure_series(self.documents, actor, client_id, slug)
@@ -169,14 +193,14 @@ class ProgressService:
             return self.catalog_rpc.portal_audio(clinic_id, tool_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_draft(self, token, fields):
-        return portal.save_draft(self.documents, token, fields)
+    def portal_draft(self, token, fields, request_key=None):
+        return portal.save_draft(self.documents, token, fields, request_key=request_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_submit(self, token, submission):
         submission = dict(submission or {})
         if "form" in submission:   # a posted HTML form: the portal's rules say what it holds
-            submission = portal_rules.submission_from_form(submission["form"])
+            submission = portal_rules.submission_from_form(submission["form"], submission.get("submission_id"))
         result = portal.submit(self.documents, token, submission_id=submission.get("submission_id"),
                                fields=submission.get("fields"), answers=submission.get("answers"),
                                extra=submission.get("extra"))
@@ -184,12 +208,12 @@ class ProgressService:
         return result
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_rate(self, token, rating):
-        return portal.rate(self.documents, token, rating)
+    def portal_rate(self, token, rating, request_key=None):
+        return portal.rate(self.documents, token, rating, request_key=request_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_audio_played(self, token, seconds):
-        return portal.audio_played(self.documents, token, seconds)
+    def portal_audio_played(self, token, seconds, request_key=None):
+        return portal.audio_played(self.documents, token, seconds, request_key=request_key)
 
     def _announce(self, token, result):
         """Events for other services and partners: ids and scores, never answers or notes."""

@@ -2,12 +2,13 @@
 job records' outbox), lists editions. Thin entrypoints over services/workbook/application."""
 from __future__ import annotations
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
+from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Blobs, Documents, RequestContext
 from services.workbook.adapters.catalogue import CatalogOverRpc
 from services.workbook.adapters.progress import ProgressOverRpc
@@ -34,8 +35,8 @@ class WorkbookService:
     catalogue = PublishedCatalogue()
     render_queue = RenderQueue()
     request_id = RequestContext()
-    catalog_rpc = RpcProxy(events.CATALOG)
-    progress_rpc = RpcProxy(events.PROGRESS)
+    catalog_rpc = TimedRpcProxy(events.CATALOG, share=INNER_SHARE)
+    progress_rpc = TimedRpcProxy(events.PROGRESS, share=INNER_SHARE)
 
     @rpc
     def health(self):
@@ -45,7 +46,8 @@ class WorkbookService:
 
     def _workbooks(self, actor) -> Workbooks:
         actor = Actor.from_dict(actor)
-        return Workbooks(self.documents, actor, CatalogOverRpc(self.catalogue, self.catalog_rpc, actor.to_dict()))
+        return Workbooks(self.documents, actor, CatalogOverRpc(self.catalogue, self.catalog_rpc, actor.to_dict()),
+                         ProgressOverRpc(self.progress_rpc, actor.to_dict()))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def propose_plan(self, actor, request):

@@ -7,10 +7,15 @@ from tests.platform import logged_in, running, seeded_settings
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
+def platform(tmp_path_factory):
     settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Clinic", "p@clinic.example")], port=free_port())
     with running(settings) as base:
-        yield base, logged_in(base, "p@clinic.example")
+        yield base, logged_in(base, "p@clinic.example"), settings
+
+
+@pytest.fixture(scope="module")
+def api(platform):
+    return platform[:2]
 
 
 def test_list_filters_and_pages(api):
@@ -42,7 +47,8 @@ def test_taxonomy_counts_match_the_listing(api):
     grief = next(p for p in taxonomy["problems"] if p["slug"] == "bereavement")
     listed = session.get(f"{base}/api/v1/tools", params={"problem": "bereavement"}).json()["total"]
     assert grief["tools"] == listed > 0
-    assert set(taxonomy["format"]) >= {"worksheet", "handout", "tracker", "audio", "game", "measure"}
+    assert set(taxonomy) == {"problems", "techniques", "approaches", "formats", "age_groups", "phases"}
+    assert set(taxonomy["formats"]) >= {"worksheet", "handout", "tracker", "audio", "game", "measure"}
 
 
 def test_catalogue_needs_a_login(api):
@@ -95,7 +101,15 @@ def test_measures_score_themselves(api):
     assert session.post(f"{base}/api/v1/measures/dass21/score", json={"answers": [1]}).status_code == 400
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def _png() -> bytes:
+    import io
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (10, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def test_media_upload_checks_type_size_and_tenant(api):
@@ -104,9 +118,12 @@ def test_media_upload_checks_type_size_and_tenant(api):
                           headers={"Content-Type": "image/png"})
     assert stored.status_code == 201, stored.text
     record = stored.json()
-    assert record["size"] == len(PNG) and record["content_type"] == "image/png"
+    assert record["content_type"] == "image/png"
     fetched = session.get(f"{base}/api/v1/media/{record['id']}")
-    assert fetched.content == PNG and fetched.headers["Content-Type"] == "image/png"
+    assert fetched.content.startswith(b"\x89PNG") and fetched.headers["Content-Type"] == "image/png"
+    assert record["size"] == len(fetched.content)
+    assert fetched.headers["Content-Disposition"] == 'attachment; filename="calm-corner.png"'
+    assert fetched.headers["X-Content-Type-Options"] == "nosniff"
     assert [m["id"] for m in session.get(f"{base}/api/v1/media").json()] == [record["id"]]
 
     lying = session.post(f"{base}/api/v1/media", data=b"<?php evil(); ?>", headers={"Content-Type": "image/png"})
@@ -121,6 +138,29 @@ def test_media_upload_checks_type_size_and_tenant(api):
     assert session.get(f"{base}/api/v1/media/med_0000000000000000").status_code == 404
 
 
+def test_uploads_keep_nothing_but_the_image_and_download_safely(api):
+    base, session = api
+    trailer = b"MZ\x90\x00<html><script>alert(1)</script></html>"
+    stored = session.post(f"{base}/api/v1/media", params={"filename": "сон-日記.png"}, data=PNG + trailer,
+                          headers={"Content-Type": "image/png"})
+    assert stored.status_code == 201, stored.text
+    fetched = session.get(f"{base}/api/v1/media/{stored.json()['id']}")
+    assert fetched.status_code == 200 and b"<script>" not in fetched.content and b"MZ" not in fetched.content[-64:]
+    disposition = fetched.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''%D1%81%D0%BE%D0%BD-%E6%97%A5%E8%A8%98.png" in disposition
+    pdf = session.post(f"{base}/api/v1/media", data=b"%PDF-1.7\n<</OpenAction<</S/JavaScript>>>>",
+                       headers={"Content-Type": "application/pdf"})
+    assert pdf.status_code == 415 and "PDF" in pdf.json()["message"]
+
+    def chunks():   # no Content-Length: Transfer-Encoding chunked
+        for start in range(0, len(PNG), 16):
+            yield PNG[start:start + 16]
+    chunked = session.post(f"{base}/api/v1/media", params={"filename": "chunked.png"}, data=chunks(),
+                           headers={"Content-Type": "image/png"})
+    assert chunked.status_code == 201, chunked.text
+    assert session.get(f"{base}/api/v1/media/{chunked.json()['id']}").content.startswith(b"\x89PNG")
+
+
 def test_search_in_the_words_clients_use_with_facets_suggestions_and_similar(api):
     base, session = api
     result = session.get(f"{base}/api/v1/search", params={"q": "keeps washing her hands", "age": "adult"}).json()
@@ -133,3 +173,54 @@ def test_search_in_the_words_clients_use_with_facets_suggestions_and_similar(api
     tool_id = result["hits"][0]["id"]
     similar = session.get(f"{base}/api/v1/tools/{tool_id}/similar").json()["hits"]
     assert similar and tool_id not in [hit["id"] for hit in similar]
+
+
+def test_catalogue_reads_are_conditional_and_follow_the_clinics_tools(api):
+    base, session = api
+    params = {"problem": "insomnia", "per_page": 100}
+    first = session.get(f"{base}/api/v1/tools", params=params)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag and "private" in first.headers["Cache-Control"]
+    again = session.get(f"{base}/api/v1/tools", params=params, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+    taxonomy = session.get(f"{base}/api/v1/taxonomy")
+    assert session.get(f"{base}/api/v1/taxonomy",
+                       headers={"If-None-Match": taxonomy.headers["ETag"]}).status_code == 304
+    tool_id = first.json()["items"][0]["id"]
+    tool = session.get(f"{base}/api/v1/tools/{tool_id}")
+    assert session.get(f"{base}/api/v1/tools/{tool_id}",
+                       headers={"If-None-Match": f'W/{tool.headers["ETag"]}'}).status_code == 304
+
+    ours = session.post(f"{base}/api/v1/clinic-tools", json={
+        "title": "Our clinic's sleep diary", "summary": "Kept by the clinic.", "problems": ["insomnia"],
+        "instructions": ["Write down when you went to bed."], "format": "tracker"}).json()
+    changed = session.get(f"{base}/api/v1/tools", params=params, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json()["total"] == first.json()["total"] + 1
+    assert ours["id"] in [item["id"] for item in changed.json()["items"]]
+    counted = session.get(f"{base}/api/v1/taxonomy", headers={"If-None-Match": taxonomy.headers["ETag"]})
+    assert counted.status_code == 200
+    insomnia = next(p for p in counted.json()["problems"] if p["slug"] == "insomnia")
+    assert insomnia["tools"] == changed.json()["total"]
+    session.delete(f"{base}/api/v1/clinic-tools/{ours['id']}")
+    assert session.get(f"{base}/api/v1/tools", params=params).json() == first.json()
+
+
+def test_a_build_published_by_another_process_reaches_the_gateway(platform):
+    """`interlude catalog build` writes the store directly: the catalog service notices the new
+    version stamp and announces it, and the gateway stops serving the answers it kept."""
+    import time
+
+    from interlude import wiring
+    from services.catalog.domain import versions
+    base, session, settings = platform
+    before = session.get(f"{base}/api/v1/taxonomy").headers["ETag"]
+    store = wiring.documents(settings)
+    try:
+        versions.bump(store, versions.CATALOGUE)        # what a publish that changed tools does last
+    finally:
+        store.close()
+    deadline = time.monotonic() + 20
+    while session.get(f"{base}/api/v1/taxonomy").headers["ETag"] == before:
+        assert time.monotonic() < deadline, "the gateway still serves the old catalogue's answer"
+        time.sleep(0.2)

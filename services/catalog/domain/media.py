@@ -1,5 +1,6 @@
-"""Media a clinic uploads for its own tools (images, audio, PDFs): checked by size and by what
-the bytes really are, not by the name or the declared type alone."""
+"""Media a clinic uploads for its own tools (images, audio): checked by size and by what the bytes
+really are, not by the name or the declared type alone. Images are decoded and encoded again
+(``image_sanitizing``); PDFs are refused (they can carry scripts and actions)."""
 from __future__ import annotations
 
 import uuid
@@ -10,6 +11,7 @@ from interlude.actor import Actor
 from interlude.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from interlude.ports.blobs import BlobStore
 from interlude.ports.documents import DocumentStore, TenantScope
+from services.catalog.domain.image_sanitizing import PIL_FORMATS, reencode_image
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -24,7 +26,6 @@ class MediaType:
 ACCEPTED = {t.content_type: t for t in (
     MediaType("image/png", "png", (b"\x89PNG\r\n\x1a\n",)),
     MediaType("image/jpeg", "jpg", (b"\xff\xd8\xff",)),
-    MediaType("application/pdf", "pdf", (b"%PDF-",)),
     MediaType("audio/mpeg", "mp3", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
     MediaType("audio/ogg", "ogg", (b"OggS",)),
 )}
@@ -37,8 +38,11 @@ def check_upload(data: bytes, content_type: str) -> MediaType:
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: make it smaller.")
     media_type = ACCEPTED.get(content_type)
+    if content_type == "application/pdf" or data.startswith(b"%PDF-"):
+        raise UnsupportedMediaType("PDF files are not accepted (they can carry scripts): upload the pages "
+                                   "as PNG or JPEG images.")
     if media_type is None:
-        raise UnsupportedMediaType(f"Upload PNG, JPEG, PDF, MP3 or OGG files; {content_type or 'no type'} "
+        raise UnsupportedMediaType(f"Upload PNG, JPEG, MP3 or OGG files; {content_type or 'no type'} "
                                    "is not accepted.")
     if not data.startswith(media_type.magic):
         raise UnsupportedMediaType(f"The file's content is not {content_type}: check the file and its type.")
@@ -55,8 +59,12 @@ class ClinicMedia:
         self.actor, self.blobs = actor, blobs
         self.records = TenantScope(store.collection("clinic_media"), actor.clinic_id)
 
-    def upload(self, data: bytes, content_type: str, filename: str = "") -> dict:
+    def upload(self, data: bytes, content_type: str, filename: str = "", *, reencode=None) -> dict:
+        """``reencode(function, *args)`` runs the image re-encoding (the service passes a thread
+        pool's, to keep the CPU work off the eventlet hub)."""
         media_type = check_upload(data, content_type)
+        if media_type.content_type in PIL_FORMATS:
+            data = (reencode or (lambda f, *a: f(*a)))(reencode_image, data, media_type.content_type)
         media_id = f"med_{uuid.uuid4().hex[:16]}"
         key = f"media/{self.actor.clinic_id}/{media_id}.{media_type.extension}"
         self.blobs.put(key, data, media_type.content_type)

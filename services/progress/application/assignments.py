@@ -8,12 +8,15 @@ assignment is revoked is always read from the events.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 
 from interlude import clock
 from interlude.actor import Actor
-from interlude.errors import Forbidden, Gone, InvalidInput, NotFound
+from interlude.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from interlude.hashing import token_digest
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude.text import plain_text
@@ -70,28 +73,54 @@ def _recur(recur, kind: str) -> dict | None:
     return {"every_days": recur}
 
 
+def _not_past(due, now) -> None:
+    """A due date before yesterday (UTC: a day of slack for time zones) is a mistake, not a plan."""
+    day = storage.as_date(due, "due")
+    earliest = (clock.utcnow(now) - timedelta(days=1)).date().isoformat()
+    if day < earliest:
+        raise InvalidInput(f"due: {day} is in the past; give today's date or a later one (YYYY-MM-DD).")
+
+
 def public_assignment(assignment: dict) -> dict:
     return {key: assignment.get(key) for key in PUBLIC_FIELDS}
 
 
 def assign(store: DocumentStore, actor: Actor, client_id: str, *, due, tool_id: str | None = None,
            chapter: dict | None = None, measure: str | None = None, recur=None, title: str | None = None,
-           link_days: int = LINK_DAYS, now: datetime | None = None) -> dict:
+           link_days: int = LINK_DAYS, request_key: str | None = None, link_secret: str | None = None,
+           now: datetime | None = None) -> dict:
     """Assign one tool, workbook chapter or measure. ``recur`` (measures only): every N days, or
     'session' (the practitioner asks again each session with ``assign_again``). Returns
-    ``{"assignment", "link": {"token", "expires_at"}}``; the token is shown this once."""
+    ``{"assignment", "link": {"token", "expires_at"}}``; the token is shown this once.
+
+    ``request_key`` with ``link_secret``: the same request delivered again returns the same
+    assignment and the same link (its token is derived from the secret and the assignment), and
+    records nothing twice."""
     client = clients.client_for(store, actor, client_id)
     kind, target, default_title = _target(tool_id, chapter, measure)
+    _not_past(due, now)
     assignment = {
-        "id": storage.new_id("asg"), "client_id": client["id"], "practitioner_id": client["practitioner_id"],
+        "id": storage.keyed_id("asg", actor.clinic_id, request_key), "client_id": client["id"],
+        "practitioner_id": client["practitioner_id"],
         "kind": kind, "target": target, "due": storage.as_date(due, "due"), "recur": _recur(recur, kind),
         "title": plain_text(title, "title", max_len=MAX_TITLE) if title is not None else default_title,
         "created_at": clock.iso(clock.utcnow(now)), "created_by": actor.user_id}
-    _assignments(store, actor.clinic_id).insert(assignment)
+    try:
+        assignment = _assignments(store, actor.clinic_id).insert(assignment)   # with its clinic_id
+    except Conflict:
+        stored = _assignments(store, actor.clinic_id).get(assignment["id"]) if request_key is not None else None
+        if stored is None or (stored["client_id"], stored["target"]) != (client["id"], target):
+            raise Conflict("This request key was already used for another request.") from None
+        assignment = stored
     events.append(store, actor.clinic_id, client["id"], "assigned", actor=actor.user_id, now=now,
                   data={"assignment_id": assignment["id"], "kind": kind, "target": target,
-                        "title": assignment["title"], "due": assignment["due"], "recur": assignment["recur"]})
-    link = _new_link(store, actor.clinic_id, assignment, link_days, now)
+                        "title": assignment["title"], "due": assignment["due"], "recur": assignment["recur"]},
+                  idempotency_key=f"assigned:{assignment['id']}")
+    token = None
+    if request_key is not None and link_secret:
+        token = base64.urlsafe_b64encode(hmac.new(link_secret.encode(), f"portal-link\n{assignment['id']}".encode(),
+                                                  hashlib.sha256).digest()).decode().rstrip("=")
+    link = _new_link(store, actor.clinic_id, assignment, link_days, now, token=token)
     return {"assignment": public_assignment(assignment), "link": link}
 
 
@@ -120,14 +149,21 @@ def is_revoked(store: DocumentStore, assignment: dict) -> bool:
     return any(e["data"].get("assignment_id") == assignment["id"] for e in revocations)
 
 
-def _new_link(store, clinic_id: str, assignment: dict, days, now) -> dict:
+def _new_link(store, clinic_id: str, assignment: dict, days, now, token: str | None = None) -> dict:
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_LINK_DAYS:
         raise InvalidInput(f"A link lasts 1-{MAX_LINK_DAYS} days.")
-    token, moment = secrets.token_urlsafe(32), clock.utcnow(now)
+    token, moment = token or secrets.token_urlsafe(32), clock.utcnow(now)
     expires_at = clock.iso(moment + timedelta(days=days))
-    _tokens(store, clinic_id).insert({
-        "id": token_digest(token), "client_id": assignment["client_id"], "assignment_id": assignment["id"],
-        "created_at": clock.iso(moment), "expires_at": expires_at, "revoked_at": None})
+    try:
+        _tokens(store, clinic_id).insert({
+            "id": token_digest(token), "client_id": assignment["client_id"], "assignment_id": assignment["id"],
+            "created_at": clock.iso(moment), "expires_at": expires_at, "revoked_at": None})
+    except Conflict:
+        # the same derived link, from a redelivered request: the one already stored
+        stored = _tokens(store, clinic_id).get(token_digest(token))
+        if stored is None or stored["assignment_id"] != assignment["id"]:
+            raise
+        expires_at = stored["expires_at"]
     return {"token": token, "expires_at": expires_at}
 
 
@@ -173,6 +209,7 @@ def assign_again(store: DocumentStore, actor: Actor, assignment_id: str, *, due,
         raise InvalidInput("Only a recurring measure can be asked for again; assign a new one instead.")
     if is_revoked(store, assignment):
         raise Forbidden("This assignment was revoked.")
+    _not_past(due, now)
     data = {"assignment_id": assignment_id, "kind": assignment["kind"], "target": assignment["target"],
             "title": assignment["title"], "due": storage.as_date(due, "due"), "recur": assignment["recur"],
             "again": True}

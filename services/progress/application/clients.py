@@ -63,16 +63,23 @@ def _practitioner(actor: Actor, practitioner_id) -> str:
 
 def create_client(store: DocumentStore, actor: Actor, *, display_name: str, email: str | None = None,
                   phone: str | None = None, practitioner_id: str | None = None,
-                  now: datetime | None = None) -> dict:
-    """A new client, recorded with a ``client_created`` event. Returns the public client."""
+                  request_key: str | None = None, now: datetime | None = None) -> dict:
+    """A new client, recorded with a ``client_created`` event. Returns the public client.
+    ``request_key``: the same key again (a redelivered request) returns the client it created."""
     at = clock.iso(clock.utcnow(now))
-    client = {"id": storage.new_id("cli"), "practitioner_id": _practitioner(actor, practitioner_id),
+    client = {"id": storage.keyed_id("cli", actor.clinic_id, request_key),
+              "practitioner_id": _practitioner(actor, practitioner_id),
               "display_name": plain_text(display_name, "display_name", max_len=MAX_NAME),
               "email": clean_email(email), "phone": clean_phone(phone), "created_at": at,
               "created_by": actor.user_id, "event_seq": 0}
-    client = _scope(store, actor.clinic_id).insert(client)
+    try:
+        client = _scope(store, actor.clinic_id).insert(client)
+    except Conflict:
+        client = _scope(store, actor.clinic_id).get(client["id"]) if request_key is not None else None
+        if client is None or client["created_by"] != actor.user_id:
+            raise Conflict("This request key was already used for another request.") from None
     events.append(store, actor.clinic_id, client["id"], "client_created", actor=actor.user_id,
-                  data={"practitioner_id": client["practitioner_id"]}, now=now)
+                  data={"practitioner_id": client["practitioner_id"]}, idempotency_key="client_created", now=now)
     return public_client(client)
 
 

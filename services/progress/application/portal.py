@@ -111,7 +111,8 @@ def open_assignment(store: DocumentStore, token: str, *, now: datetime | None = 
     return _open(store, token, now)[2]
 
 
-def save_draft(store: DocumentStore, token: str, fields: dict, *, now: datetime | None = None) -> dict:
+def save_draft(store: DocumentStore, token: str, fields: dict, *, request_key: str | None = None,
+               now: datetime | None = None) -> dict:
     """Keep what the client has typed so far (field id -> text). A draft identical to the latest
     is not recorded again. Returns ``{"fields", "saved_at"}``."""
     assignment, client, history = _context(store, token, now)
@@ -125,7 +126,8 @@ def save_draft(store: DocumentStore, token: str, fields: dict, *, now: datetime 
     if latest is not None and latest["fields"] == cleaned:
         return latest
     event = events.append(store, client["clinic_id"], client["id"], "draft_saved", actor="client", now=now,
-                          data={"assignment_id": assignment["id"], "fields": cleaned})
+                          data={"assignment_id": assignment["id"], "fields": cleaned},
+                          idempotency_key=_key("draft", request_key))
     return {"fields": cleaned, "saved_at": event["at"]}
 
 
@@ -141,21 +143,34 @@ def submit(store: DocumentStore, token: str, *, submission_id: str | None = None
                                         crisis_lines=crisis_lines, now=now)
 
 
-def rate(store: DocumentStore, token: str, rating, *, now: datetime | None = None) -> dict:
+def _key(kind: str, request_key: str | None) -> str | None:
+    """An event's idempotency key from the request's: a redelivered request records nothing twice."""
+    if request_key is None:
+        return None
+    if not isinstance(request_key, str) or not 0 < len(request_key) <= 100:
+        raise InvalidInput("request_key must be text of 1-100 characters.")
+    return f"{kind}:{request_key}"
+
+
+def rate(store: DocumentStore, token: str, rating, *, request_key: str | None = None,
+         now: datetime | None = None) -> dict:
     """How helpful the tool was, 1 (not at all) to 5 (very); the latest rating counts."""
     assignment, client, _ = _context(store, token, now)
     rating = rules.parse_rating(rating)
     return events.append(store, client["clinic_id"], client["id"], "rated", actor="client", now=now,
-                         data={"assignment_id": assignment["id"], "rating": rating})
+                         data={"assignment_id": assignment["id"], "rating": rating},
+                         idempotency_key=_key("rate", request_key))
 
 
-def audio_played(store: DocumentStore, token: str, seconds, *, now: datetime | None = None) -> dict:
+def audio_played(store: DocumentStore, token: str, seconds, *, request_key: str | None = None,
+                 now: datetime | None = None) -> dict:
     """The client listened to the assignment's audio for ``seconds``."""
     assignment, client, _ = _context(store, token, now)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds <= MAX_AUDIO_SECONDS:
         raise InvalidInput(f"seconds must be a number above 0 and at most {MAX_AUDIO_SECONDS}.")
     return events.append(store, client["clinic_id"], client["id"], "audio_played", actor="client", now=now,
-                         data={"assignment_id": assignment["id"], "seconds": round(float(seconds), 1)})
+                         data={"assignment_id": assignment["id"], "seconds": round(float(seconds), 1)},
+                         idempotency_key=_key("audio", request_key))
 
 
 def record_on_paper(store: DocumentStore, actor: Actor, assignment_id: str, *, taken_on, fields: dict | None = None,

@@ -1,6 +1,7 @@
 """Collection names, indexes and small validators shared by the progress domain."""
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from datetime import date, datetime
@@ -48,6 +49,17 @@ def collection(store: DocumentStore, name: str) -> Collection:
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:20]}"
+
+
+def keyed_id(prefix: str, clinic_id: str, request_key: str | None) -> str:
+    """The id of a record created by one request: derived from the request's key when it has
+    one, so that the same request delivered twice finds its record instead of making another."""
+    if request_key is None:
+        return new_id(prefix)
+    if not isinstance(request_key, str) or not 0 < len(request_key) <= 100:
+        raise InvalidInput("request_key must be text of 1-100 characters.")
+    digest = hashlib.sha256(f"{prefix}\n{clinic_id}\n{request_key}".encode()).hexdigest()
+    return f"{prefix}_{digest[:20]}"
 
 
 def as_date(value, what: str) -> str:

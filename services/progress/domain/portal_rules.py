@@ -28,15 +28,18 @@ def has_audio(tool: dict) -> bool:
     return any(section["id"] == "script" for section in tool.get("sections", []))
 
 
-def submission_from_form(form: dict) -> dict:
+def submission_from_form(form: dict, submission_id: str | None = None) -> dict:
     """A portal form post (field -> list of values): a measure's answers are all its items ``qN``
-    with a whole-number choice; any other form is the worksheet's text fields."""
+    with a whole-number choice; any other form is the worksheet's text fields. Its
+    ``submission_id`` field (made when the page was rendered) keys the submission, so the same
+    form sent twice records once; ``submission_id`` stands in when the form has none."""
     fields = {str(key): "|".join(str(v) for v in (values if isinstance(values, list) else [values]))
               for key, values in dict(form or {}).items()}
+    submission_id = fields.pop("submission_id", None) or submission_id
     numeric = {key: int(value) for key, value in fields.items() if value.isdigit() and key.startswith("q")}
     if numeric and len(numeric) == len(fields):
-        return {"answers": numeric}
-    return {"fields": fields}
+        return {"answers": numeric, "submission_id": submission_id}
+    return {"fields": fields, "submission_id": submission_id}
 
 
 def parse_rating(value) -> int:

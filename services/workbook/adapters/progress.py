@@ -12,3 +12,7 @@ class ProgressOverRpc(ProgressReader):
     def summary(self, client_id: str, measure: str | None) -> dict | None:
         with domain_errors():
             return self.rpc.workbook_progress(self.actor, client_id, measure)
+
+    def reachable_clients(self) -> set[str]:
+        with domain_errors():
+            return {client["id"] for client in self.rpc.list_clients(self.actor)}

@@ -29,3 +29,8 @@ class ProgressReader(abc.ABC):
     def summary(self, client_id: str, measure: str | None) -> dict | None:
         """Homework done and set, and the measure's points, for a later edition; None when the
         client is unknown."""
+
+    @abc.abstractmethod
+    def reachable_clients(self) -> set[str]:
+        """The ids of the clients the acting practitioner may reach (their own): a workbook made
+        for any other client is not theirs to see (issue #11, finding 3)."""

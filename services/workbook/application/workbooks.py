@@ -22,6 +22,7 @@ from services.workbook.domain.plan import apply_edits, propose_plan
 
 WORKBOOKS, JOBS, EDITIONS = "workbooks", "workbook_jobs", "workbook_editions"
 JOB_STATES = ("queued", "rendering", "done", "failed")
+MAX_EDITION = 1_000_000
 INDEXES = {WORKBOOKS: [["clinic_id"]], JOBS: [["status"], ["published_at"], ["clinic_id"]],
            EDITIONS: [["workbook_id", "number"], ["clinic_id"]]}
 # What a job record keeps for the worker only; API callers see the job's state.
@@ -49,8 +50,10 @@ def public_job(job: dict) -> dict:
 
 
 class Workbooks:
-    def __init__(self, store: DocumentStore, actor: Actor, catalogue: CatalogueReader | None = None):
-        self.store, self.actor, self.catalogue = store, actor, catalogue
+    def __init__(self, store: DocumentStore, actor: Actor, catalogue: CatalogueReader | None = None,
+                 progress: ProgressReader | None = None):
+        self.store, self.actor, self.catalogue, self.progress = store, actor, catalogue, progress
+        self._reachable: set[str] | None = None
         self.workbooks = TenantScope(store.collection(WORKBOOKS), actor.clinic_id)
         self.jobs = TenantScope(store.collection(JOBS), actor.clinic_id)
         self.editions = TenantScope(store.collection(EDITIONS), actor.clinic_id)
@@ -58,21 +61,44 @@ class Workbooks:
     def propose(self, content, request: dict) -> dict:
         return propose_plan(content, self.catalogue.published(), request)
 
+    # access follows the client ---------------------------------------------------------------
+    def _reaches(self, client_id: str) -> bool:
+        """Whether the progress service lets the actor reach this client: a practitioner their
+        own, a clinic admin every client of the clinic (the clinic's policy)."""
+        if self._reachable is None:
+            self._reachable = self.progress.reachable_clients() if self.progress is not None else set()
+        return client_id in self._reachable
+
+    def _may_see(self, workbook: dict) -> bool:
+        """A workbook made for a client of the record is seen by whoever may reach that client;
+        one for no recorded client by its practitioner and the clinic's admins."""
+        if self.actor.role == "clinic_admin":
+            return True   # every workbook of the clinic (they are scoped to it), as for clients
+        if workbook.get("client_id"):
+            return self._reaches(workbook["client_id"])
+        return workbook.get("practitioner_id") == self.actor.user_id
+
     def create(self, content, request: dict) -> dict:
         client_name = plain_text(request.get("client_name"), "client_name", max_len=60)
+        client_id = plain_text(request.get("client_id"), "client_id", max_len=40, required=False) or None
+        if client_id is not None and not self._reaches(client_id):
+            raise NotFound("No such client.")
         plan = self.propose(content, request)
         workbook = {"id": f"wb_{uuid.uuid4().hex[:16]}", "client_name": client_name,
                     # the progress record's client, when the practitioner links one
-                    "client_id": plain_text(request.get("client_id"), "client_id", max_len=40, required=False) or None,
+                    "client_id": client_id,
                     "practitioner_id": self.actor.user_id, "plan": plan, "editions": 0,
                     "created_at": clock.iso(), "updated_at": clock.iso()}
         return self.workbooks.insert(workbook)
 
     def get(self, workbook_id: str) -> dict:
-        return self.workbooks.get_or_raise(workbook_id, "workbook")
+        workbook = self.workbooks.get_or_raise(workbook_id, "workbook")
+        if not self._may_see(workbook):
+            raise NotFound(f"No workbook with id {workbook_id!r}.")   # as if it did not exist
+        return workbook
 
     def list(self) -> list[dict]:
-        return self.workbooks.find(sort=[("updated_at", -1)])
+        return [w for w in self.workbooks.find(sort=[("updated_at", -1)]) if self._may_see(w)]
 
     def update(self, workbook_id: str, change: dict) -> dict:
         """``change``: ``{"edits": [operations…], "client_name": …}`` (either may be left out)."""
@@ -81,12 +107,27 @@ class Workbooks:
         if "edits" in change:
             changes["plan"] = apply_edits(workbook["plan"], change["edits"], find_tool=self.catalogue.find,
                                           clinic_id=self.actor.clinic_id)
+            self._check_logo(changes["plan"], workbook["plan"])
         if "client_name" in change:
             changes["client_name"] = plain_text(change["client_name"], "client_name", max_len=60)
         updated = self.workbooks.update(workbook_id, changes, expect={"updated_at": workbook["updated_at"]})
         if updated is None:
             raise Conflict("The workbook changed meanwhile: reload it and apply your edit again.")
         return updated
+
+    def _check_logo(self, plan: dict, before: dict) -> None:
+        """A cover logo must be an image of this clinic's media, checked now rather than at render
+        time (another clinic's id, or an audio file, used to fail only in the render)."""
+        media_id = (plan.get("cover") or {}).get("logo_media_id")
+        if not media_id or media_id == (before.get("cover") or {}).get("logo_media_id"):
+            return
+        try:
+            key = self.catalogue.media_key(media_id)
+        except NotFound:
+            raise InvalidInput("logo_media_id: no file with this id in your clinic's media; upload the logo "
+                               "with POST /api/v1/media first.") from None
+        if not key.lower().endswith((".png", ".jpg", ".jpeg")):
+            raise InvalidInput("logo_media_id: the cover logo must be a PNG or JPEG image.")
 
     # rendering ---------------------------------------------------------------------------
     def request_render(self, workbook_id: str, *, clinic_name: str = "", practitioner_name: str = "",
@@ -113,13 +154,21 @@ class Workbooks:
         return self.jobs.insert(job)
 
     def job(self, job_id: str) -> dict:
-        return self.jobs.get_or_raise(job_id, "render job")
+        job = self.jobs.get_or_raise(job_id, "render job")
+        try:
+            self.get(job["workbook_id"])
+        except NotFound:
+            raise NotFound(f"No render job with id {job_id!r}.") from None
+        return job
 
     def list_editions(self, workbook_id: str) -> list[dict]:
         self.get(workbook_id)
         return self.editions.find({"workbook_id": workbook_id}, sort=[("number", 1)])
 
     def edition(self, workbook_id: str, number: int) -> dict:
+        self.get(workbook_id)
+        if not 1 <= int(number) <= MAX_EDITION:   # a number past 2^63 reached the store and failed there
+            raise NotFound(f"Workbook {workbook_id!r} has no edition {number}.")
         found = self.editions.find({"workbook_id": workbook_id, "number": int(number)}, limit=1)
         if not found:
             raise NotFound(f"Workbook {workbook_id!r} has no edition {number}.")

@@ -154,8 +154,8 @@ def _problems(content: Content, value) -> list[Problem]:
                            "choose the ones that matter most now.")
     unknown = [slug for slug in slugs if slug not in content.problems]
     if unknown:
-        raise InvalidInput(f"Unknown problem {unknown[0][:60]!r}: use a slug as `interlude catalog "
-                           "problems` lists them.")
+        raise InvalidInput(f"problems: unknown problem {unknown[0][:60]!r}; use a problem slug as "
+                           "GET /api/v1/taxonomy lists them.")
     return [content.problems[slug] for slug in slugs]
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from gateway import identity as identity_module
 from gateway.identity import Identity, ensure_indexes
+from interlude.hashing import token_digest
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.actor import Actor
 from interlude.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
@@ -69,3 +70,39 @@ def test_users_are_listed_per_clinic(identity):
     identity.create_clinic("B", "b@b.example", "B", PASSWORD)
     listed = identity.list_users(Actor(admin_a["id"], clinic_a["id"], "clinic_admin"))
     assert [u["email"] for u in listed] == ["a@a.example"]
+
+
+def test_expired_sessions_are_purged_and_logout_everywhere_ends_them_all(identity):
+    clinic, admin = identity.create_clinic("Harbour Clinic", "admin@harbour.example", "Ana", PASSWORD)
+    first, _ = identity.login("admin@harbour.example", PASSWORD)
+    identity.sessions.update(token_digest(first), {"expires_at": "2000-01-01T00:00:00+00:00"})
+    second, _ = identity.login("admin@harbour.example", PASSWORD)   # a login tidies expired sessions
+    assert identity.sessions.get(token_digest(first)) is None
+    third, _ = identity.login("admin@harbour.example", PASSWORD)
+    assert identity.logout_everywhere(identity.resolve(second)) == 2
+    for token in (second, third):
+        with pytest.raises(Unauthenticated):
+            identity.resolve(token)
+
+
+def test_login_limits_per_account_and_per_address(tmp_path):
+    from gateway.login_limits import LoginLimits
+    from interlude.errors import TooManyRequests
+    moment = [datetime(2030, 1, 1, tzinfo=timezone.utc)]
+    limits = LoginLimits(SqliteDocumentStore(tmp_path / "docs.db"), account_limit=3, address_limit=5,
+                         window_seconds=600, clock=lambda: moment[0])
+    for _ in range(3):
+        limits.check("a@x.example", "10.0.0.1")
+        limits.failed("a@x.example", "10.0.0.1", "wrong")
+    with pytest.raises(TooManyRequests) as refused:
+        limits.check("A@x.example ", "10.0.0.9")   # the account, from anywhere
+    assert 590 <= refused.value.retry_after <= 601
+    limits.check("b@x.example", "10.0.0.9")
+    for n in range(2):
+        limits.failed(f"c{n}@x.example", "10.0.0.1", "wrong")
+    with pytest.raises(TooManyRequests):
+        limits.check("d@x.example", "10.0.0.1")   # the address, for any account
+    moment[0] += timedelta(seconds=601)
+    limits.check("a@x.example", "10.0.0.1")   # a new window
+    limits.failed("a@x.example", "10.0.0.1", "wrong")
+    limits.check("a@x.example", "10.0.0.1")

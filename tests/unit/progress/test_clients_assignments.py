@@ -3,7 +3,7 @@
 import pytest
 
 from interlude.hashing import token_digest
-from interlude.errors import Forbidden, Gone, InvalidInput, NotFound
+from interlude.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from services.progress.application import assignments, clients, events, portal, storage
 
 from .conftest import T0, at, new_assignment, new_client
@@ -159,3 +159,25 @@ def test_a_token_never_reaches_another_client_or_clinic(store, alice, carol):
         assignments.get_assignment(store, carol, kim_made["assignment"]["id"])
     with pytest.raises(NotFound):
         assignments.revoke_links(store, carol, kim_made["assignment"]["id"])
+
+
+def test_a_redelivered_create_or_assign_records_nothing_twice(store, alice, bob):
+    first = clients.create_client(store, alice, display_name="K.", request_key="req-create-0001", now=T0)
+    again = clients.create_client(store, alice, display_name="K.", request_key="req-create-0001", now=T0)
+    assert again == first and len(clients.list_clients(store, alice)) == 1
+    assert [e["type"] for e in events.client_events(store, "cln_a", first["id"])] == ["client_created"]
+
+    made = assignments.assign(store, alice, first["id"], due="2030-01-01", measure="gad7", recur=7,
+                              request_key="req-assign-0001", link_secret="s" * 32, now=T0)
+    redelivered = assignments.assign(store, alice, first["id"], due="2030-01-01", measure="gad7", recur=7,
+                                     request_key="req-assign-0001", link_secret="s" * 32, now=T0)
+    assert redelivered == made
+    assert assignments.resolve_portal(store, made["link"]["token"], now=T0)[0]["id"] == made["assignment"]["id"]
+    assert [e["type"] for e in events.client_events(store, "cln_a", first["id"])] == ["client_created", "assigned"]
+    # another request's key, or the same key for something else, makes its own record or is refused
+    other = assignments.assign(store, alice, first["id"], due="2030-01-01", measure="gad7",
+                               request_key="req-assign-0002", link_secret="s" * 32, now=T0)
+    assert other["link"]["token"] != made["link"]["token"]
+    with pytest.raises(Conflict):
+        assignments.assign(store, alice, first["id"], due="2030-01-01", measure="phq9",
+                           request_key="req-assign-0001", link_secret="s" * 32, now=T0)

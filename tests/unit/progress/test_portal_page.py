@@ -62,9 +62,12 @@ def test_homework_counts_on_the_progress_page(store, alice):
 
 
 def test_a_posted_form_is_answers_only_when_every_field_is_an_item_choice():
-    assert portal_rules.submission_from_form({"q1": ["2"], "q2": ["0"]}) == {"answers": {"q1": 2, "q2": 0}}
-    assert portal_rules.submission_from_form({"q1": ["2"], "note": ["x"]}) == {"fields": {"q1": "2", "note": "x"}}
-    assert portal_rules.submission_from_form({"done": ["a", "b"]}) == {"fields": {"done": "a|b"}}
+    assert portal_rules.submission_from_form({"q1": ["2"], "q2": ["0"]}) == {"answers": {"q1": 2, "q2": 0},
+                                                                             "submission_id": None}
+    assert portal_rules.submission_from_form({"q1": ["2"], "note": ["x"]}, "k-1") == {
+        "fields": {"q1": "2", "note": "x"}, "submission_id": "k-1"}
+    assert portal_rules.submission_from_form({"done": ["a", "b"], "submission_id": ["page-1"]}, "k-1") == {
+        "fields": {"done": "a|b"}, "submission_id": "page-1"}
 
 
 @pytest.mark.parametrize("value, expected", [(4, 4), ("5", 5), (" 1 ", 1)])

@@ -162,7 +162,7 @@ def test_defaults(content, tools):
     ({"problems": "panic", "age_group": "adult"}, "list of problem slugs"),
     ({"problems": ["panic", "depression", "insomnia", "ptsd", "grief-x", "anger-outbursts"],
       "age_group": "adult"}, f"at most {MAX_PROBLEMS} problems"),
-    ({"problems": ["no-such-problem"], "age_group": "adult"}, "Unknown problem 'no-such-problem'"),
+    ({"problems": ["no-such-problem"], "age_group": "adult"}, "problems: unknown problem 'no-such-problem'"),
     ({"problems": ["panic"]}, "age_group must be one of"),
     ({"problems": ["panic"], "age_group": "elderly"}, "age_group must be one of"),
     ({"problems": ["panic"], "age_group": "child"}, "has no tools for children"),
