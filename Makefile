@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench rabbitmq record-elasticsearch clean
+.PHONY: install run test bench rabbitmq record-elasticsearch translations clean
 
 install: $(STAMP)
 
@@ -30,6 +30,12 @@ record-elasticsearch: install
 	@test -n "$(ELASTICSEARCH_URL)" || { echo "Set ELASTICSEARCH_URL to an Elasticsearch 9 server, e.g. ELASTICSEARCH_URL=http://127.0.0.1:9200 after docker compose up -d elasticsearch" >&2; exit 2; }
 	INTERLUDE_RECORD_ELASTICSEARCH=1 $(BIN)/python -m pytest -q tests/conformance/test_search.py -k TestElasticsearchSearch
 	@echo "Recordings in tests/recordings/elasticsearch/: commit them; make test replays them."
+
+# The web app's UI wording: extract it, update each locale's catalogue, compile the .mo files (committed).
+translations: install
+	cd gateway/web && ../../$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o translations/messages.pot . \
+	  && ../../$(BIN)/pybabel update -i translations/messages.pot -d translations \
+	  && ../../$(BIN)/pybabel compile -d translations
 
 bench: install rabbitmq
 	$(BIN)/python -m benchmarks

@@ -53,6 +53,7 @@ def report(counts: Counts, quick: bool, rpc: dict, http: dict) -> str:
 
 # Domain benchmarks: each module's run(quick) returns rows (dicts) printed as one table.
 DOMAIN_SECTIONS = {
+    "http": ("HTTP reads as a share of /healthz (wrk; embedded beside RabbitMQ)", "benchmarks.http_reads"),
     "catalogue": ("Catalogue build", "benchmarks.catalogue"),
     "rendering": ("PDF rendering (hardened renderer, child process)", "benchmarks.rendering"),
     "audio": ("Guided audio (espeak-ng -> sox -> MP3 and OGG)", "benchmarks.audio"),
@@ -60,6 +61,7 @@ DOMAIN_SECTIONS = {
     "search-latency": ("Search through RPC and the gateway (embedded)", "benchmarks.search_latency"),
     "workbook": ("Workbook: one-pass render of a whole book", "benchmarks.workbook"),
     "render-workers": ("Render throughput with 1 and 2 render workers (RabbitMQ)", "benchmarks.render_workers"),
+    "web": ("Web app: server time per page (embedded, one practitioner)", "benchmarks.web_pages"),
     "portal": ("Client portal pages through the gateway (embedded)", "benchmarks.portal"),
 }
 

@@ -10,6 +10,7 @@ or two RPC calls carrying the acting user and clinic, and returns plain data;
 from __future__ import annotations
 
 from gateway.auth import Auth
+from gateway.conditional import KeptAnswers
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.catalogue import CatalogueRoutes
 from gateway.routes.clients import ClientRoutes
@@ -19,12 +20,13 @@ from gateway.routes.probes import ProbeRoutes
 from gateway.routes.record import RecordRoutes
 from gateway.routes.search import SearchRoutes
 from gateway.routes.workbooks import WorkbookRoutes
+from gateway.web import WebApp
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 from interlude.rpc_timeouts import TimedRpcProxy
 
 
 class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes, ClientRoutes, RecordRoutes,
-                     PortalRoutes, SearchRoutes, FileRoutes):
+                     PortalRoutes, SearchRoutes, FileRoutes, WebApp):   # WebApp: the web app's pages, gateway/web/
     name = "gateway"
     # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
     max_workers = 100
@@ -33,6 +35,8 @@ class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes
     blobs = Blobs()
     settings = Config()
     auth = Auth()
+    catalogue_reads = KeptAnswers()     # catalogue answers, until the catalog's events say otherwise
+    search_answers = KeptAnswers()      # search answers, until the search service's events do
     request_id = RequestContext()
     catalog_rpc = TimedRpcProxy("catalog")
     search_rpc = TimedRpcProxy("search")

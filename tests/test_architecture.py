@@ -16,7 +16,8 @@ SCANNED = ("interlude", "interlude_app", "services", "gateway", "benchmarks")
 
 # owner -> (the paths holding its code, the collections it owns)
 OWNERS = {
-    "catalog": (("services/catalog/",), ("tools", "clinic_tools", "clinic_tool_versions", "clinic_media")),
+    "catalog": (("services/catalog/",), ("tools", "clinic_tools", "clinic_tool_versions", "clinic_media", "tool_shelves",
+                                        "catalogue_versions")),
     "search": (("services/search/",), ("search_clinic_documents",)),
     "workbook": (("services/workbook/",), ("workbooks", "workbook_jobs", "workbook_editions")),
     "progress": (("services/progress/",), ("progress_events", "clients", "assignments", "portal_tokens",

@@ -10,6 +10,8 @@ PACKAGES=(
   sox              # reverb, noise bed, fades, normalising; `soxi` measures durations in tests
   libsox-fmt-base  # sox's WAV and Ogg Vorbis support
   libsox-fmt-mp3   # sox's MP3 encoder (LAME)
+  wrk              # HTTP load generator of `make bench` (benchmarks/http_reads.py)
+  chromium         # the web app's browser tests (tests/browser/) drive it through Playwright
 )
 
 installed() {

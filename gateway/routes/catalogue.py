@@ -3,20 +3,26 @@ from __future__ import annotations
 
 import base64
 
+from nameko.events import BROADCAST, event_handler
+
 from gateway import uploads
 from gateway.bodies import json_body
+from gateway.conditional import clinic_of
 from gateway.entrypoints import api
+from interlude import events
 from services.catalog.contract import MEDIA_MAX_BYTES
 
 
 class CatalogueRoutes:
     @api("GET", "/api/v1/tools")
     def list_tools(self, request):
-        return self.catalog_rpc.list_tools(self.auth.actor_dict(request), request.args.to_dict())
+        return self.catalogue_reads.respond(request, self.catalog_rpc, self.auth.actor_dict(request),
+                                            "list", request.args.to_dict())
 
     @api("GET", "/api/v1/tools/<string:tool_id>")
     def get_tool(self, request, tool_id):
-        return self.catalog_rpc.get_tool(self.auth.actor_dict(request), tool_id)
+        return self.catalogue_reads.respond(request, self.catalog_rpc, self.auth.actor_dict(request),
+                                            "tool", tool_id)
 
     @api("GET", "/api/v1/tools/<string:tool_id>.pdf")
     def tool_pdf(self, request, tool_id):
@@ -55,7 +61,8 @@ class CatalogueRoutes:
 
     @api("GET", "/api/v1/taxonomy")
     def taxonomy(self, request):
-        return self.catalog_rpc.taxonomy(self.auth.actor_dict(request))
+        return self.catalogue_reads.respond(request, self.catalog_rpc, self.auth.actor_dict(request),
+                                            "taxonomy", None)
 
     @api("GET", "/api/v1/clinic-tools")
     def list_clinic_tools(self, request):
@@ -64,7 +71,10 @@ class CatalogueRoutes:
 
     @api("POST", "/api/v1/clinic-tools")
     def create_clinic_tool(self, request):
-        return 201, self.catalog_rpc.create_clinic_tool(self.auth.actor_dict(request), json_body(request))
+        actor = self.auth.actor_dict(request)
+        created = self.catalog_rpc.create_clinic_tool(actor, json_body(request))
+        self._forget_answers(actor["clinic_id"])             # the editor reads their own write
+        return 201, created
 
     @api("GET", "/api/v1/clinic-tools/<string:tool_id>")
     def get_clinic_tool(self, request, tool_id):
@@ -72,8 +82,35 @@ class CatalogueRoutes:
 
     @api("PUT", "/api/v1/clinic-tools/<string:tool_id>")
     def update_clinic_tool(self, request, tool_id):
-        return self.catalog_rpc.update_clinic_tool(self.auth.actor_dict(request), tool_id, json_body(request))
+        actor = self.auth.actor_dict(request)
+        updated = self.catalog_rpc.update_clinic_tool(actor, tool_id, json_body(request))
+        self._forget_answers(actor["clinic_id"])
+        return updated
 
     @api("DELETE", "/api/v1/clinic-tools/<string:tool_id>")
     def retire_clinic_tool(self, request, tool_id):
-        return self.catalog_rpc.retire_clinic_tool(self.auth.actor_dict(request), tool_id)
+        actor = self.auth.actor_dict(request)
+        retired = self.catalog_rpc.retire_clinic_tool(actor, tool_id)
+        self._forget_answers(actor["clinic_id"])
+        return retired
+
+    def _forget_answers(self, clinic_id: str) -> None:
+        self.catalogue_reads.forget(clinic_id)
+        self.search_answers.forget(clinic_id)
+
+    # Every gateway instance hears these (BROADCAST) and forgets the catalogue answers it kept.
+    @event_handler(events.CATALOG, events.CATALOGUE_CHANGED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_catalogue_changed(self, payload):
+        self.catalogue_reads.forget()
+
+    @event_handler(events.CATALOG, events.TOOL_PUBLISHED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_clinic_tool_published(self, payload):
+        self.catalogue_reads.forget(clinic_of(payload))
+
+    @event_handler(events.CATALOG, events.TOOL_UPDATED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_clinic_tool_updated(self, payload):
+        self.catalogue_reads.forget(clinic_of(payload))
+
+    @event_handler(events.CATALOG, events.TOOL_RETIRED, handler_type=BROADCAST, reliable_delivery=False)
+    def on_clinic_tool_retired(self, payload):
+        self.catalogue_reads.forget(clinic_of(payload))

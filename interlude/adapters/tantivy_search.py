@@ -55,6 +55,12 @@ class TantivySearchEngine(SearchEngine):
         self._hits: dict[int, tuple[dict, tantivy.Document]] | None = {} if writable else None
         self._generation = 0
 
+    @property
+    def generation(self) -> int | None:
+        """Moves on with every change this engine commits; None for a read-only engine, which
+        cannot know when another process changes the index (answers keyed by it never go stale)."""
+        return self._generation if self._writer is not None else None
+
     @classmethod
     def from_url(cls, url: str, **options) -> "TantivySearchEngine":
         return cls(url[len("file://"):] if url.startswith("file://") else url, **options)

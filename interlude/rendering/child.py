@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import json
 import os
 import resource
@@ -21,6 +22,7 @@ import traceback
 ASSETS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
 BASE_STYLESHEET_URL = "asset:base.css"
 DOCUMENT_BASE_URL = "asset:"
+RENDER_GC_THRESHOLD = 50_000   # first-generation allocations between collections (default 700)
 EXIT_FAILED, EXIT_MEMORY, EXIT_DOCUMENT = 1, 3, 4
 _EXIT_CODES = {"failed": EXIT_FAILED, "memory": EXIT_MEMORY, "document": EXIT_DOCUMENT}
 
@@ -90,6 +92,16 @@ def _warm_up() -> None:
             "page_size": "A4", "footer_text": "Warm-up", "forms": False, "files": {}})
 
 
+def _collect_rarely() -> None:
+    """Layout allocates millions of small objects that live until the render ends, so the cyclic
+    collector, run every 700 allocations, scanned them ~800 times for a 62-page book: 11% of its
+    CPU (measured with gc.callbacks). What is loaded so far is frozen out of the collector's sight
+    and collections run 70 times less often (2% of the CPU; peak memory +3 MB); the process ends
+    after one render anyway, and the address-space cap still bounds it."""
+    gc.freeze()
+    gc.set_threshold(RENDER_GC_THRESHOLD, 20, 100)
+
+
 def _job_waiting() -> bool:
     return bool(select.select([sys.stdin], [], [], 0)[0])
 
@@ -110,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         # A spare child warms up while it waits; a child started for a waiting job goes on.
         if not _job_waiting():
             _warm_up()
+        _collect_rarely()
         raw_job = sys.stdin.buffer.read()
         if not raw_job:
             return 0  # a spare child whose parent exited without giving it a job

@@ -25,3 +25,24 @@ class CatalogueContent(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.loaded
+
+
+class CatalogueReadModel(DependencyProvider):
+    """The precomputed catalogue reads (domain/read_model.py), one per service process, over a
+    documents store of its own; every worker shares it."""
+
+    def setup(self):
+        from interlude import wiring
+        from interlude.nameko_deps import settings_of
+        from services.catalog.domain.read_model import CatalogueReads
+        self.store = wiring.documents(settings_of(self.container))
+        self.reads = CatalogueReads(self.store)
+
+    def stop(self):
+        self.store.close()
+
+    def kill(self):
+        self.store.close()
+
+    def get_dependency(self, worker_ctx):
+        return self.reads

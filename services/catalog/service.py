@@ -6,19 +6,22 @@ import base64
 from eventlet import tpool
 from nameko.events import EventDispatcher
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Blobs, Documents, RequestContext
-from services.catalog import tool_files
-from services.catalog.dependencies import CatalogueContent
-from services.catalog.domain.catalogue import Catalogue, ensure_indexes
+from services.catalog import thumbnails, tool_files
+from services.catalog.dependencies import CatalogueContent, CatalogueReadModel
+from services.catalog.domain.catalogue import Catalogue, ensure_indexes, summary
 from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
 from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
+from services.catalog.domain.shelf import Shelf
 
 log = get_logger(__name__)
+CATALOGUE_WATCH_SECONDS = 2
 
 
 class CatalogService:
@@ -27,30 +30,47 @@ class CatalogService:
     documents = Documents(prepare=ensure_indexes)
     blobs = Blobs()
     content = CatalogueContent()
+    reads = CatalogueReadModel()
     request_id = RequestContext()
     dispatch = EventDispatcher()
 
     # the shared catalogue ------------------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_tools(self, actor, params):
-        Actor.from_dict(actor)
-        return Catalogue(self.documents).list(dict(params or {}))
+        """The published catalogue with the acting clinic's own tools merged in, filtered and paged."""
+        return self.reads.list(Actor.from_dict(actor).clinic_id, dict(params or {})).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def get_tool(self, actor, tool_id):
         Actor.from_dict(actor)
-        return Catalogue(self.documents).get(tool_id)
+        return self.reads.tool(tool_id).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def taxonomy(self, actor):
-        Actor.from_dict(actor)
-        return Catalogue(self.documents).taxonomy(self.content.content.problems, self.content.content.techniques)
+        content = self.content.content
+        return self.reads.taxonomy(Actor.from_dict(actor).clinic_id, content.problems, content.techniques).data
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def conditional_read(self, actor, view, args, known_etags=()):
+        """A catalogue read ("list", "taxonomy" or "tool") with its ETag; ``data`` is None when the
+        caller already holds the current answer (one of ``known_etags``)."""
+        found = self.reads.read(Actor.from_dict(actor).clinic_id, view, args, self.content.content)
+        return {"etag": found.etag, "data": None if found.etag in (known_etags or ()) else found.data}
+
+    @timer(interval=CATALOGUE_WATCH_SECONDS, eager=True)
+    def watch_catalogue(self):
+        """Announce a newly published build: `interlude catalog build` writes the store directly,
+        and the gateways keep catalogue answers until an event says they changed."""
+        version = self.reads.catalogue_version()
+        if version != self.reads.announced_version:
+            self.reads.announced_version = version
+            self.dispatch(events.CATALOGUE_CHANGED, {"version": version})
 
     def _any_tool(self, actor: Actor, tool_id: str) -> dict:
         """A catalogue tool, or one of the acting clinic's own tools."""
         if str(tool_id).startswith("ct_"):
             return ClinicTools(self.documents, actor).get(tool_id)
-        return Catalogue(self.documents).get(tool_id)
+        return self.reads.tool(tool_id).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def tool_snapshots(self, actor, tool_ids):
@@ -63,7 +83,7 @@ class CatalogService:
         """The tool behind a client's portal link (the gateway resolved the link first)."""
         if str(tool_id).startswith("ct_"):
             return ClinicTools(self.documents, Actor("portal", clinic_id, "practitioner")).get(tool_id)
-        return Catalogue(self.documents).get(tool_id)
+        return self.reads.tool(tool_id).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_audio(self, clinic_id, tool_id):
@@ -86,6 +106,54 @@ class CatalogService:
         if measure_slug not in measures:
             raise errors.NotFound(f"No measure {measure_slug!r}: choose one of {', '.join(sorted(measures))}.")
         return score(measures[measure_slug], answers).to_dict()
+
+    # the web app: page thumbnails, each practitioner's favourites and recently used tools -----
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_page_count(self, actor, tool_id, clinic_name=""):
+        tool = self._any_tool(Actor.from_dict(actor), tool_id)
+        return len(thumbnails.thumbnails(self.blobs, tool, clinic_name))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_thumbnail(self, actor, tool_id, number, clinic_name=""):
+        tool = self._any_tool(Actor.from_dict(actor), tool_id)
+        return thumbnails.thumbnail_link(self.blobs, tool, number, clinic_name)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_summaries(self, actor, tool_ids):
+        """``{id: summary}`` of the listed shared tools (minutes, format, age at a glance); unknown
+        ids and clinic tools are left out (a search hit already carries what a clinic tool has)."""
+        Actor.from_dict(actor)
+        ids = [str(i) for i in (tool_ids or [])][:100]
+        found = Catalogue(self.documents).tools.find({"id": {"$in": ids}}) if ids else []
+        return {tool["id"]: summary(tool) for tool in found}
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def tool_opened(self, actor, tool_id):
+        return Shelf(self.documents, Actor.from_dict(actor)).used(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def toggle_favourite(self, actor, tool_id):
+        actor = Actor.from_dict(actor)
+        self._any_tool(actor, tool_id)   # only a tool this clinic can see
+        return Shelf(self.documents, actor).toggle_favourite(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def practitioner_shelf(self, actor):
+        """``{favourites, recent}``: summaries of the tools, retired or unknown ones left out."""
+        actor = Actor.from_dict(actor)
+        shelf = Shelf(self.documents, actor).get()
+        out = {}
+        for name, ids in shelf.items():
+            tools = []
+            for tool_id in ids:
+                try:
+                    tool = self._any_tool(actor, tool_id)
+                except errors.NotFound:
+                    continue
+                if tool.get("status", "published") == "published":
+                    tools.append(summary(tool))
+            out[name] = tools
+        return out
 
     # clinic media --------------------------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
@@ -130,7 +198,7 @@ class CatalogService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def retire_clinic_tool(self, actor, tool_id):
         tool = ClinicTools(self.documents, Actor.from_dict(actor)).retire(tool_id)
-        self.dispatch(events.TOOL_RETIRED, {"tool_id": tool["id"]})
+        self.dispatch(events.TOOL_RETIRED, {"tool_id": tool["id"], "clinic_id": tool["clinic_id"]})
         return tool
 
     @rpc(expected_exceptions=errors.EXPECTED)

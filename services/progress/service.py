@@ -15,7 +15,8 @@ from interlude.logging import get_logger
 from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Config, RequestContext
 from interlude.rpc import domain_errors
-from services.progress.application import (assignments, clients, events as record, fhir_export, portal, projections,
+from services.progress.application import (assignments, clients, events as record, fhir_export,
+                                           measure_view as charts, overview, pathway, portal, projections,
                                            records, reminders)
 from services.progress.dependencies import ProgressStore
 from services.progress.domain import portal_rules
@@ -61,6 +62,13 @@ class ProgressService:
                                   tool_id=form.get("tool_id"), chapter=form.get("chapter"),
                                   measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"),
                                   request_key=form.get("request_key"), link_secret=self.settings.secret_key)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def assign_pathway(self, actor, client_id, form):
+        """Several assignments on a schedule: ``{start, steps: [{tool_id | measure, offset_days, recur?, title?}]}``."""
+        form = dict(form or {})
+        return pathway.assign_pathway(self.documents, Actor.from_dict(actor), client_id, form.get("start"),
+                                      form.get("steps"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def update_client(self, actor, client_id, changes):
@@ -121,6 +129,20 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def dashboard(self, actor):
         return projections.dashboard(self.documents, Actor.from_dict(actor))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def practice_overview(self, actor):
+        """The web app's dashboard: risk flags, submissions to review, overdue and due-soon homework."""
+        return overview.overview(self.documents, Actor.from_dict(actor))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def measure_view(self, actor, client_id, slug, window="all"):
+        """One measure's chart over a window (3m, 6m, all) with the item answers of each date."""
+        return charts.measure_view(self.documents, Actor.from_dict(actor), client_id, slug, window)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def measures_taken(self, actor, client_id):
+        return charts.measures_taken(self.documents, Actor.from_dict(actor), client_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def measure_series(self, actor, client_id, slug):

@@ -71,16 +71,18 @@ def run(args) -> int:
         for suggestion in found:
             print(f"{suggestion.kind:8} {suggestion.text}")
         return 0
-    return _query(args, engine, catalogue)
+    return _query(args, engine, catalogue, settings)
 
 
-def _query(args, engine, catalogue) -> int:
+def _query(args, engine, catalogue, settings) -> int:
+    from services.search.adapters.expander_cache import expander_for
     from services.search.domain.queries import parse_query, result_to_dict
     params = {"q": " ".join(args.words), "page": args.page, "per_page": args.per_page, "sort": args.sort}
     for name in ("problem", "technique", "format", "age", "approach", "phase", "source"):
         if getattr(args, name):
             params[name] = ",".join(getattr(args, name))
-    query = parse_query(args.clinic, params, catalogue.expander)
+    expander = expander_for(settings.data_dir, engine.metadata().get("catalogue"), catalogue)
+    query = parse_query(args.clinic, params, expander)
     result = result_to_dict(engine.search(query), query)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))

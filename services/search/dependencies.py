@@ -6,6 +6,7 @@ from nameko.extensions import DependencyProvider
 from interlude import wiring
 from interlude.nameko_deps import settings_of
 from services.search.adapters.synonyms import elasticsearch_rules
+from services.search.application.answers import SearchAnswers
 from services.search.application.indexing import IndexSource, ensure_current, ensure_indexes
 
 
@@ -23,6 +24,7 @@ class SearchIndex(DependencyProvider):
         ensure_indexes(self.store)
         ensure_current(self.engine, self.catalogue, self.store)   # logs why, when it rebuilds
         self.catalogue.expander  # built now, not on the first query  # noqa: B018
+        self.answers = SearchAnswers(self.engine)   # answers kept per index generation
 
     def stop(self):
         self.store.close()

@@ -6,8 +6,9 @@ the problem catalogue, so lay words reach the clinical tools.
 """
 from __future__ import annotations
 
-from nameko.events import event_handler
+from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from interlude import errors, events
 from interlude.actor import Actor
@@ -26,6 +27,7 @@ class SearchService:
 
     index = SearchIndex()
     request_id = RequestContext()
+    dispatch = EventDispatcher()
 
     @rpc
     def health(self):
@@ -35,8 +37,11 @@ class SearchService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def search(self, actor, params):
         actor = Actor.from_dict(actor)
-        query = parse_query(actor.clinic_id, params, self.index.catalogue.expander)
-        return result_to_dict(self.index.engine.search(query), query)
+
+        def compute():
+            query = parse_query(actor.clinic_id, params, self.index.catalogue.expander)
+            return result_to_dict(self.index.engine.search(query), query)
+        return self.index.answers.answer(actor.clinic_id, dict(params or {}), compute)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def suggest(self, actor, params):
@@ -55,13 +60,25 @@ class SearchService:
         remember_clinic_tool(self.index.store, payload["search"])   # for the next rebuild
         self.index.engine.index([payload["search"]])
         log.info("indexed", tool_id=payload["tool_id"])
+        self._announce(payload["search"].get("clinic_id"))
 
     @event_handler(events.CATALOG, events.TOOL_UPDATED)
     def on_tool_updated(self, payload):
         remember_clinic_tool(self.index.store, payload["search"])
         self.index.engine.index([payload["search"]])
+        self._announce(payload["search"].get("clinic_id"))
 
     @event_handler(events.CATALOG, events.TOOL_RETIRED)
     def on_tool_retired(self, payload):
         forget_clinic_tool(self.index.store, payload["tool_id"])
         self.index.engine.delete([payload["tool_id"]])
+        self._announce(payload.get("clinic_id"))
+
+    # The gateways keep answers until told the index changed: after each change (the clinic's,
+    # or everything when unknown), and at start and hourly for everything (a rebuild at start).
+    @timer(interval=3600, eager=True)
+    def announce_index(self):
+        self._announce(None)
+
+    def _announce(self, clinic_id):
+        self.dispatch(events.SEARCH_INDEX_CHANGED, {"clinic_id": clinic_id or None})

@@ -7,10 +7,15 @@ from tests.platform import logged_in, running, seeded_settings
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
+def platform(tmp_path_factory):
     settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Clinic", "p@clinic.example")], port=free_port())
     with running(settings) as base:
-        yield base, logged_in(base, "p@clinic.example")
+        yield base, logged_in(base, "p@clinic.example"), settings
+
+
+@pytest.fixture(scope="module")
+def api(platform):
+    return platform[:2]
 
 
 def test_list_filters_and_pages(api):
@@ -168,3 +173,54 @@ def test_search_in_the_words_clients_use_with_facets_suggestions_and_similar(api
     tool_id = result["hits"][0]["id"]
     similar = session.get(f"{base}/api/v1/tools/{tool_id}/similar").json()["hits"]
     assert similar and tool_id not in [hit["id"] for hit in similar]
+
+
+def test_catalogue_reads_are_conditional_and_follow_the_clinics_tools(api):
+    base, session = api
+    params = {"problem": "insomnia", "per_page": 100}
+    first = session.get(f"{base}/api/v1/tools", params=params)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag and "private" in first.headers["Cache-Control"]
+    again = session.get(f"{base}/api/v1/tools", params=params, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+    taxonomy = session.get(f"{base}/api/v1/taxonomy")
+    assert session.get(f"{base}/api/v1/taxonomy",
+                       headers={"If-None-Match": taxonomy.headers["ETag"]}).status_code == 304
+    tool_id = first.json()["items"][0]["id"]
+    tool = session.get(f"{base}/api/v1/tools/{tool_id}")
+    assert session.get(f"{base}/api/v1/tools/{tool_id}",
+                       headers={"If-None-Match": f'W/{tool.headers["ETag"]}'}).status_code == 304
+
+    ours = session.post(f"{base}/api/v1/clinic-tools", json={
+        "title": "Our clinic's sleep diary", "summary": "Kept by the clinic.", "problems": ["insomnia"],
+        "instructions": ["Write down when you went to bed."], "format": "tracker"}).json()
+    changed = session.get(f"{base}/api/v1/tools", params=params, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json()["total"] == first.json()["total"] + 1
+    assert ours["id"] in [item["id"] for item in changed.json()["items"]]
+    counted = session.get(f"{base}/api/v1/taxonomy", headers={"If-None-Match": taxonomy.headers["ETag"]})
+    assert counted.status_code == 200
+    insomnia = next(p for p in counted.json()["problems"] if p["slug"] == "insomnia")
+    assert insomnia["tools"] == changed.json()["total"]
+    session.delete(f"{base}/api/v1/clinic-tools/{ours['id']}")
+    assert session.get(f"{base}/api/v1/tools", params=params).json() == first.json()
+
+
+def test_a_build_published_by_another_process_reaches_the_gateway(platform):
+    """`interlude catalog build` writes the store directly: the catalog service notices the new
+    version stamp and announces it, and the gateway stops serving the answers it kept."""
+    import time
+
+    from interlude import wiring
+    from services.catalog.domain import versions
+    base, session, settings = platform
+    before = session.get(f"{base}/api/v1/taxonomy").headers["ETag"]
+    store = wiring.documents(settings)
+    try:
+        versions.bump(store, versions.CATALOGUE)        # what a publish that changed tools does last
+    finally:
+        store.close()
+    deadline = time.monotonic() + 20
+    while session.get(f"{base}/api/v1/taxonomy").headers["ETag"] == before:
+        assert time.monotonic() < deadline, "the gateway still serves the old catalogue's answer"
+        time.sleep(0.2)

@@ -13,6 +13,7 @@ from interlude import clock
 from interlude.errors import NotFound
 from interlude.paging import parse_paging
 from interlude.ports.documents import DocumentStore
+from services.catalog.domain import versions
 
 LIST_FILTERS = {"problem": "problems", "technique": "technique", "approach": "approach",
                 "format": "format", "age": "age_group", "phase": "phase"}
@@ -49,6 +50,7 @@ def ensure_indexes(store: DocumentStore) -> None:
 
 class Catalogue:
     def __init__(self, store: DocumentStore):
+        self.store = store
         self.tools = store.collection("tools")
 
     def publish(self, built: list[dict], progress=None) -> PublishReport:
@@ -71,6 +73,8 @@ class Catalogue:
             if stored.get("status") != "retired":
                 self.tools.update(tool_id, {"status": "retired", "retired_at": now})
                 report.retired.append(tool_id)
+        if report.added or report.updated or report.retired:
+            versions.bump(self.store, versions.CATALOGUE)   # after the writes: readers re-read
         return report
 
     def count(self) -> int:

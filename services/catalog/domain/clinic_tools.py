@@ -13,6 +13,7 @@ from interlude.actor import Actor
 from interlude.errors import InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude.text import plain_text
+from services.catalog.domain import versions
 
 FORMATS = ("worksheet", "handout", "tracker", "audio", "game", "measure")
 AGE_GROUPS = ("child", "teen", "adult")
@@ -116,6 +117,7 @@ def clinic_tool_search_document(tool: dict) -> dict:
 class ClinicTools:
     def __init__(self, store: DocumentStore, actor: Actor):
         self.actor = actor
+        self.store = store
         self.tools = TenantScope(store.collection("clinic_tools"), actor.clinic_id)
         self.versions = TenantScope(store.collection("clinic_tool_versions"), actor.clinic_id)
 
@@ -126,6 +128,7 @@ class ClinicTools:
                 "updated_at": clock.iso()}
         tool = self.tools.insert(tool)
         self._keep_version(tool)
+        self._changed()
         return tool
 
     def get(self, tool_id: str) -> dict:
@@ -144,11 +147,18 @@ class ClinicTools:
         if tool is None:
             raise NotFound("The tool changed or disappeared meanwhile: reload it and try again.")
         self._keep_version(tool)
+        self._changed()
         return tool
 
     def retire(self, tool_id: str) -> dict:
         self.get(tool_id)
-        return self.tools.update(tool_id, {"status": "retired", "updated_at": clock.iso()})
+        tool = self.tools.update(tool_id, {"status": "retired", "updated_at": clock.iso()})
+        self._changed()
+        return tool
+
+    def _changed(self) -> None:
+        """Stamp the clinic's tools as changed, after the write (see domain/versions.py)."""
+        versions.bump(self.store, versions.clinic_key(self.actor.clinic_id))
 
     def _keep_version(self, tool: dict) -> None:
         self.versions.insert({**tool, "id": f"{tool['id']}@{tool['version']}", "tool_id": tool["id"]})

@@ -1,0 +1,50 @@
+"""The practitioner's main path in Chromium (tests/browser/scenario.py, run in its own process),
+against the embedded platform with a render worker: search, a tool and its PDF, a client and an
+assignment, a workbook rendered and downloaded in at most 15 actions, a PHQ-9 answered on a phone,
+the risk flag on the dashboard and the chart, acknowledged; a second clinic sees none of it; axe-core
+finds no serious or critical violation. Screenshots: tests/browser/screenshots/ (git-ignored)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from interlude_app.runner import start_embedded_render_worker
+from tests.conftest import free_port
+from tests.platform import PASSWORD, running, seeded_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(__file__).with_name("screenshots")
+CHROMIUM = os.environ.get("INTERLUDE_CHROMIUM", "/usr/bin/chromium")
+
+pytestmark = pytest.mark.slow
+
+
+def test_practitioner_main_path_in_chromium(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not at {CHROMIUM}: run `make install` (deploy/dev/ensure-system-packages.sh "
+                    "installs Debian's chromium) or set INTERLUDE_CHROMIUM to its path.")
+    settings = seeded_settings(tmp_path / "data", [("Harbour Clinic", "ana@harbour.example"),
+                                                   ("Other Clinic", "bo@other.example")], port=free_port())
+    with running(settings) as base:
+        worker = start_embedded_render_worker(settings)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "tests.browser.scenario", base, str(SHOTS), "ana@harbour.example",
+                 "bo@other.example", PASSWORD],
+                cwd=ROOT, capture_output=True, text=True, timeout=900,
+                env={**os.environ, "INTERLUDE_CHROMIUM": CHROMIUM})
+        finally:
+            worker.kill()
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / "scenario-stderr.txt").write_text(done.stderr)
+    # the traceback's own lines, without Playwright's page snapshots
+    reason = "\n".join(line for line in done.stderr.splitlines() if not line.lstrip().startswith(("- ", "E ")))
+    assert done.returncode == 0, f"the browser path failed (full output: {SHOTS}/scenario-stderr.txt):\n{reason[-4000:]}"
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["workbook"]["actions"] <= 15
+    assert {"login", "dashboard-empty", "search-results", "tool", "workbook-plan", "dashboard-flag",
+            "client-chart"} <= set(report["axe_pages"])
+    print(json.dumps(report, indent=1))
