@@ -19,9 +19,9 @@ from interlude.rendering.renderer import render_pdf
 
 CACHE_PREFIX = "renders/"
 # Raise when the renderer's own code changes its output (the job format, the injected CSS).
-RENDERER_REVISION = 1
+RENDERER_REVISION = 2
 _ASSETS_DIR = Path(__file__).resolve().parent / "assets"
-_OUTPUT_OPTIONS = ("paper", "footer_text", "forms", "files")
+_OUTPUT_OPTIONS = ("paper", "footer_text", "forms", "files", "fit_last_page")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ def render_key(html: str, **options) -> str:
     chosen = {name: bound.arguments[name] for name in _OUTPUT_OPTIONS}
     chosen["paper"] = str(chosen["paper"]).lower()
     chosen["forms"] = bool(chosen["forms"])
+    chosen["fit_last_page"] = bool(chosen["fit_last_page"])
     chosen["files"] = {name: hashlib.sha256(data).hexdigest()
                        for name, data in sorted((chosen["files"] or {}).items())}
     material = json.dumps({"html": html, "options": chosen, "renderer": renderer_version()},

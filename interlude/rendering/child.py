@@ -59,6 +59,15 @@ def page_css(page_size: str, footer_text: str) -> str:
             f" @bottom-left {{ content: {_css_string(footer_text)} !important; }} }}")
 
 
+# A document of two pages or more whose last page is filled less than this is laid out once more,
+# everything drawn FIT_SCALE times smaller (the page laid out larger, then zoomed down to the paper:
+# the same look, only a little smaller), and that layout is kept if it has a page fewer. A page
+# carrying a few stranded lines wastes paper and reads as a mistake.
+SPARSE_LAST_PAGE = 0.25
+FIT_SCALE = 1.12
+PAGE_MM = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}
+
+
 def render(job: dict) -> bytes:
     from weasyprint import CSS, HTML
 
@@ -73,7 +82,55 @@ def render(job: dict) -> bytes:
     # (an uncaught InvalidValues). "asset:" is not hierarchical, so urljoin leaves relative
     # references as they are and the fetcher refuses them like any other URL.
     document = HTML(string=job["html"], base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, pdf_forms=bool(job["forms"]))
+    forms = bool(job["forms"])
+    laid_out = document.render(stylesheets=stylesheets, pdf_forms=forms)
+    zoom = 1.0
+    if (job.get("fit_last_page") and job["page_size"] in PAGE_MM and len(laid_out.pages) > 1
+            and last_page_fill(laid_out) < SPARSE_LAST_PAGE):
+        width, height = (side * FIT_SCALE for side in PAGE_MM[job["page_size"]])
+        larger = CSS(string=f"@page {{ size: {width:.2f}mm {height:.2f}mm !important; }}", url_fetcher=fetcher)
+        smaller = document.render(stylesheets=[*stylesheets, larger], pdf_forms=forms)
+        if len(smaller.pages) < len(laid_out.pages):
+            laid_out, zoom = smaller, 1 / FIT_SCALE
+    return laid_out.write_pdf(zoom=zoom, pdf_forms=forms,
+                              finisher=radio_groups_as_one_field if forms else None)
+
+
+def radio_groups_as_one_field(document, pdf) -> None:
+    """Make each radio group one field, so a viewer lets only one of its buttons be on.
+
+    WeasyPrint 70 gives every button of a group its own name and lists it among the form's
+    fields as well as under the group; viewers then treat the buttons as separate fields named
+    "q1.q1" and several can be ticked. A button is only a widget of its group: no name of its own,
+    listed only as the group's kid (PDF 32000-1, 12.7.4.2.4)."""
+    import pydyf
+
+    acroform = pdf.catalog.get("AcroForm")
+    if not acroform:
+        return
+    kids = set()
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("FT") == "/Btn" and "Kids" in obj:
+            kids.update(obj["Kids"])
+    if not kids:
+        return
+    for reference in kids:
+        widget = pdf.objects[int(reference.split()[0])]
+        for key in ("T", "TU", "FT"):
+            widget.pop(key, None)
+    acroform["Fields"] = pydyf.Array(ref for ref in acroform["Fields"] if ref not in kids)
+
+
+def last_page_fill(document) -> float:
+    """How far down its content area the last page's content reaches, from 0 to 1."""
+    page = document.pages[-1]._page_box
+    top, height = page.content_box_y(), page.height
+    bottom = top
+    for root in page.children[:1]:   # the document's root box; the rest are margin boxes (footer)
+        for box in root.descendants():
+            if not getattr(box, "children", None) and box.height:
+                bottom = max(bottom, box.position_y + box.margin_height())
+    return (bottom - top) / height if height else 1.0
 
 
 def _limit_cpu(cpu_seconds: float) -> None:

@@ -31,13 +31,15 @@ def render_pdf(html: str, *, paper: str = "a4", footer_text: str = "", forms: bo
                time_limit_s: float = DEFAULT_TIME_LIMIT_S,
                memory_limit_bytes: int = DEFAULT_MEMORY_LIMIT_BYTES,
                max_html_bytes: int = DEFAULT_MAX_HTML_BYTES, max_depth: int = DEFAULT_MAX_DEPTH,
-               max_files_bytes: int = DEFAULT_MAX_FILES_BYTES) -> bytes:
+               max_files_bytes: int = DEFAULT_MAX_FILES_BYTES, fit_last_page: bool = False) -> bytes:
     """The PDF of ``html``.
 
     The document may reference only ``asset:NAME`` (files in interlude/rendering/assets/) and
     ``file-in-job:NAME`` (the ``files`` given here, e.g. ``<img src="file-in-job:chart.png">``);
     any other URL is refused and the resource left out. ``forms=True`` turns text inputs,
-    textareas and checkboxes into fillable PDF fields.
+    textareas and checkboxes into fillable PDF fields. ``fit_last_page=True`` lays a document
+    whose last page would carry only a few lines out once more, slightly tighter, and keeps that
+    layout if it saves the page (for one tool; a book has too many pages for a second pass).
 
     Raises InvalidInput (paper, nesting, names), PayloadTooLarge (HTML or files over their limit),
     RenderLimitExceeded (time or memory limit reached), DocumentNotRenderable or RenderError.
@@ -50,7 +52,7 @@ def render_pdf(html: str, *, paper: str = "a4", footer_text: str = "", forms: bo
     job = json.dumps({
         "html": html, "page_size": page_size, "footer_text": footer_text, "forms": bool(forms),
         "files": {name: base64.b64encode(data).decode("ascii") for name, data in checked_files.items()},
-        "cpu_seconds": time_limit_s,
+        "cpu_seconds": time_limit_s, "fit_last_page": bool(fit_last_page),
     }).encode("utf-8")
     outcome = run_child(job, memory_limit_bytes, time_limit_s)
     return _pdf_or_raise(outcome, time_limit_s, memory_limit_bytes)

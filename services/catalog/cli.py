@@ -63,7 +63,7 @@ def cmd_problems(args) -> int:
 def _render_tool(tool: dict, paper: str, footer: str) -> bytes:
     from interlude.rendering import render_pdf
     from services.catalog.domain.tool_html import tool_html
-    return render_pdf(tool_html(tool), paper=paper, footer_text=footer, forms=True)
+    return render_pdf(tool_html(tool), paper=paper, footer_text=footer, forms=True, fit_last_page=True)
 
 
 def _find_tool(tools: list[dict], wanted: str) -> dict:

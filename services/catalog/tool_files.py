@@ -23,7 +23,8 @@ def tool_pdf(blobs: BlobStore, tool: dict, paper: str, clinic_name: str) -> dict
     paper = (paper or "a4").lower()
     if paper not in PAPERS:
         raise InvalidInput("paper must be a4 or letter.")
-    rendered = render_cached(blobs, tool_html(tool), paper=paper, footer_text=clinic_name, forms=True)
+    rendered = render_cached(blobs, tool_html(tool), paper=paper, footer_text=clinic_name, forms=True,
+                             fit_last_page=True)
     return {**_link(blobs, rendered.key, f"{tool['slug'] if 'slug' in tool else tool['id']}-{paper}.pdf",
                     "application/pdf"), "size": rendered.size}
 

@@ -16,6 +16,7 @@ from functools import partial
 
 from services.catalog.domain.content import PSYCHOEDUCATION, Content, Fit, Measure, Problem, Technique
 from services.catalog.domain.content_reading import ContentError
+from services.catalog.domain import audio_scripts
 from services.catalog.domain.fit_text import FitText
 from services.catalog.domain import tool_sections as parts
 
@@ -80,13 +81,21 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
         for fmt in formats:
             qualifier = "" if fmt == formats[0] else (
                 GAME_QUALIFIERS[technique.game.kind] if fmt == "game" else FORMAT_QUALIFIERS[fmt])
+            if qualifier and fmt == "tracker":
+                qualifier = f" — {parts.tracker_days(text)}-day log"
             title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
+            sections = parts.fit_sections(text, problem, fmt)
+            timing = {"minutes": technique.minutes}
+            if fmt == "audio":
+                # An audio tool states the length of its recording, not of the whole practice.
+                script = next(s["text"] for s in sections if s["id"] == "script")
+                seconds = round(audio_scripts.recording_seconds(script))
+                timing = {"minutes": max(1, round(seconds / 60)), "audio_seconds": seconds}
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
-                summary=text.summary(), instructions=text.steps(fmt),
-                sections=parts.fit_sections(text, problem, fmt),
+                summary=text.summary(), instructions=text.steps(fmt), sections=sections,
                 fields=parts.fit_fields(text, fmt), approach=technique.approach, phase=fit.phase,
-                minutes=technique.minutes, focus=text.focus()))
+                focus=text.focus(), **timing))
     return tools
 
 

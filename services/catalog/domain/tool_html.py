@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from services.catalog.domain import audio_script
+from services.catalog.domain import audio_script, audio_scripts, child_art, game_html
+from services.catalog.domain.measure_html import measure_body_html
 
 AGE_LABELS = {"child": "for children, with a grown-up", "teen": "for teens", "adult": "for adults"}
 ORDERED_SECTIONS = {"how", "rules"}
@@ -16,44 +17,113 @@ CARD_SECTIONS = {"game_items"}
 
 TOOL_CSS = """
 .tool-title { font-size: 20pt; margin: 0 0 4pt; line-height: 1.2; }
-.tool-meta { color: #555; font-size: 9pt; margin: 0 0 10pt; }
-.tool-summary { font-size: 11.5pt; margin: 0 0 12pt; }
-h2 { font-size: 13pt; margin: 14pt 0 4pt; border-bottom: 1pt solid #9bb; break-after: avoid; }
-.field { margin: 8pt 0 10pt; break-inside: avoid; }
-.field-label { font-weight: bold; margin-bottom: 4pt; }
+.tool-meta { color: #555; font-size: 9pt; margin: 0 0 6pt; }
+.tool-summary { font-size: 11.5pt; margin: 0 0 10pt; }
+/* The name and date line at the top of every tool, fillable or written by hand. */
+.name-date { display: block; margin: 0 0 8pt; font-size: 10pt; white-space: nowrap; }
+.name-date span { display: inline-block; margin-right: 2mm; }
+.name-date input { display: inline-block; width: 62%; min-height: 6mm; margin-right: 5mm; }
+.name-date input + span + input { width: 22%; margin-right: 0; }
+h2 { font-size: 13pt; margin: 12pt 0 4pt; border-bottom: 1pt solid #9bb; break-after: avoid; }
+section { orphans: 3; widows: 3; }
+section p:last-child { margin-bottom: 4pt; }
+.section-how li, .section-rules li { margin-bottom: 2pt; }
+/* A heading stays with the start of what it introduces; short sections stay whole. */
+h2 + p, h2 + ul, h2 + ol { break-before: avoid; }
+/* A log's legend stays with its grid, and a field's label with what it labels. */
+.section-your_turn > p:last-of-type { break-after: avoid; }
+.field { margin: 6pt 0 8pt; break-inside: avoid; }
+.field-label { font-weight: bold; margin-bottom: 3pt; break-after: avoid; }
+/* Scales that come in pairs (before and after, now and later) stay on one page together. */
+.field-scale + .field-scale { break-before: avoid; }
 .write-line { display: block; width: 100%; border: none; border-bottom: 0.8pt solid #777; height: 18pt; }
-textarea.write-lines { width: 100%; border: 0.8pt solid #999; }
-.scale { display: flex; gap: 3pt; align-items: center; }
-.scale label { text-align: center; font-size: 9pt; width: 22pt; }
-.anchors { display: flex; justify-content: space-between; font-size: 8.5pt; color: #444; }
-.check { display: block; margin: 2pt 0; }
-input[type="checkbox"] { display: inline-block; }  /* WeasyPrint's form stylesheet makes inputs blocks */
-table.grid { width: 100%; border-collapse: collapse; font-size: 9pt; }
+textarea.write-lines { width: 100%; border: 0.8pt solid #999; min-height: 0; }
+/* 0-10 scales: eleven numbered boxes in a row, with the two anchors underneath at either end.
+   Block layout, not flex: the same look, and WeasyPrint lays flex boxes out several times slower. */
+.scale { display: block; white-space: nowrap; }
+.scale label { display: inline-block; text-align: center; font-size: 9pt; width: 22pt; margin: 0;
+               font-weight: normal; }
+.anchors { display: block; line-height: 12pt; font-size: 8.5pt; color: #444; }
+.anchors span { display: block; }
+.anchors span:last-child { text-align: right; margin-top: -12pt; }
+label.check { display: block; margin: 1.5pt 0; font-weight: normal; }
+input[type="checkbox"], input[type="radio"] { display: inline-block; }  /* the UA sheet makes inputs blocks */
+table.grid { width: 100%; border-collapse: collapse; font-size: 9pt; table-layout: fixed; }
 table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-align: top; }
-table.grid td { height: 22pt; }
-table.grid input { width: 95%; border: none; }
+table.grid td { height: 20pt; }
+table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
+table.grid input { width: 95%; border: none; min-height: 0; }
 .legend { font-size: 8.5pt; color: #444; margin-top: 3pt; }
-.cards { display: flex; flex-wrap: wrap; gap: 0; }
-.card { width: 33.33%; min-height: 70pt; border: 1pt dashed #666; padding: 8pt; font-size: 10pt;
-        box-sizing: border-box; break-inside: avoid; }
 .source { font-size: 8.5pt; color: #444; }
+.section-source p, .section-key p { font-size: 8.5pt; line-height: 1.3; color: #333; }
+
+/* Published measures: numbered items, the answers in columns to the right with their numbers. */
+.measure-instructions { font-size: 10.5pt; }
+table.measure-grid { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 9.5pt; margin: 2mm 0; }
+table.measure-grid th, table.measure-grid td { border: 0.6pt solid #9aa5b1; padding: 1.2pt 3pt; vertical-align: middle; }
+table.measure-grid th { background: #eef2f6; font-size: 8pt; font-weight: normal; text-align: center; }
+table.measure-grid th.item-text { text-align: left; font-size: 9pt; font-weight: bold; width: 46%; }
+table.measure-grid .item-number { width: 6mm; text-align: right; font-weight: bold; padding-right: 1mm; }
+table.measure-grid tr { break-inside: avoid; }
+td.answer { text-align: center; white-space: nowrap; }
+td.answer label { display: inline; margin: 0; font-weight: normal; }
+.answer-value { display: block; font-weight: bold; font-size: 9pt; }
+.answer-number { margin-left: 1mm; }
+.item-mark { display: inline-block; margin-left: 2mm; padding: 0 1.5mm; border: 0.6pt solid #555;
+             font-size: 7.5pt; font-weight: bold; text-transform: uppercase; }
+.item-note { display: block; font-size: 8pt; color: #444; }
+tr.flag-row td { border-top: none; }
+td.flag-note { font-size: 8.5pt; background: #fff4e5; border-left: 2pt solid #b35c00; }
+.total-box { display: block; margin: 2mm 0 1mm; break-inside: avoid; }
+.total-label { font-weight: bold; font-size: 11pt; margin-right: 2mm; }
+input.total-input { display: inline-block; width: 20mm; min-height: 8mm; border: 1pt solid #333; }
+.total-help { font-size: 9pt; color: #444; margin-left: 2mm; }
+.measure-extra { break-inside: avoid; margin-top: 2mm; font-size: 9.5pt; }
+.measure-extra .field-label { margin: 0 0 1mm; }
+.extra-choice { display: inline-block; margin: 0 4mm 1mm 0; font-weight: normal; }
+.extra-note { font-size: 8.5pt; color: #444; }
+table.key-table { width: auto; font-size: 9pt; margin: 1mm 0 2mm; }
+table.key-table td { padding: 1pt 4mm 1pt 2mm; }
+/* Children's tools: larger type, rounded coloured headings with a drawing, a sun by the title. */
+.age-child { font-size: 12.5pt; line-height: 1.45; }
+.age-child .tool-title { font-size: 22pt; color: #1d5f8a; }
+.age-child .tool-summary { font-size: 13pt; }
+.age-child h2 { font-size: 14pt; border: none; background: #eef6fb; border-radius: 8pt; padding: 3pt 8pt 3pt 4pt;
+                margin-top: 12pt; }
+.age-child li { margin-bottom: 3pt; }
+.age-child .field-label { font-size: 12.5pt; }
+.age-child table.grid { font-size: 10.5pt; }
+.age-child table.grid td { height: 26pt; }
+.age-child .scale label { width: 26pt; font-size: 11pt; }
+.kid-icon { vertical-align: middle; margin-right: 5pt; }
+.kid-sun { float: right; margin: -4pt 0 4pt 8pt; }
+/* Printable games: see game_html.GAME_CSS. */
+.section-key h2, .section-source h2 { font-size: 11pt; margin-top: 8pt; }
+.section-key p, .section-source p { margin: 0 0 3pt; }
 """
+
+
+TOOL_CSS += game_html.GAME_CSS
 
 
 def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 
-def _section(section: dict) -> str:
-    parts = [f'<section class="section-{escape(section["id"])}"><h2>{escape(section["heading"])}</h2>']
+def _section(section: dict, age: str = "adult", seed: str = "") -> str:
+    icon = child_art.icon_for(section["id"]) if age == "child" else ""
+    kind = f' kind-{escape(str(section["game_kind"]))}' if section.get("game_kind") else ""
+    parts = [f'<section class="section-{escape(section["id"])}{kind}"><h2>{icon}{escape(section["heading"])}</h2>']
     text = section.get("text") or ""
     if section["id"] == "script":
         # On paper an audio script is its transcript: the pause markers are for the voice.
         text = audio_script.parse(text).transcript()
     parts.append(_paragraphs(text))
     items = section.get("items") or []
-    if items and section["id"] in CARD_SECTIONS:
-        parts.append('<div class="cards">' + "".join(f'<div class="card">{escape(i)}</div>' for i in items) + "</div>")
+    if section["id"] in CARD_SECTIONS:
+        parts.append(game_html.game_items_html(section, seed, age))
+    elif items and section["id"] == "caller":
+        parts.append(game_html.cards_html([str(i) for i in items], 0))   # calling slips to cut out
     elif items:
         tag = "ol" if section["id"] in ORDERED_SECTIONS else "ul"
         parts.append(f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>")
@@ -69,8 +139,8 @@ def _lines(field: dict, name: str) -> str:
 def _scale(field: dict, name: str) -> str:
     options = field.get("options") or [{"value": v, "label": str(v)} for v in range(11)]
     if any(str(o["label"]) != str(o["value"]) for o in options):
-        # A published measure: each answer is a labelled box, as on the original form.
-        return "".join(f'<label class="check"><input type="checkbox" name="{name}_{escape(str(o["value"]))}"> '
+        # Labelled answers (a published measure's): one radio group, so only one can be chosen.
+        return "".join(f'<label class="check"><input type="radio" name="{name}" value="{escape(str(o["value"]))}"> '
                        f'{escape(str(o["label"]))} ({escape(str(o["value"]))})</label>' for o in options)
     boxes = "".join(
         f'<label><input type="checkbox" name="{name}_{escape(str(o["value"]))}"><br>{escape(str(o["value"]))}</label>'
@@ -83,16 +153,28 @@ def _scale(field: dict, name: str) -> str:
 
 
 def _checklist(field: dict, name: str) -> str:
+    if field.get("single"):
+        # One answer only (a published follow-up question): a radio group.
+        return "".join(f'<label class="check"><input type="radio" name="{name}" value="{i}"> {escape(str(option))}'
+                       "</label>" for i, option in enumerate(field.get("options") or []))
     return "".join(f'<label class="check"><input type="checkbox" name="{name}_{i}"> {escape(str(option))}</label>'
                    for i, option in enumerate(field.get("options") or []))
 
 
 def _table(field: dict, name: str) -> str:
     columns = field.get("columns") or ["Notes"]
-    rows = max(1, min(int(field.get("rows") or 5), 14))
+    # A first column named "Day" is printed, not left empty: each row is one day, a week by default.
+    numbered = str(columns[0]).strip().lower() == "day"
+    rows = max(1, min(int(field.get("rows") or (7 if numbered else 5)), 14))
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f'<td><input type="text" name="{name}_r{r}_c{c}"></td>'
-                                    for c in range(len(columns))) + "</tr>" for r in range(rows))
+
+    def row(r: int) -> str:
+        cells = [f'<th class="day" scope="row">Day {r + 1}</th>'] if numbered else []
+        cells += [f'<td><input type="text" name="{name}_r{r}_c{c}"></td>'
+                  for c in range(1 if numbered else 0, len(columns))]
+        return "<tr>" + "".join(cells) + "</tr>"
+
+    body = "".join(row(r) for r in range(rows))
     legend = f'<div class="legend">{escape(field["legend"])}</div>' if field.get("legend") else ""
     return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
 
@@ -103,8 +185,21 @@ FIELD_WRITERS = {"lines": _lines, "scale": _scale, "checklist": _checklist, "tab
 def _field(field: dict, index: int, prefix: str = "") -> str:
     name = f"{prefix}f{index}_{field.get('id', index)}"
     writer = FIELD_WRITERS.get(field.get("kind"), _lines)
-    return (f'<div class="field"><div class="field-label">{escape(field.get("label", ""))}</div>'
+    kind = escape(str(field.get("kind") or "lines"))
+    return (f'<div class="field field-{kind}"><div class="field-label">{escape(field.get("label", ""))}</div>'
             f"{writer(field, escape(name))}</div>")
+
+
+def duration_text(tool: dict) -> str:
+    """What the tool says about its length: an audio tool, its recording's; others, the practice's."""
+    if tool.get("audio_seconds"):
+        return "recording: " + audio_scripts.stated_minutes(tool["audio_seconds"])
+    return f"about {tool['minutes']} minutes" if tool.get("minutes") else ""
+
+
+NAME_DATE = ('<div class="name-date"><span>Name</span><input type="text" name="{prefix}name" aria-label="Name">'
+             '<span>Date</span><input type="text" name="{prefix}date" aria-label="Date">'
+             "</div>")
 
 
 def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
@@ -112,25 +207,41 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
     for books that lay out many tools in one document. ``field_prefix`` keeps the form field
     names of one tool apart from another's (PDF fields with the same name share one value)."""
     meta = " · ".join(p for p in (
-        AGE_LABELS.get(tool.get("age_group"), ""), tool.get("approach", ""), tool.get("format", ""),
-        f"about {tool['minutes']} minutes" if tool.get("minutes") else "") if p)
-    body = [f'<h1 class="tool-title">{escape(tool["title"])}</h1>',
+        "" if tool.get("format") == "measure" else AGE_LABELS.get(tool.get("age_group"), ""),
+        tool.get("approach", ""), tool.get("format", ""),
+        duration_text(tool)) if p)
+    age = escape(str(tool.get("age_group") or "adult"))
+    fmt = escape(str(tool.get("format") or ""))
+    body = [f'<div class="tool-body age-{age} format-{fmt}">',
+            child_art.SUN if tool.get("age_group") == "child" else "",
+            f'<h1 class="tool-title">{escape(tool["title"])}</h1>',
             f'<p class="tool-meta">{escape(meta)}</p>',
+            NAME_DATE.format(prefix=escape(field_prefix)),
             f'<p class="tool-summary">{escape(tool.get("summary", ""))}</p>']
+    if tool.get("format") == "measure" and tool.get("measure"):
+        sections = [s for s in tool.get("sections", []) if s["id"] != "questions"]
+        body.append(measure_body_html(tool, escape(field_prefix)))
+        body.extend(_section(section, tool.get('age_group', 'adult'), tool.get('slug', '')) for section in sections)
+        body.append("</div>")
+        return "".join(body)
     sections = list(tool.get("sections", []))
     if tool.get("instructions") and not any(s["id"] == "how" for s in sections):
         # Clinic-authored tools carry their steps as instructions rather than a section.
         sections.insert(0, {"id": "how", "heading": "How to use it", "text": "", "items": tool["instructions"]})
     fields_written = False
     for section in sections:
-        body.append(_section(section))
+        html = _section(section, tool.get("age_group", "adult"), tool.get("slug", tool.get("id", "")))
         if section["id"] in ("your_turn", "questions") and not fields_written:
-            body.extend(_field(f, i, field_prefix) for i, f in enumerate(tool.get("fields", [])))
+            # The fields inside their section, so that its heading and text stay with the first one.
+            fields = "".join(_field(f, i, field_prefix) for i, f in enumerate(tool.get("fields", [])))
+            html = html[: -len("</section>")] + fields + "</section>"
             fields_written = True
+        body.append(html)
     if not fields_written and tool.get("fields"):
         body.append("<section><h2>Your turn</h2>")
         body.extend(_field(f, i, field_prefix) for i, f in enumerate(tool["fields"]))
         body.append("</section>")
+    body.append("</div>")
     return "".join(body)
 
 

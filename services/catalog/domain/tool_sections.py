@@ -7,6 +7,7 @@ HANDOUT_STEPS and MEASURE_STEP, kept together so that a clinician can review the
 """
 from __future__ import annotations
 
+from services.catalog.domain import audio_scripts, game_decks
 from services.catalog.domain.content import Field, Measure, Problem, Technique
 from services.catalog.domain.fit_text import FitText
 
@@ -18,6 +19,7 @@ HEADINGS = {
     "rules": "How to play", "caller": "What the caller asks", "game_safety": "Keeping it safe and kind",
     "looking_back": "Looking back", "about": "What is going on", "situation": "It can look like this",
     "questions": "The questions", "source": "Source and licence",
+    "step_cards": "Brave-step cards (examples, then blanks to fill in with your practitioner)",
 }
 GAME_ITEMS_HEADING = {"cards": "The cards", "bingo": "The bingo squares", "board": "The board squares"}
 HANDOUT_STEPS = {
@@ -39,21 +41,35 @@ def section(key: str, text: str = "", items=(), heading: str | None = None) -> d
     return {"id": key, "heading": heading or HEADINGS[key], "text": text, "items": list(items)}
 
 
+def tracker_days(text: FitText) -> int:
+    """The rows of a tracker's grid: what its steps ask for, two weeks where they say so."""
+    words = " ".join((*text.steps("tracker"), text.summary())).lower()
+    return 2 * TRACKER_DAYS if "two weeks" in words else TRACKER_DAYS
+
+
 def fit_fields(text: FitText, fmt: str) -> list[dict]:
     if fmt == "worksheet":
         return [field.to_dict() for field in text.fields()]
     tracker = text.tracker()
     if fmt == "tracker" and tracker is not None:
-        grid = Field("log", "table", HEADINGS["log"], columns=tracker.columns).to_dict()
-        return [{**grid, "rows": TRACKER_DAYS}]   # the legend is the section's text
+        days = tracker_days(text)
+        label = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
+        grid = Field("log", "table", label, columns=tracker.columns).to_dict()
+        return [{**grid, "rows": days}]   # the legend is the section's text
     return []
 
 
 def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
-    technique = text.technique
-    sections = [section("why", text.why())]
-    sections += _optional(("for_adult", text.note_for_adult()), ("cautions", text.cautions()),
-                          ("safety", problem.safety_for(text.age)))
+    technique, age = text.technique, text.age
+    # A game's own framing for this age (content/games.yaml) replaces the technique's general one
+    # where the fit is not written for this age: a teen's card game must not speak of "your child".
+    game = game_decks.game_for(technique.slug, technique.game, problem.slug, age) if fmt == "game" else {}
+    own = {key: game.get(key) for key in ("why", "cautions", "reflection")} if not text.written else {}
+    why = f'{" ".join(own["why"].split())}\n\n{text.fit.why}' if own.get("why") else text.why()
+    cautions = " ".join(own["cautions"].split()) if own.get("cautions") else text.cautions()
+    sections = [section("why", why)]
+    sections += _optional(("for_adult", text.note_for_adult()), ("cautions", cautions),
+                          ("safety", problem.safety_for(age)))
     sections.append(section("how", items=text.steps(fmt)))
     example = section("example", text.example())
     focus = text.focus()
@@ -61,33 +77,42 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
         # The fields themselves are this section's content; renderers put them right after it.
         sections += [example, section("your_turn", heading=f"{HEADINGS['your_turn']}: {focus}")]
     elif fmt == "tracker":
-        sections += [example, section("your_turn", text.tracker().legend,
-                                      heading=f"{HEADINGS['log']}: {focus}")]
+        days = tracker_days(text)
+        log = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
+        sections += [example, section("your_turn", text.tracker().legend, heading=f"{log}: {focus}")]
     elif fmt == "audio":
-        sections += [section("script", technique.script), example]
+        script = audio_scripts.script_for(technique.slug, technique.script, problem.slug, age)
+        sections += [section("script", script), example]
     elif fmt == "handout":
         heading, items = text.handout_list()
         if items:
             sections.append(section("list", items=items, heading=heading))
         sections += [example, *_optional(("remember", text.remember()))]
     elif fmt == "game":
-        sections += [*_game_sections(technique), example]
+        sections += [*_game_sections(technique, problem, age), example]
     if fmt != "handout":
-        sections.append(section("looking_back", items=text.reflection()))
+        sections.append(section("looking_back", items=own.get("reflection") or text.reflection()))
     return sections
 
 
-def _game_sections(technique: Technique) -> list[dict]:
+def _game_sections(technique: Technique, problem: Problem, age: str) -> list[dict]:
     game = technique.game
-    sections = [section("players", game.players), section("materials", game.materials),
-                section("rules", items=game.rules)]
-    if game.free_centre:
-        sections[-1]["items"].append(game.free_centre)
-    sections.append(section("game_items", items=game.items, heading=GAME_ITEMS_HEADING[game.kind]))
-    if game.caller_prompts:
+    text = game_decks.game_for(technique.slug, game, problem.slug, age)
+    sections = [section("players", text["players"]), section("materials", text["materials"]),
+                section("rules", items=text["rules"])]
+    if text["free_centre"]:
+        sections[-1]["items"].append(text["free_centre"])
+    items = section("game_items", items=text["items"], heading=GAME_ITEMS_HEADING[game.kind])
+    items.update(game_kind=game.kind, blank_cards=text["blank_cards"], free_centre=text["free_centre"])
+    sections.append(items)
+    if game.kind == "board":
+        cards = section("game_items", items=text["step_cards"], heading=HEADINGS["step_cards"])
+        cards.update(game_kind="cards", blank_cards=text["blank_steps"])
+        sections.append(cards)
+    if text["caller_prompts"]:
         sections.append(section("caller", items=[f"{feeling}: {prompt}" for feeling, prompt in
-                                                 game.caller_prompts]))
-    sections.append(section("game_safety", game.safety))
+                                                 text["caller_prompts"]]))
+    sections.append(section("game_safety", text["safety"]))
     return sections
 
 

@@ -72,7 +72,7 @@ def propose_plan(content: Content, tools: list[dict], request: dict) -> dict:
     if not any(chapter["tools"] for chapter in chapters):
         raise InvalidInput("No tools match these problems at this age group, so the workbook would be "
                            "empty: choose other problems or another age group.")
-    measure = measure_entry(_measure_tool(live, choose_measure(problems)))
+    measure = measure_entry(_measure_tool(live, choose_measure(problems, age, content)), age)
     return {
         "age_group": age, "goals": goals, "formats": list(formats),
         "problems": [{"slug": p.slug, "name": p.short_name, "clinical_name": p.name} for p in problems],
@@ -83,14 +83,29 @@ def propose_plan(content: Content, tools: list[dict], request: dict) -> dict:
     }
 
 
-def choose_measure(problems: list[Problem]) -> str:
-    """The measure most of the problems point to; a tie goes to the earliest problem's."""
+def choose_measure(problems: list[Problem], age: str = "adult", content: Content | None = None) -> str | None:
+    """The measure most of the problems point to; a tie goes to the earliest problem's.
+
+    Only a measure validated at the client's age counts (its ``validated_ages``, with the study that
+    shows it): for a child or teen an adult questionnaire is left out, and where none fits the
+    book opens with no measure rather than one made for adults."""
     votes, first = Counter(), {}
     for index, problem in enumerate(problems):
         slug = MEASURE_BY_DOMAIN.get(problem.domain, DEFAULT_MEASURE)
+        if not validated_at(slug, age, content):
+            continue
         votes[slug] += 1
         first.setdefault(slug, index)
-    return min(votes, key=lambda slug: (-votes[slug], first[slug]))
+    return min(votes, key=lambda slug: (-votes[slug], first[slug])) if votes else None
+
+
+def validated_at(slug: str, age: str, content: Content | None) -> bool:
+    """Whether the measure's file lists ``age`` among the ages it was validated with. Without the
+    content (older callers) only adults get a measure."""
+    measure = content.measures.get(slug) if content is not None else None
+    if measure is None:
+        return age == "adult"
+    return age in (measure.raw.get("validated_ages") or {"adult": ""})
 
 
 def tracking_pages(measure: dict | None) -> list[dict]:
@@ -107,13 +122,18 @@ def plan_entry(tool: dict, why: str) -> dict:
             "version": tool.get("version"), "why": why}
 
 
-def measure_entry(tool: dict | None) -> dict | None:
+def measure_entry(tool: dict | None, age: str = "adult") -> dict | None:
     if tool is None:
         return None
     raw = tool.get("measure") or {}
     short = raw.get("short_name") or tool["title"]
     why = (f"Starting point: the {short} gives you a score to compare with later, so you and your "
            "practitioner can see what changes.")
+    if age != "adult":
+        # Say which study checked it at this age (the measure file's validated_ages).
+        evidence = ((raw.get("validated_ages") or {}).get(age) or {}).get("cite", "")
+        if evidence:
+            why += f" It has been checked with {AGE_NAMES[age]} ({evidence})."
     return {**plan_entry(tool, why), "slug": raw.get("slug", ""), "short_name": short}
 
 
@@ -189,7 +209,9 @@ def _budget(value, chapters: int) -> int:
                        f"{MAX_TOOLS}, or {{\"pages\": n}}.")
 
 
-def _measure_tool(tools: list[dict], slug: str) -> dict | None:
+def _measure_tool(tools: list[dict], slug: str | None) -> dict | None:
+    if slug is None:
+        return None
     return next((t for t in tools if t.get("format") == "measure"
                  and (t.get("measure") or {}).get("slug") == slug), None)
 

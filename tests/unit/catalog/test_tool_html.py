@@ -27,8 +27,8 @@ def test_fields_become_form_inputs(tools):
     html = tool_html(tracker)
     assert html.count('<input type="text"') >= 7  # a 7-day grid
     measure = next(t for t in tools if t["format"] == "measure" and t["slug"].startswith("phq9"))
-    # nine questions, each with its four published answers as boxes to tick
-    assert tool_html(measure).count('type="checkbox"') >= 9 * 4
+    # nine questions, each with its four published answers as one radio group (one answer each)
+    assert tool_html(measure).count('type="radio"') >= 9 * 4
     assert "Several days" in tool_html(measure)
 
 

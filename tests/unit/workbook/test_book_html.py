@@ -51,8 +51,11 @@ def test_every_tool_of_the_plan_is_laid_out_with_unique_anchors_and_field_names(
             assert tools_by_id[entry["tool_id"]]["title"].replace("'", "&#x27;") in html
     anchors = re.findall(r' id="([^"]+)"', html)
     assert len(anchors) == len(set(anchors))
-    names = re.findall(r' name="([^"]+)"', html)
+    # Every field has its own name, except a radio group's buttons, which share theirs (one answer).
+    names = re.findall(r'<(?:input|textarea)(?! type="radio")[^>]* name="([^"]+)"', html)
     assert len(names) > 100 and len(names) == len(set(names))
+    radio_groups = set(re.findall(r'type="radio" name="([^"]+)"', html))
+    assert radio_groups and not radio_groups & set(names)
     for link in re.findall(r'href="#([^"]+)"', html):
         assert link in anchors
 
@@ -167,6 +170,10 @@ def test_a_tool_twice_in_the_book_keeps_anchors_and_fields_apart(plan, tools_by_
                         find_tool=tools_by_id)
     html = html_of(twice, tools_by_id)
     anchors = re.findall(r' id="([^"]+)"', html)
-    names = re.findall(r' name="([^"]+)"', html)
+    names = re.findall(r'<(?:input|textarea)(?! type="radio")[^>]* name="([^"]+)"', html)
     assert len(anchors) == len(set(anchors)) and len(names) == len(set(names))
+    # the measure's answers: one radio group per item and per copy of the measure
+    groups = set(re.findall(r'type="radio" name="([^"]+)"', html))
+    for item in tools_by_id[plan["measure"]["tool_id"]]["measure"]["items"]:
+        assert len([g for g in groups if g.endswith("_" + item["id"])]) == 2, item["id"]
     assert html.count(f'>{plan["measure"]["title"]}</h1>') == 2

@@ -192,3 +192,20 @@ def test_a_plan_with_no_tools_is_refused(content, tools):
     retired = [{**t, "status": "retired"} for t in tools if "panic" in t["problems"]]
     with pytest.raises(InvalidInput, match="would be empty"):
         propose(content, retired, problems=["panic"])
+
+
+@pytest.mark.parametrize("age, problems, measure", [
+    ("teen", ["depression"], "phq9"),          # validated with adolescents (Richardson et al. 2010)
+    ("teen", ["generalised-worry"], "gad7"),   # validated with adolescents (Mossman et al. 2017)
+    ("teen", ["ptsd"], None),                  # the PCL-5 is an adult measure: none rather than it
+    ("child", ["generalised-worry"], None),    # no measure validated with children is included
+    ("child", ["tantrums"], None),             # never the K10 in a child's workbook
+    ("adult", ["work-stress"], "k10"),
+])
+def test_the_measure_fits_the_clients_age(content, tools, age, problems, measure):
+    plan = propose(content, tools, problems=problems, age_group=age, length=3)
+    assert (plan["measure"] or {}).get("slug") == measure
+    kinds = [page["kind"] for page in plan["tracking"]]
+    assert ("measure_chart" in kinds) == (measure is not None)
+    if measure and age != "adult":
+        assert "It has been checked with teens (" in plan["measure"]["why"]

@@ -1,0 +1,72 @@
+"""Which script a guided-audio tool speaks, and how long it lasts (content/audio.yaml).
+
+The adult script is the technique's own (techniques/*.yaml, ``script``). audio.yaml adds a script
+per age group for children (short, concrete, playful, done with a grown-up) and teens, and, where
+naming the problem helps, an opening line for that problem, spoken first. The length a tool states
+is the length of its recording: espeak-ng's speech, measured by the model in audio_script
+(calibrated against real synthesis; tests/unit/catalog/test_audio_durations.py checks it), plus
+the silence the recording adds at each end.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from services.catalog.domain import audio_script
+from services.catalog.domain.content_reading import ContentError, Issues, read_yaml
+
+AUDIO_FILE = Path(__file__).resolve().parents[1] / "content" / "audio.yaml"
+OPENING_PAUSE = "[pause 2s]"
+# The recording adds this much silence around the voice (services/catalog/adapters/audio.py:
+# LEAD_IN_SECONDS + TAIL_SECONDS); kept here so the domain does not import the adapter.
+PADDING_SECONDS = 4.5
+
+
+@lru_cache(maxsize=4)
+def load_audio(path: Path = AUDIO_FILE) -> dict:
+    issues = Issues()
+    data = (read_yaml(path, path.parent, issues) if path.exists() else {}) or {}
+    issues.raise_if_any()
+    bad = [f"{path.name}: '{slug}' must be a mapping" for slug, entry in data.items() if not isinstance(entry, dict)]
+    if bad:
+        raise ContentError(bad)
+    return data
+
+
+def parts_for(technique_slug: str, adult_script: str, problem: str, age: str) -> tuple[str, str]:
+    """(opening line for the problem, or "", the age group's script)."""
+    entry = load_audio().get(technique_slug) or {}
+    script = entry.get(age) if age != "adult" else None
+    openings = (entry.get("problems") or {}).get(problem) or {}
+    opening = openings.get(age) or openings.get("all") or "" if isinstance(openings, dict) else str(openings)
+    return " ".join(str(opening).split()), str(script or adult_script).strip()
+
+
+def script_for(technique_slug: str, adult_script: str, problem: str, age: str) -> str:
+    opening, script = parts_for(technique_slug, adult_script, problem, age)
+    return f"{opening} {OPENING_PAUSE}\n{script}" if opening else script
+
+
+def recording_seconds(script: str) -> float:
+    """How long the recording of ``script`` lasts, lead-in and tail included."""
+    return audio_script.parse(script).estimated_seconds() + PADDING_SECONDS
+
+
+def stated_minutes(seconds: float) -> str:
+    """The length as a tool states it: to the half minute under ten minutes, else to the minute."""
+    if seconds < 600:
+        halves = max(1, round(seconds / 30))
+        whole, half = divmod(halves, 2)
+        if not whole:
+            return "about half a minute"
+        text = f"{whole}½" if half else str(whole)
+        return f"about {text} minute" + ("" if text == "1" else "s")
+    return f"about {round(seconds / 60)} minutes"
+
+
+def stated_seconds(text: str) -> float:
+    """The inverse of stated_minutes, for checking: "about 2½ minutes" -> 150."""
+    number = text.removeprefix("about ").split(" ")[0]
+    if number == "half":
+        return 30.0
+    return (float(number.rstrip("½") or 0) + (0.5 if number.endswith("½") else 0)) * 60

@@ -1,0 +1,112 @@
+"""Printable games: a drawn board, card decks made for the problem and age with blank cards,
+bingo cards that differ, and teen games written for teens."""
+import re
+
+import pytest
+
+from services.catalog.cli import load_and_build
+from services.catalog.domain.game_decks import load_games
+from services.catalog.domain.game_html import BLANK_CARD_TEXT, BINGO_CARDS, bingo_cards
+from services.catalog.domain.tool_html import tool_html
+
+# What a teen's game must never say: it is written for the teen, not about a child.
+NOT_FOR_TEENS = re.compile(r"\byour child\b|aged about 6|child of about|\byour grown-up\b", re.IGNORECASE)
+GAME_OWN_SECTIONS = {"players", "materials", "rules", "game_items", "caller", "game_safety", "cautions",
+                     "looking_back"}
+
+
+@pytest.fixture(scope="module")
+def games():
+    return [t for t in load_and_build()[1] if t["format"] == "game"]
+
+
+def _section(tool, key, kind=None):
+    return next(s for s in tool["sections"] if s["id"] == key and (kind is None or s.get("game_kind") == kind))
+
+
+def test_a_board_game_has_a_drawn_winding_board_of_numbered_squares(games):
+    boards = [t for t in games if _section(t, "game_items").get("game_kind") == "board"]
+    assert boards
+    for tool in boards:
+        html = tool_html(tool)
+        squares = _section(tool, "game_items", "board")["items"]
+        svg = html[html.index("<svg viewBox"):html.index("</svg>", html.index("<svg viewBox"))]
+        assert svg.count("<rect") == len(squares) >= 20, tool["slug"]
+        numbers = re.findall(r'font-weight="bold"[^>]*>(\d+)</text>', svg)
+        assert numbers == [str(n) for n in range(1, len(squares) + 1)], tool["slug"]
+        assert "<path" in svg and " C" in svg   # a path that bends at each row's end
+        # and the brave-step cards: examples for the problem, then blanks
+        assert BLANK_CARD_TEXT in html
+
+
+def test_card_decks_lead_with_cards_made_for_the_problem_and_end_with_blanks(games):
+    decks = load_games()
+    checked = 0
+    for tool in games:
+        items = _section(tool, "game_items")
+        if items.get("game_kind") != "cards":
+            continue
+        assert items["blank_cards"] >= 3, tool["slug"]
+        assert tool_html(tool).count(f'<td class="blank">{BLANK_CARD_TEXT}</td>') >= items["blank_cards"]
+        own = ((decks.get(tool["technique"], {}).get("problems") or {}).get(tool["problems"][0]) or {}).get(
+            tool["age_group"], [])
+        if own:
+            assert items["items"][:len(own)] == [" ".join(card.split()) for card in own], tool["slug"]
+            checked += 1
+    assert checked >= 40
+
+
+def _teen_texts(games):
+    """Every teen game's own text: the built teen games, and what games.yaml gives each game
+    technique for a teen (whether or not the catalogue makes teen games of it today)."""
+    from services.catalog.domain.content import load_content
+    from services.catalog.domain.game_decks import game_for
+
+    content = load_content("services/catalog/content")
+    for tool in (t for t in games if t["age_group"] == "teen"):
+        for section in tool["sections"]:
+            if section["id"] in GAME_OWN_SECTIONS:
+                yield tool["slug"], " ".join([section["text"], *section["items"]])
+    for slug, entry in load_games().items():
+        technique = content.techniques[slug]
+        if "teen" not in (entry.get("ages") or {}):
+            continue
+        for problem in [*(entry.get("problems") or {}), "no-such-problem"]:
+            text = game_for(slug, technique.game, problem, "teen")
+            yield f"{slug} for a teen ({problem})", " ".join(
+                [text["players"], text["materials"], text["safety"], *text["rules"], *text["items"],
+                 text.get("cautions") or "", *(text.get("reflection") or ())])
+
+
+def test_a_teens_switch_off_cards_are_not_a_childs_calm_down_deck():
+    from services.catalog.domain.content import load_content
+    from services.catalog.domain.game_decks import game_for
+
+    technique = load_content("services/catalog/content").techniques["coping-skill-cards"]
+    cards = " ".join(game_for("coping-skill-cards", technique.game, "gaming-screen-overuse", "teen")["items"])
+    assert "switch-off card" in cards.lower() and "bubbles" not in cards and "play dough" not in cards
+
+
+def test_teen_games_speak_to_the_teen(games):
+    checked = 0
+    for where, text in _teen_texts(games):
+        assert not NOT_FOR_TEENS.search(text), (where, NOT_FOR_TEENS.search(text)[0])
+        checked += 1
+    assert checked >= 10
+
+
+def test_bingo_cards_all_differ_and_hold_every_square(games):
+    tool = next(t for t in games if _section(t, "game_items").get("game_kind") == "bingo")
+    squares = _section(tool, "game_items")["items"]
+    cards = bingo_cards(squares, tool["slug"])
+    assert len(cards) == BINGO_CARDS == len({tuple(card) for card in cards})
+    assert all(sorted(card) == sorted(squares) for card in cards)
+    assert bingo_cards(squares, tool["slug"]) == cards   # a reprint gives the same cards
+    html = tool_html(tool)
+    assert html.count('<table class="bingo">') == BINGO_CARDS
+
+
+def test_bingo_callers_ask_about_the_problem(games):
+    tool = next(t for t in games if t["slug"] == "pet-loss--feelings-bingo--child--game")
+    caller = _section(tool, "caller")["items"]
+    assert "Sad: What do you miss most about your pet?" in caller
