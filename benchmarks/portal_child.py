@@ -9,16 +9,12 @@ eventlet.monkey_patch()  # noqa: E402
 
 import http.client  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
+from benchmarks.children import child_platform_settings  # noqa: E402
 from benchmarks.stats import latency_summary  # noqa: E402
 from gateway.identity import Identity  # noqa: E402
-from interlude import logging as interlude_logging  # noqa: E402
-from interlude import settings as settings_module  # noqa: E402
-from interlude import wiring  # noqa: E402
 from interlude_app.runner import build_runner  # noqa: E402
 from services.catalog.cli import load_and_build  # noqa: E402
 from services.catalog.domain.catalogue import Catalogue  # noqa: E402
@@ -36,13 +32,7 @@ def call(connection, method: str, path: str, body=None, token=None) -> tuple[int
 
 
 def main(requests_each: int) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    os.environ["INTERLUDE_HTTP_PORT"] = str(port)
-    settings = settings_module.load()
-    interlude_logging.configure("console", "warning")
-    store = wiring.documents(settings)
+    port, settings, store = child_platform_settings()
     Catalogue(store).publish(load_and_build()[1])
     Identity(store).create_clinic("Bench Clinic", "bench@bench.example", "Bench", PASSWORD)
     token, _ = Identity(store).login("bench@bench.example", PASSWORD)

@@ -9,18 +9,15 @@ eventlet.monkey_patch()  # noqa: E402
 
 import http.client  # noqa: E402
 import json  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlencode  # noqa: E402
 
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
+from benchmarks.children import child_platform_settings  # noqa: E402
 from benchmarks.stats import latency_summary  # noqa: E402
 from gateway.identity import Identity  # noqa: E402
-from interlude import logging as interlude_logging  # noqa: E402
-from interlude import settings as settings_module  # noqa: E402
-from interlude import wiring  # noqa: E402
 from interlude.actor import Actor  # noqa: E402
 from interlude.messaging import nameko_config  # noqa: E402
 from interlude_app.runner import build_runner  # noqa: E402
@@ -30,14 +27,7 @@ PASSWORD = "benchmark password"
 
 
 def main(rounds: int) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    import os
-    os.environ["INTERLUDE_HTTP_PORT"] = str(port)
-    settings = settings_module.load()
-    interlude_logging.configure("console", "warning")
-    store = wiring.documents(settings)
+    port, settings, store = child_platform_settings()
     clinic, user = Identity(store).create_clinic("Bench Clinic", "bench@bench.example", "Bench", PASSWORD)
     token, _ = Identity(store).login("bench@bench.example", PASSWORD)
     store.close()

@@ -9,18 +9,14 @@ eventlet.monkey_patch()  # noqa: E402
 
 import http.client  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import re  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlencode  # noqa: E402
 
+from benchmarks.children import child_platform_settings  # noqa: E402
 from benchmarks.stats import percentile  # noqa: E402
 from gateway.identity import Identity  # noqa: E402
-from interlude import logging as interlude_logging  # noqa: E402
-from interlude import settings as settings_module  # noqa: E402
-from interlude import wiring  # noqa: E402
 from interlude_app.runner import build_runner, stop_runner  # noqa: E402
 from services.catalog.cli import load_and_build  # noqa: E402
 from services.catalog.domain.catalogue import Catalogue  # noqa: E402
@@ -85,13 +81,7 @@ def seed(browser: Browser) -> dict[str, str]:
 
 
 def main(per_page: int) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    os.environ["INTERLUDE_HTTP_PORT"] = str(port)
-    settings = settings_module.load()
-    interlude_logging.configure("console", "warning")
-    store = wiring.documents(settings)
+    port, settings, store = child_platform_settings()
     Catalogue(store).publish(load_and_build()[1])
     Identity(store).create_clinic("Bench Clinic", EMAIL, "Bench", PASSWORD)
     store.close()
