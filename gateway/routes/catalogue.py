@@ -5,7 +5,7 @@ import base64
 
 from nameko.events import BROADCAST, event_handler
 
-from gateway import uploads
+from gateway import idempotency, uploads
 from gateway.bodies import json_body
 from gateway.conditional import clinic_of
 from gateway.entrypoints import api
@@ -47,7 +47,8 @@ class CatalogueRoutes:
         actor = self.auth.actor_dict(request)
         data = uploads.request_body(request, MEDIA_MAX_BYTES)
         record = self.catalog_rpc.upload_media(actor, base64.b64encode(data).decode("ascii"),
-                                               request.content_type or "", uploads.upload_filename(request))
+                                               request.content_type or "", uploads.upload_filename(request),
+                                               idempotency.request_key(request))
         return 201, record
 
     @api("GET", "/api/v1/media")
@@ -72,7 +73,7 @@ class CatalogueRoutes:
     @api("POST", "/api/v1/clinic-tools")
     def create_clinic_tool(self, request):
         actor = self.auth.actor_dict(request)
-        created = self.catalog_rpc.create_clinic_tool(actor, json_body(request))
+        created = self.catalog_rpc.create_clinic_tool(actor, json_body(request), idempotency.request_key(request))
         self._forget_answers(actor["clinic_id"])             # the editor reads their own write
         return 201, created
 
@@ -83,7 +84,8 @@ class CatalogueRoutes:
     @api("PUT", "/api/v1/clinic-tools/<string:tool_id>")
     def update_clinic_tool(self, request, tool_id):
         actor = self.auth.actor_dict(request)
-        updated = self.catalog_rpc.update_clinic_tool(actor, tool_id, json_body(request))
+        updated = self.catalog_rpc.update_clinic_tool(actor, tool_id, json_body(request),
+                                                      idempotency.request_key(request))
         self._forget_answers(actor["clinic_id"])
         return updated
 

@@ -1,7 +1,7 @@
 """Workbooks: plans, edits, renders and editions (the workbook service)."""
 from __future__ import annotations
 
-from gateway import signed_urls
+from gateway import idempotency, signed_urls
 from gateway.bodies import json_body
 from gateway.entrypoints import api
 from interlude.errors import NotFound
@@ -17,7 +17,8 @@ class WorkbookRoutes:
 
     @api("POST", "/api/v1/workbooks")
     def create_workbook(self, request):
-        return 201, self.workbook_rpc.create(self.auth.actor_dict(request), json_body(request))
+        return 201, self.workbook_rpc.create(self.auth.actor_dict(request), json_body(request),
+                                             idempotency.request_key(request))
 
     @api("GET", "/api/v1/workbooks")
     def list_workbooks(self, request):
@@ -29,14 +30,15 @@ class WorkbookRoutes:
 
     @api("PATCH", "/api/v1/workbooks/<string:workbook_id>")
     def update_workbook(self, request, workbook_id):
-        return self.workbook_rpc.update(self.auth.actor_dict(request), workbook_id, json_body(request))
+        return self.workbook_rpc.update(self.auth.actor_dict(request), workbook_id, json_body(request),
+                                        idempotency.request_key(request))
 
     @api("POST", "/api/v1/workbooks/<string:workbook_id>/render")
     def render_workbook(self, request, workbook_id):
         actor = self.auth.actor(request)
         workbook = self.workbook_rpc.get(actor.to_dict(), workbook_id)
         people = self.auth.identity.cover_names(actor, workbook["practitioner_id"])   # identity is ours
-        return 202, self.workbook_rpc.render(actor.to_dict(), workbook_id, people)
+        return 202, self.workbook_rpc.render(actor.to_dict(), workbook_id, people, idempotency.request_key(request))
 
     @api("GET", "/api/v1/workbooks/<string:workbook_id>/jobs/<string:job_id>")
     def render_job(self, request, workbook_id, job_id):

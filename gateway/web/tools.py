@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from nameko.exceptions import RemoteError
 
+from gateway import idempotency
 from gateway.web.base import WebBase, see_other
 from gateway.web.handler import page
 from gateway.web.rendering import gettext_for
@@ -100,7 +101,8 @@ class ToolPages(WebBase):
         workbook_id = request.form.get("workbook_id") or ""
         if not workbook_id:
             raise InvalidInput(_("Choose a workbook."))
-        self.workbook_rpc.update(actor, workbook_id, {"edits": [{"op": "add", "tool_id": tool_id}]})
+        self.workbook_rpc.update(actor, workbook_id, {"edits": [{"op": "add", "tool_id": tool_id}]},
+                                 idempotency.request_key(request))
         return see_other(f"/workbooks/{workbook_id}", added=tool_id)
 
     @page("POST", "/tools/<string:tool_id>/favourite")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from gateway import idempotency
 from gateway.web.base import WebBase, see_other
 from gateway.web.catalogue import cached_taxonomy
 from gateway.web.handler import page
@@ -73,7 +74,8 @@ class WorkbookPages(WebBase):
             "client_name": client_name or _("My workbook"), "client_id": client_id,
             "problems": request.form.getlist("problem"), "age_group": request.form.get("age_group", "adult"),
             "length": request.form.get("length", "standard"),
-            "goals": [g.strip() for g in (request.form.get("goals") or "").splitlines() if g.strip()]})
+            "goals": [g.strip() for g in (request.form.get("goals") or "").splitlines() if g.strip()]},
+            idempotency.request_key(request))
         return see_other(f"/workbooks/{workbook['id']}")
 
     @page("GET", "/workbooks/<string:workbook_id>")
@@ -93,7 +95,8 @@ class WorkbookPages(WebBase):
     @page("POST", "/workbooks/<string:workbook_id>/edit")
     def workbook_edit(self, request, workbook_id):
         actor = self.web_actor(request)
-        self.workbook_rpc.update(actor, workbook_id, {"edits": _edits_from_form(request.form)})
+        self.workbook_rpc.update(actor, workbook_id, {"edits": _edits_from_form(request.form)},
+                                 idempotency.request_key(request))
         if self.is_htmx(request):
             workbook = self.workbook_rpc.get(actor, workbook_id)
             return self.show(request, "partials/plan.html", workbook=workbook, plan=workbook["plan"])
@@ -105,7 +108,7 @@ class WorkbookPages(WebBase):
         actor = self.web_actor(request)
         workbook = self.workbook_rpc.get(actor, workbook_id)
         people = self.auth.identity.cover_names(self.auth.actor(request), workbook["practitioner_id"])
-        job = self.workbook_rpc.render(actor, workbook_id, people)
+        job = self.workbook_rpc.render(actor, workbook_id, people, idempotency.request_key(request))
         return see_other(f"/workbooks/{workbook_id}", job=job["id"])
 
     @page("GET", "/workbooks/<string:workbook_id>/jobs/<string:job_id>")

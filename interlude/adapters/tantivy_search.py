@@ -8,6 +8,7 @@ writing, and the search service then rebuilds it from the catalogue: everything 
 """
 from __future__ import annotations
 
+import html as html_text
 import json
 import re
 import threading
@@ -180,7 +181,8 @@ class TantivySearchEngine(SearchEngine):
         addresses = [address for _key, address in result.hits]
         for (key, _address), (document, stored) in zip(result.hits, self._hit_documents(searcher, addresses,
                                                                                          generation)):
-            highlights = {field: html for field, generator in snippets.items()
+            highlights = {field: with_enclosing_marks(html, stored[SNIPPET_FIELDS[field][0]][0])
+                          for field, generator in snippets.items()
                           if (html := generator.snippet_from_doc(stored).to_html())}
             score = float(key) if isinstance(key, float) else 0.0
             hits.append(SearchHit(id=document["id"], score=score, document=dict(document),
@@ -283,3 +285,22 @@ def _read(searcher, address) -> tuple[dict, tantivy.Document]:
     """A hit's search document (decoded) and its stored fields (which snippets are cut from)."""
     stored = searcher.doc(address)
     return json.loads(stored["document"][0]), stored
+
+
+# A tantivy fragment runs from its first word to its last, so the marks around them were cut off:
+# "(for example, washing)" came back as "(for example, <b>washing</b>" (issue #11, point 8).
+_OPENING = re.compile(r"[(\[{\"'‘“]+$")
+_CLOSING = re.compile(r"[)\]}\"'’”.,;:!?…]+")
+_TAG = re.compile(r"</?b>")
+
+
+def with_enclosing_marks(snippet: str, text: str) -> str:
+    """The snippet with the brackets, quotes and punctuation that enclose it in ``text`` put back."""
+    shown = html_text.unescape(_TAG.sub("", snippet))
+    start = text.find(shown) if shown else -1
+    if start < 0:
+        return snippet
+    opening = _OPENING.search(text, 0, start)
+    closing = _CLOSING.match(text, start + len(shown))
+    return (html_text.escape(opening.group()) if opening else "") + snippet + (
+        html_text.escape(closing.group()) if closing else "")

@@ -157,13 +157,13 @@ class CatalogService:
 
     # clinic media --------------------------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
-    def upload_media(self, actor, data_base64, content_type, filename=""):
+    def upload_media(self, actor, data_base64, content_type, filename="", request_key=None):
         try:
             data = base64.b64decode(data_base64, validate=True)
         except (ValueError, TypeError):
             raise errors.InvalidInput("The upload could not be read.") from None
         return ClinicMedia(self.documents, self.blobs, Actor.from_dict(actor)).upload(
-            data, content_type, filename, reencode=tpool.execute)
+            data, content_type, filename, reencode=tpool.execute, request_key=request_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def get_media(self, actor, media_id):
@@ -182,16 +182,16 @@ class CatalogService:
         return {"service": self.name, "ok": True}
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def create_clinic_tool(self, actor, form):
+    def create_clinic_tool(self, actor, form, request_key=None):
         actor = Actor.from_dict(actor)
-        tool = ClinicTools(self.documents, actor).create(form)
+        tool = ClinicTools(self.documents, actor).create(form, request_key)
         self.dispatch(events.TOOL_PUBLISHED, {"tool_id": tool["id"], "search": clinic_tool_search_document(tool)})
         log.info("clinic_tool_created", tool_id=tool["id"], clinic_id=actor.clinic_id)
         return tool
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def update_clinic_tool(self, actor, tool_id, form):
-        tool = ClinicTools(self.documents, Actor.from_dict(actor)).update(tool_id, form)
+    def update_clinic_tool(self, actor, tool_id, form, request_key=None):
+        tool = ClinicTools(self.documents, Actor.from_dict(actor)).update(tool_id, form, request_key)
         self.dispatch(events.TOOL_UPDATED, {"tool_id": tool["id"], "search": clinic_tool_search_document(tool)})
         return tool
 

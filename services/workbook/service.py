@@ -13,7 +13,8 @@ from interlude.nameko_deps import Blobs, Documents, RequestContext
 from services.workbook.adapters.catalogue import CatalogOverRpc
 from services.workbook.adapters.progress import ProgressOverRpc
 from services.workbook.application.render_jobs import publish_pending
-from services.workbook.application.workbooks import Workbooks, ensure_indexes, public_job
+from services.workbook.application.workbooks import (PRIVATE_WORKBOOK_FIELDS, Workbooks, ensure_indexes,
+                                                     public_job)
 from services.workbook.dependencies import PublishedCatalogue, RenderQueue
 
 log = get_logger(__name__)
@@ -24,7 +25,7 @@ RELAY_GRACE_SECONDS = 5
 
 
 def public(workbook: dict) -> dict:
-    return {k: v for k, v in workbook.items() if k != "clinic_id"}
+    return {k: v for k, v in workbook.items() if k not in PRIVATE_WORKBOOK_FIELDS}
 
 
 class WorkbookService:
@@ -54,8 +55,8 @@ class WorkbookService:
         return self._workbooks(actor).propose(self.catalogue.content, dict(request or {}))
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def create(self, actor, request):
-        return public(self._workbooks(actor).create(self.catalogue.content, dict(request or {})))
+    def create(self, actor, request, request_key=None):
+        return public(self._workbooks(actor).create(self.catalogue.content, dict(request or {}), request_key))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def get(self, actor, workbook_id):
@@ -66,18 +67,18 @@ class WorkbookService:
         return [public(w) for w in self._workbooks(actor).list()]
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def update(self, actor, workbook_id, edits):
-        return public(self._workbooks(actor).update(workbook_id, dict(edits or {})))
+    def update(self, actor, workbook_id, edits, request_key=None):
+        return public(self._workbooks(actor).update(workbook_id, dict(edits or {}), request_key))
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def render(self, actor, workbook_id, people=None):
+    def render(self, actor, workbook_id, people=None, request_key=None):
         """``people``: the names on the cover, ``{"clinic_name", "practitioner_name"}``, given by
         the caller (the gateway owns identity)."""
         people = dict(people or {})
         job = self._workbooks(actor).request_render(
             workbook_id, clinic_name=str(people.get("clinic_name") or ""),
             practitioner_name=str(people.get("practitioner_name") or ""),
-            progress=ProgressOverRpc(self.progress_rpc, Actor.from_dict(actor).to_dict()))
+            progress=ProgressOverRpc(self.progress_rpc, Actor.from_dict(actor).to_dict()), request_key=request_key)
         publish_pending(self.documents, self.render_queue, job_id=job["id"])  # at once when the broker answers
         return public_job(job)
 

@@ -198,6 +198,16 @@ class TestTantivySearch(SearchEngineContract):
         reopened.index(DOCS)
         assert reopened.count() == 3
 
+    def test_highlight_keeps_the_brackets_around_the_matched_words(self, engine):
+        # tantivy cuts a fragment at its last word: the closing bracket used to be dropped (#11, point 8)
+        engine.index([{**DOCS[0], "id": "x", "title": "Urges (for example, washing)",
+                       "summary": "Delay rituals (for example, washing).",
+                       "body": "Notice the urge (for example, washing) & wait."}])
+        highlights = engine.search(SearchQuery(text="washing")).hits[0].highlights
+        assert highlights["title"] == "Urges (for example, <b>washing</b>)"
+        assert highlights["summary"] == "Delay rituals (for example, <b>washing</b>)."
+        assert highlights["body"] == "Notice the urge (for example, <b>washing</b>) &amp; wait."
+
     def test_never_empties_a_folder_that_holds_no_index(self, tmp_path):
         folder = tmp_path / "not-an-index"
         folder.mkdir()

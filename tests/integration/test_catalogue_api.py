@@ -224,3 +224,26 @@ def test_a_build_published_by_another_process_reaches_the_gateway(platform):
     while session.get(f"{base}/api/v1/taxonomy").headers["ETag"] == before:
         assert time.monotonic() < deadline, "the gateway still serves the old catalogue's answer"
         time.sleep(0.2)
+
+
+def test_a_write_sent_again_with_its_key_records_once(api):
+    """The gateway passes each write's key (Idempotency-Key, else one it makes) over RPC: the same
+    key again, as a redelivered message would carry it, finds the first record (issue #11)."""
+    base, session = api
+    tool = {"title": "Our clinic's worry list", "summary": "Kept by the clinic.", "problems": ["insomnia"],
+            "instructions": ["Write each worry down."], "format": "worksheet"}
+    key = {"Idempotency-Key": "test-create-tool-1"}
+    first = session.post(f"{base}/api/v1/clinic-tools", json=tool, headers=key)
+    again = session.post(f"{base}/api/v1/clinic-tools", json=tool, headers=key)
+    other = session.post(f"{base}/api/v1/clinic-tools", json=tool)
+    assert first.status_code == again.status_code == other.status_code == 201
+    assert again.json()["id"] == first.json()["id"] != other.json()["id"]
+    edit = {"Idempotency-Key": "test-edit-tool-1"}
+    for _ in range(2):
+        updated = session.put(f"{base}/api/v1/clinic-tools/{first.json()['id']}", json=tool, headers=edit)
+    assert updated.status_code == 200 and updated.json()["version"] == 2
+    upload = {"Content-Type": "image/png", "Idempotency-Key": "test-upload-1"}
+    stored = [session.post(f"{base}/api/v1/media", data=PNG, headers=upload).json()["id"] for _ in range(2)]
+    assert stored[0] == stored[1]
+    for made in (first, other):
+        session.delete(f"{base}/api/v1/clinic-tools/{made.json()['id']}")

@@ -161,3 +161,23 @@ def test_a_job_saved_but_never_published_is_relayed_and_rendered(api):
     done = wait_for(lambda: (lambda j: j if j["status"] in ("done", "failed") else None)(
         session.get(f"{base}/api/v1/workbooks/{workbook['id']}/jobs/{job['id']}").json()))
     assert done["status"] == "done", done
+
+
+def test_a_workbook_write_sent_again_with_its_key_records_once(api):
+    """The gateway passes each write's key over RPC: a create, an edit and a render request sent
+    again with the same Idempotency-Key (as a redelivered message carries it) record once (#11)."""
+    base, session, _ = api
+    key = {"Idempotency-Key": "test-create-workbook-1"}
+    first, again = (session.post(f"{base}/api/v1/workbooks", json=REQUEST, headers=key) for _ in range(2))
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    assert "applied_keys" not in first.json()
+    workbook = first.json()
+    tool_id = workbook["plan"]["chapters"][0]["tools"][0]["tool_id"]
+    url = f"{base}/api/v1/workbooks/{workbook['id']}"
+    assert session.patch(url, json={"edits": [{"op": "remove", "tool_id": tool_id}]}).status_code == 200
+    add = {"edits": [{"op": "add", "tool_id": tool_id}]}
+    added = [session.patch(url, json=add, headers={"Idempotency-Key": "test-add-tool-1"}) for _ in range(2)]
+    assert [r.status_code for r in added] == [200, 200] and added[0].json() == added[1].json()
+    render = {"Idempotency-Key": "test-render-1"}
+    jobs = [session.post(f"{url}/render", headers=render).json() for _ in range(2)]
+    assert jobs[0]["id"] == jobs[1]["id"] and jobs[0]["edition"] == jobs[1]["edition"] == 1

@@ -6,11 +6,10 @@ on length and count, because it is later laid out in PDFs and web pages.
 from __future__ import annotations
 
 import re
-import uuid
 
-from interlude import clock
+from interlude import clock, request_keys
 from interlude.actor import Actor
-from interlude.errors import InvalidInput, NotFound
+from interlude.errors import Conflict, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude.text import plain_text
 from services.catalog.domain import versions
@@ -121,13 +120,20 @@ class ClinicTools:
         self.tools = TenantScope(store.collection("clinic_tools"), actor.clinic_id)
         self.versions = TenantScope(store.collection("clinic_tool_versions"), actor.clinic_id)
 
-    def create(self, form: dict) -> dict:
+    def create(self, form: dict, request_key: str | None = None) -> dict:
+        """``request_key``: the same key again (a redelivered request) returns the tool it made."""
         content = clean_form(form)
-        tool = {"id": f"ct_{uuid.uuid4().hex[:16]}", **content, "version": 1, "status": "published",
-                "source": "clinic", "created_by": self.actor.user_id, "created_at": clock.iso(),
-                "updated_at": clock.iso()}
-        tool = self.tools.insert(tool)
-        self._keep_version(tool)
+        tool = {"id": request_keys.keyed_id("ct", self.actor.clinic_id, request_key), **content, "version": 1,
+                "status": "published", "source": "clinic", "created_by": self.actor.user_id,
+                "created_at": clock.iso(), "updated_at": clock.iso()}
+        try:
+            tool = self.tools.insert(tool)
+        except Conflict:
+            first = self.tools.get(tool["id"]) if request_key is not None else None
+            if first is None or first["created_by"] != self.actor.user_id:
+                raise Conflict("This request key was already used for another request.") from None
+            return first
+        self._keep_version(tool, request_key)
         self._changed()
         return tool
 
@@ -138,15 +144,19 @@ class ClinicTools:
         where = {} if include_retired else {"status": "published"}
         return self.tools.find(where, sort=[("updated_at", -1)])
 
-    def update(self, tool_id: str, form: dict) -> dict:
+    def update(self, tool_id: str, form: dict, request_key: str | None = None) -> dict:
+        """A new version. ``request_key``: a version already made with this key is not made again."""
         current = self.get(tool_id)
+        if request_keys.check(request_key) is not None and self.versions.find(
+                {"tool_id": tool_id, "request_key": request_key}, limit=1):
+            return current
         if current["status"] != "published":
             raise InvalidInput("A retired tool cannot be edited.")
         changes = {**clean_form(form), "version": current["version"] + 1, "updated_at": clock.iso()}
         tool = self.tools.update(tool_id, changes, expect={"version": current["version"]})
         if tool is None:
             raise NotFound("The tool changed or disappeared meanwhile: reload it and try again.")
-        self._keep_version(tool)
+        self._keep_version(tool, request_key)
         self._changed()
         return tool
 
@@ -160,5 +170,7 @@ class ClinicTools:
         """Stamp the clinic's tools as changed, after the write (see domain/versions.py)."""
         versions.bump(self.store, versions.clinic_key(self.actor.clinic_id))
 
-    def _keep_version(self, tool: dict) -> None:
-        self.versions.insert({**tool, "id": f"{tool['id']}@{tool['version']}", "tool_id": tool["id"]})
+    def _keep_version(self, tool: dict, request_key: str | None = None) -> None:
+        """Each version's record, with the key of the request that made it (see ``update``)."""
+        self.versions.insert({**tool, "id": f"{tool['id']}@{tool['version']}", "tool_id": tool["id"],
+                              "request_key": request_key})

@@ -3,12 +3,11 @@ really are, not by the name or the declared type alone. Images are decoded and e
 (``image_sanitizing``); PDFs are refused (they can carry scripts and actions)."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
-from interlude import clock
+from interlude import clock, request_keys
 from interlude.actor import Actor
-from interlude.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from interlude.errors import Conflict, InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from interlude.ports.blobs import BlobStore
 from interlude.ports.documents import DocumentStore, TenantScope
 from services.catalog.domain.image_sanitizing import PIL_FORMATS, reencode_image
@@ -59,19 +58,34 @@ class ClinicMedia:
         self.actor, self.blobs = actor, blobs
         self.records = TenantScope(store.collection("clinic_media"), actor.clinic_id)
 
-    def upload(self, data: bytes, content_type: str, filename: str = "", *, reencode=None) -> dict:
+    def upload(self, data: bytes, content_type: str, filename: str = "", *, reencode=None,
+               request_key: str | None = None) -> dict:
         """``reencode(function, *args)`` runs the image re-encoding (the service passes a thread
-        pool's, to keep the CPU work off the eventlet hub)."""
+        pool's, to keep the CPU work off the eventlet hub). ``request_key``: the same key again (a
+        redelivered request) returns the file it stored."""
+        media_id = request_keys.keyed_id("med", self.actor.clinic_id, request_key)
+        if request_key is not None and (first := self.records.get(media_id)) is not None:
+            return self._same_request(first)
         media_type = check_upload(data, content_type)
         if media_type.content_type in PIL_FORMATS:
             data = (reencode or (lambda f, *a: f(*a)))(reencode_image, data, media_type.content_type)
-        media_id = f"med_{uuid.uuid4().hex[:16]}"
         key = f"media/{self.actor.clinic_id}/{media_id}.{media_type.extension}"
-        self.blobs.put(key, data, media_type.content_type)
-        return self.records.insert({
-            "id": media_id, "key": key, "content_type": media_type.content_type, "size": len(data),
-            "filename": _clean_filename(filename), "uploaded_by": self.actor.user_id,
-            "uploaded_at": clock.iso()})
+        self.blobs.put(key, data, media_type.content_type)   # a redelivery writes the same bytes to the same key
+        try:
+            return self.records.insert({
+                "id": media_id, "key": key, "content_type": media_type.content_type, "size": len(data),
+                "filename": _clean_filename(filename), "uploaded_by": self.actor.user_id,
+                "uploaded_at": clock.iso()})
+        except Conflict:   # the same request, delivered twice at once
+            first = self.records.get(media_id) if request_key is not None else None
+            if first is None:
+                raise
+            return self._same_request(first)
+
+    def _same_request(self, record: dict) -> dict:
+        if record["uploaded_by"] != self.actor.user_id:
+            raise Conflict("This request key was already used for another request.")
+        return record
 
     def get(self, media_id: str) -> dict:
         return self.records.get_or_raise(media_id, "media file")

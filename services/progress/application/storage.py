@@ -1,12 +1,12 @@
 """Collection names, indexes and small validators shared by the progress domain."""
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from datetime import date, datetime
 from functools import lru_cache
 
+from interlude import request_keys
 from interlude.errors import InvalidInput
 from interlude.ports.documents import Collection, DocumentStore
 from interlude.text import plain_text
@@ -54,12 +54,7 @@ def new_id(prefix: str) -> str:
 def keyed_id(prefix: str, clinic_id: str, request_key: str | None) -> str:
     """The id of a record created by one request: derived from the request's key when it has
     one, so that the same request delivered twice finds its record instead of making another."""
-    if request_key is None:
-        return new_id(prefix)
-    if not isinstance(request_key, str) or not 0 < len(request_key) <= 100:
-        raise InvalidInput("request_key must be text of 1-100 characters.")
-    digest = hashlib.sha256(f"{prefix}\n{clinic_id}\n{request_key}".encode()).hexdigest()
-    return f"{prefix}_{digest[:20]}"
+    return request_keys.keyed_id(prefix, clinic_id, request_key, length=20)
 
 
 def as_date(value, what: str) -> str:

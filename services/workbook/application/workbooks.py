@@ -10,9 +10,7 @@ message (``published_at`` stays None until the relay has published it: see rende
 """
 from __future__ import annotations
 
-import uuid
-
-from interlude import clock
+from interlude import clock, request_keys
 from interlude.actor import Actor
 from interlude.errors import Conflict, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
@@ -27,6 +25,8 @@ INDEXES = {WORKBOOKS: [["clinic_id"]], JOBS: [["status"], ["published_at"], ["cl
            EDITIONS: [["workbook_id", "number"], ["clinic_id"]]}
 # What a job record keeps for the worker only; API callers see the job's state.
 PRIVATE_JOB_FIELDS = ("book", "published_at", "clinic_id")
+# What a workbook record keeps for the service only: the keys of the edits it applied.
+PRIVATE_WORKBOOK_FIELDS = ("clinic_id", "applied_keys")
 
 
 def ensure_indexes(store: DocumentStore) -> None:
@@ -78,18 +78,25 @@ class Workbooks:
             return self._reaches(workbook["client_id"])
         return workbook.get("practitioner_id") == self.actor.user_id
 
-    def create(self, content, request: dict) -> dict:
+    def create(self, content, request: dict, request_key: str | None = None) -> dict:
+        """``request_key``: the same key again (a redelivered request) returns the workbook it made."""
         client_name = plain_text(request.get("client_name"), "client_name", max_len=60)
         client_id = plain_text(request.get("client_id"), "client_id", max_len=40, required=False) or None
         if client_id is not None and not self._reaches(client_id):
             raise NotFound("No such client.")
         plan = self.propose(content, request)
-        workbook = {"id": f"wb_{uuid.uuid4().hex[:16]}", "client_name": client_name,
+        workbook = {"id": request_keys.keyed_id("wb", self.actor.clinic_id, request_key), "client_name": client_name,
                     # the progress record's client, when the practitioner links one
                     "client_id": client_id,
                     "practitioner_id": self.actor.user_id, "plan": plan, "editions": 0,
                     "created_at": clock.iso(), "updated_at": clock.iso()}
-        return self.workbooks.insert(workbook)
+        try:
+            return self.workbooks.insert(workbook)
+        except Conflict:
+            first = self.workbooks.get(workbook["id"]) if request_key is not None else None
+            if first is None or first["practitioner_id"] != self.actor.user_id:
+                raise Conflict("This request key was already used for another request.") from None
+            return first
 
     def get(self, workbook_id: str) -> dict:
         workbook = self.workbooks.get_or_raise(workbook_id, "workbook")
@@ -100,10 +107,13 @@ class Workbooks:
     def list(self) -> list[dict]:
         return [w for w in self.workbooks.find(sort=[("updated_at", -1)]) if self._may_see(w)]
 
-    def update(self, workbook_id: str, change: dict) -> dict:
-        """``change``: ``{"edits": [operations…], "client_name": …}`` (either may be left out)."""
+    def update(self, workbook_id: str, change: dict, request_key: str | None = None) -> dict:
+        """``change``: ``{"edits": [operations…], "client_name": …}`` (either may be left out).
+        ``request_key``: an edit already applied with this key is not applied again."""
         workbook = self.get(workbook_id)
-        changes = {"updated_at": clock.iso()}
+        if request_keys.applied(workbook, request_key):
+            return workbook
+        changes = {"updated_at": clock.iso(), **request_keys.remember(workbook, request_key)}
         if "edits" in change:
             changes["plan"] = apply_edits(workbook["plan"], change["edits"], find_tool=self.catalogue.find,
                                           clinic_id=self.actor.clinic_id)
@@ -131,11 +141,15 @@ class Workbooks:
 
     # rendering ---------------------------------------------------------------------------
     def request_render(self, workbook_id: str, *, clinic_name: str = "", practitioner_name: str = "",
-                       progress: ProgressReader | None = None) -> dict:
+                       progress: ProgressReader | None = None, request_key: str | None = None) -> dict:
         """A queued job carrying the whole book; ``clinic_name`` and ``practitioner_name`` come
         from the caller (identity is the gateway's), the tools and logo from the catalogue, the
-        progress summary (from the second edition on) from progress."""
+        progress summary (from the second edition on) from progress. ``request_key``: the same key
+        again (a redelivered request) returns the job it queued, and no second edition is numbered."""
         workbook = self.get(workbook_id)
+        job_id = request_keys.keyed_id("job", self.actor.clinic_id, request_key)
+        if request_key is not None and (first := self.jobs.get(job_id)) is not None:
+            return self._same_request(first, workbook_id)
         plan = workbook["plan"]
         if not any(chapter.get("tools") for chapter in plan.get("chapters", [])):
             raise InvalidInput("This workbook has no tools yet: add at least one before rendering.")
@@ -148,10 +162,21 @@ class Workbooks:
         number = self.store.collection(WORKBOOKS).increment(workbook_id, "editions")
         if number >= 2 and workbook.get("client_id") and progress is not None:
             book["progress"] = progress.summary(workbook["client_id"], (plan.get("measure") or {}).get("slug"))
-        job = {"id": f"job_{uuid.uuid4().hex[:16]}", "workbook_id": workbook_id, "edition": number,
+        job = {"id": job_id, "workbook_id": workbook_id, "edition": number,
                "status": "queued", "attempts": 0, "requested_by": self.actor.user_id,
                "requested_at": clock.iso(), "error": None, "published_at": None, "book": book}
-        return self.jobs.insert(job)
+        try:
+            return self.jobs.insert(job)
+        except Conflict:   # the same request, delivered twice at once
+            first = self.jobs.get(job_id) if request_key is not None else None
+            if first is None:
+                raise
+            return self._same_request(first, workbook_id)
+
+    def _same_request(self, job: dict, workbook_id: str) -> dict:
+        if job["workbook_id"] != workbook_id or job["requested_by"] != self.actor.user_id:
+            raise Conflict("This request key was already used for another request.")
+        return job
 
     def job(self, job_id: str) -> dict:
         job = self.jobs.get_or_raise(job_id, "render job")
