@@ -22,29 +22,51 @@ CHROMIUM = os.environ.get("INTERLUDE_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.slow
 
 
-def test_practitioner_main_path_in_chromium(tmp_path):
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """One platform with a render worker, shared by this file's browser scenarios."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not at {CHROMIUM}: run `make install` (deploy/dev/ensure-system-packages.sh "
                     "installs Debian's chromium) or set INTERLUDE_CHROMIUM to its path.")
-    settings = seeded_settings(tmp_path / "data", [("Harbour Clinic", "ana@harbour.example"),
-                                                   ("Other Clinic", "bo@other.example")], port=free_port())
+    settings = seeded_settings(tmp_path_factory.mktemp("platform") / "data",
+                               [("Harbour Clinic", "ana@harbour.example"), ("Other Clinic", "bo@other.example")],
+                               port=free_port())
     with running(settings) as base:
         worker = start_embedded_render_worker(settings)
         try:
-            done = subprocess.run(
-                [sys.executable, "-m", "tests.browser.scenario", base, str(SHOTS), "ana@harbour.example",
-                 "bo@other.example", PASSWORD],
-                cwd=ROOT, capture_output=True, text=True, timeout=900,
-                env={**os.environ, "INTERLUDE_CHROMIUM": CHROMIUM})
+            yield base
         finally:
             worker.kill()
+
+
+def scenario(module: str, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "INTERLUDE_CHROMIUM": CHROMIUM})
+
+
+def failure(done: subprocess.CompletedProcess, name: str) -> str:
     SHOTS.mkdir(exist_ok=True)
-    (SHOTS / "scenario-stderr.txt").write_text(done.stderr)
+    (SHOTS / f"{name}-stderr.txt").write_text(done.stderr)
     # the traceback's own lines, without Playwright's page snapshots
     reason = "\n".join(line for line in done.stderr.splitlines() if not line.lstrip().startswith(("- ", "E ")))
-    assert done.returncode == 0, f"the browser path failed (full output: {SHOTS}/scenario-stderr.txt):\n{reason[-4000:]}"
+    return f"the browser path failed (full output: {SHOTS}/{name}-stderr.txt):\n{reason[-4000:]}"
+
+
+def test_practitioner_main_path_in_chromium(platform):
+    done = scenario("tests.browser.scenario", platform, str(SHOTS), "ana@harbour.example", "bo@other.example",
+                    PASSWORD)
+    assert done.returncode == 0, failure(done, "scenario")
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["workbook"]["actions"] <= 15
     assert {"login", "dashboard-empty", "search-results", "tool", "workbook-plan", "dashboard-flag",
             "client-chart"} <= set(report["axe_pages"])
+    print(json.dumps(report, indent=1))
+
+
+def test_main_path_with_the_keyboard_alone(platform):
+    """Tab, Shift+Tab, Enter, Space and typing only, focus visible on every element reached
+    (tests/browser/keyboard.py)."""
+    done = scenario("tests.browser.keyboard", platform, "ana@harbour.example", PASSWORD, timeout=300)
+    assert done.returncode == 0, failure(done, "keyboard")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(report, indent=1))
