@@ -136,7 +136,10 @@ def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> di
         # a tool: thumbnails, PDF download ------------------------------------------------------
         page.locator(".results-list .result h3 a").first.click()
         expect(page.locator(".thumbs img").first).to_be_visible()
-        assert page.locator(".thumbs img").first.evaluate("img => img.naturalWidth") > 100
+        # The first thumbnail is drawn on first request (the PDF, then a PNG): wait for it to load
+        # rather than read its size while it is still arriving (a fresh data folder has no cache).
+        page.wait_for_function("() => { const img = document.querySelector('.thumbs img');"
+                               " return img && img.complete && img.naturalWidth > 100; }", timeout=90_000)
         tool_url, tool_title = page.url, page.locator("h1").inner_text()
         steps.page(page, "tool")
         with page.expect_download() as download:
