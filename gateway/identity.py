@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from gateway.clinic_profile import ClinicProfile, profile_of
 from gateway.passwords import hash_password, verify_password
 from interlude import clock
 from interlude.actor import ROLES, Actor
@@ -119,6 +120,13 @@ class Identity:
         if clinic is None:
             raise NotFound("Your clinic no longer exists.")
         return clinic
+
+    def clinic_profile(self, clinic_id: str) -> ClinicProfile:
+        """A clinic's name, branding and settings (gateway/clinic_profile.py), defaults filled in."""
+        clinic = self.clinics.get(str(clinic_id or ""))
+        if clinic is None:
+            raise NotFound("This clinic no longer exists.")
+        return profile_of(clinic)
 
     # sessions ----------------------------------------------------------------------------
     def login(self, email, password) -> tuple[str, dict]:

@@ -7,7 +7,8 @@ from gateway.identity import Identity, ensure_indexes
 from interlude.hashing import token_digest
 from interlude.adapters.sqlite_documents import SqliteDocumentStore
 from interlude.actor import Actor
-from interlude.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from gateway.clinic_profile import DEFAULT_COLOUR
+from interlude.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 PASSWORD = "long enough password"
 
@@ -106,3 +107,18 @@ def test_login_limits_per_account_and_per_address(tmp_path):
     limits.check("a@x.example", "10.0.0.1")   # a new window
     limits.failed("a@x.example", "10.0.0.1", "wrong")
     limits.check("a@x.example", "10.0.0.1")
+
+
+def test_a_clinic_profile_fills_defaults_and_reads_what_the_document_holds(identity):
+    clinic, _ = identity.create_clinic("Harbour Clinic", "a@harbour.example", "Ada", "correct horse battery")
+    profile = identity.clinic_profile(clinic["id"])
+    assert (profile.name, profile.colour, profile.logo_key, profile.crisis_lines) == ("Harbour Clinic", DEFAULT_COLOUR,
+                                                                                     None, ())
+    identity.clinics.update(clinic["id"], {"branding": {"colour": "#aa3300", "logo_key": "clinics/x/logo.png"},
+                                           "settings": {"crisis_lines": ["Call 988"], "link_days": 14}})
+    profile = identity.clinic_profile(clinic["id"])
+    assert (profile.colour, profile.logo_key, profile.crisis_lines, profile.link_days) == (
+        "#aa3300", "clinics/x/logo.png", ("Call 988",), 14)
+    assert profile.to_dict()["crisis_lines"] == ["Call 988"]
+    with pytest.raises(NotFound):
+        identity.clinic_profile("cln_missing")
