@@ -72,6 +72,14 @@ class QueryExpander:
                 self.idf[(kind, stem)] = math.log(1 + len(profiles) / sum(1 for p in profiles if stem in p))
         self.unknown_idf = {kind: math.log(1 + sum(1 for k, _ in self.profiles if k == kind))
                             for kind in ("problem", "technique")}
+        # Which concepts each stem appears in: a query is scored against the few concepts that
+        # share a stem with it, not all of them (a concept sharing none scores 0 and is dropped).
+        self.concepts_with: dict[tuple[str, str], list[str]] = {}
+        for (kind, slug), profile in self.profiles.items():
+            for stem in profile:
+                self.concepts_with.setdefault((kind, stem), []).append(slug)
+        self.technique_weight = {slug: sum(self.idf[("technique", s)] for s in profile)
+                                 for (kind, slug), profile in self.profiles.items() if kind == "technique"}
         self.vocabulary: dict[str, int] = {}
         texts = [t for c in concepts for t in (*c.names, *c.lay_phrases, c.domain)]
         for word in plain(" ".join(texts + [m for g in self.synonyms.groups for m in g])).split():
@@ -147,13 +155,19 @@ class QueryExpander:
                 best = max(best, whole * sum(self.idf.get(("problem", s), 0.0) for s in dict.fromkeys(run)))
         return PHRASE_BONUS * best
 
+    def _sharing(self, kind: str, stems_: set[str]) -> list[str]:
+        """The concepts of ``kind`` whose profile holds one of the stems, in catalogue order."""
+        found = {slug for stem in stems_ for slug in self.concepts_with.get((kind, stem), ())}
+        return [slug for (k, slug) in self.profiles if k == kind and slug in found]
+
     def _problems(self, slots: list[Slot], sequence: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
         scores = {}
-        for (kind, slug), profile in self.profiles.items():
-            if kind == "problem":
-                score = sum(self._slot_score(kind, slot, profile) for slot in slots)
-                if score > 0:
-                    scores[slug] = score + self._phrase_bonus(slug, sequence)
+        typed = {stem for slot in slots for alternative, _weight in slot for stem in alternative}
+        for slug in self._sharing("problem", typed):
+            profile = self.profiles[("problem", slug)]
+            score = sum(self._slot_score("problem", slot, profile) for slot in slots)
+            if score > 0:
+                scores[slug] = score + self._phrase_bonus(slug, sequence)
         possible = sum(self._slot_score("problem", slot, None) for slot in slots)
         if not scores or possible <= 0:
             return ()
@@ -173,10 +187,9 @@ class QueryExpander:
                 for stem in alternative:
                     weighted[stem] = max(weight, weighted.get(stem, 0.0))
         found = []
-        for (kind, slug), profile in self.profiles.items():
-            if kind == "technique" and profile:
-                whole = sum(self.idf[(kind, s)] for s in profile)
-                covered = sum(self.idf[(kind, s)] * weighted[s] for s in profile if s in weighted)
-                if covered / whole >= TECHNIQUE_COVERAGE:
-                    found.append((slug, round(covered / whole, 3)))
+        for slug in self._sharing("technique", set(weighted)):
+            profile, whole = self.profiles[("technique", slug)], self.technique_weight[slug]
+            covered = sum(self.idf[("technique", s)] * weighted[s] for s in profile if s in weighted)
+            if covered / whole >= TECHNIQUE_COVERAGE:
+                found.append((slug, round(covered / whole, 3)))
         return tuple(sorted(found, key=lambda item: (-item[1], item[0])))
