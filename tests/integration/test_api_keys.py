@@ -4,6 +4,7 @@ rate limited with 429 and Retry-After. The platform counts requests in the real 
 (INTERLUDE_REDIS_URL), as several gateway processes would; the in-memory limiter is the default
 that the web-page tests and `make run` use."""
 import dataclasses
+import re
 import os
 
 import pytest
@@ -11,7 +12,7 @@ import requests
 
 from gateway.api_keys import SECRET_PREFIX
 from tests.conftest import free_port
-from tests.platform import logged_in, running, seeded_settings
+from tests.platform import PASSWORD, logged_in, running, seeded_settings
 
 REDIS_URL = os.environ.get("INTERLUDE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -115,3 +116,48 @@ def test_bad_key_requests_name_the_field(api):
     assert bad.status_code == 400 and "scopes" in bad.json()["message"]
     missing = admin.post(f"{base}/api/v1/api-keys/key_0000000000000000/rotate")
     assert missing.status_code == 404 and "key_id" in missing.json()["message"]
+
+
+def test_the_api_keys_page_makes_shows_once_rotates_and_revokes(api):
+    from tests.integration.test_web_pages import assert_secure, browser, csrf_of
+    base = api["base"]
+    admin, other = browser(base, "admin@harbour.example"), browser(base, "admin@other.example")
+    page = admin.get(f"{base}/api-keys")
+    assert page.status_code == 200 and 'href="/api-keys"' in page.text   # in the admin's navigation
+    assert_secure(page)
+    token = csrf_of(page.text)
+    form = {"name": "<b>Riverside</b> EHR", "scopes": ["catalogue:read"], "requests_per_minute": "100"}
+    assert admin.post(f"{base}/api-keys", data=form).status_code == 403           # no CSRF token
+    made = admin.post(f"{base}/api-keys", data={**form, "csrf_token": token})
+    assert made.status_code == 201, made.text
+    assert_secure(made)
+    secret = re.search(r'value="(ilk_[A-Za-z0-9_-]+)"', made.text).group(1)
+    assert "&lt;b&gt;Riverside&lt;/b&gt; EHR" in made.text and "<b>Riverside" not in made.text
+    assert _as_key(secret).get(f"{base}/api/v1/taxonomy").status_code == 200
+    listing = admin.get(f"{base}/api-keys").text
+    assert secret not in listing and secret[:8] in listing           # shown once; then only its start
+    key_id = re.search(r'/api-keys/(key_[0-9a-f]{16})/rotate', listing).group(1)
+    assert key_id not in other.get(f"{base}/api-keys").text
+    assert other.post(f"{base}/api-keys/{key_id}/revoke", data={"csrf_token": csrf_of(
+        other.get(f"{base}/api-keys").text)}).status_code == 404
+    rotated = admin.post(f"{base}/api-keys/{key_id}/rotate", data={"csrf_token": token})
+    new_secret = re.search(r'value="(ilk_[A-Za-z0-9_-]+)"', rotated.text).group(1)
+    assert rotated.status_code == 200 and new_secret != secret
+    assert _as_key(secret).get(f"{base}/api/v1/taxonomy").status_code == 401
+    revoked = admin.post(f"{base}/api-keys/{key_id}/revoke", data={"csrf_token": token}, allow_redirects=False)
+    assert revoked.status_code == 303
+    assert _as_key(new_secret).get(f"{base}/api/v1/taxonomy").status_code == 401
+    bad = admin.post(f"{base}/api-keys", data={"name": "No scope", "csrf_token": token})
+    assert bad.status_code == 400 and "scopes" in bad.text and 'value="No scope"' in bad.text
+
+
+def test_a_practitioner_has_no_api_keys_page(api):
+    from tests.integration.test_web_pages import browser
+    base = api["base"]
+    created = api["admin"].post(f"{base}/api/v1/users", json={"email": "pia@harbour.example", "name": "Pia",
+                                                               "role": "practitioner", "password": PASSWORD})
+    assert created.status_code == 201, created.text
+    pia = browser(base, "pia@harbour.example")
+    assert 'href="/api-keys"' not in pia.get(f"{base}/clients").text
+    assert pia.get(f"{base}/api-keys").status_code == 403
+    assert logged_in(base, "pia@harbour.example").get(f"{base}/api/v1/api-keys").status_code == 403
