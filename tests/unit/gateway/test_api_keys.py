@@ -1,9 +1,12 @@
 """API keys (gateway/api_keys.py): made by a clinic admin, shown once, stored hashed, scoped,
 rotated and revoked; the scopes an operation needs come from gateway/openapi.yaml."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from gateway.auth import Authenticator
+from gateway.rate_limits import MemoryRateLimits
 from gateway.api_keys import SCOPES, ApiKeys, ensure_indexes, is_api_key
 from gateway.entrypoints import SPEC, operation_of
 from interlude.actor import Actor
@@ -125,3 +128,53 @@ def test_last_use_is_kept_to_the_minute(keys):
     assert keys.list(ADMIN)[0]["last_used_at"].startswith("2026-12-07T09:00:00")
     keys.used(keys.resolve(secret), now=start + timedelta(minutes=2))
     assert keys.list(ADMIN)[0]["last_used_at"].startswith("2026-12-07T09:02:00")
+
+
+class FakeRequest:
+    def __init__(self, method, path, secret):
+        self.method, self.path = method, path
+        self.headers, self.cookies = {"Authorization": f"Bearer {secret}"}, {}
+
+
+def _concrete(template: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: "1" if m.group(1) == "number" else f"{m.group(1)}_1", template)
+
+
+def test_every_api_operation_checks_a_keys_scopes(keys):
+    """Whatever operation is added: a key without one of its scope sets gets 403, a key with one
+    acts for its clinic, and an operation that lists no scope refuses every key."""
+    authenticator = Authenticator(identity=None, keys=keys, limits=MemoryRateLimits())
+    everything = keys.create(ADMIN, "all", list(SCOPES))[1]
+    checked = 0
+    for template, item in SPEC["paths"].items():
+        if not template.startswith("/api/v1/"):
+            continue
+        for method in ("get", "post", "put", "patch", "delete"):
+            if method not in item or item[method].get("security") == []:
+                continue
+            path, allowed = _concrete(template), operation_of(method.upper(), _concrete(template)).key_scopes
+            for scope in SCOPES:
+                secret = keys.create(ADMIN, scope, [scope])[1]
+                request = FakeRequest(method.upper(), path, secret)
+                if any(needed <= {scope} for needed in allowed):
+                    assert authenticator.actor(request).clinic_id == ADMIN.clinic_id
+                else:
+                    with pytest.raises(Forbidden):
+                        authenticator.actor(request)
+            if not allowed:
+                with pytest.raises(Forbidden, match="logged-in user"):
+                    authenticator.actor(FakeRequest(method.upper(), path, everything))
+            checked += 1
+    assert checked >= 50
+
+
+def test_a_key_in_a_cookie_is_not_a_key(keys):
+    secret = keys.create(ADMIN, "EHR", ["catalogue:read"])[1]
+    request = FakeRequest("GET", "/api/v1/tools", secret)
+    request.headers, request.cookies = {}, {"interlude_session": secret}
+
+    class NoSessions:
+        def resolve(self, token):
+            raise Unauthenticated("no session")
+    with pytest.raises(Unauthenticated):
+        Authenticator(identity=NoSessions(), keys=keys, limits=MemoryRateLimits()).actor(request)
