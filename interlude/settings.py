@@ -148,6 +148,17 @@ def _seconds(env: dict, name: str, default: str) -> float:
     return seconds
 
 
+def _whole_number(env: dict, name: str, default: str, low: int, high: int, problem: str) -> int:
+    text = _get(env, name, default)
+    try:
+        number = int(text)
+        if not low <= number <= high:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={text!r} {problem}") from None
+    return number
+
+
 def load(env: dict | None = None) -> Settings:
     """Read and validate the settings; raise SettingsError naming the first bad variable."""
     env = dict(os.environ if env is None else env)
@@ -176,13 +187,7 @@ def load(env: dict | None = None) -> Settings:
     _check_scheme("SEARCH_URL", search_url, ("http", "https", "file"),
                   "an index folder path or http(s)://elasticsearch-host:9200")
 
-    port_text = _get(env, "HTTP_PORT", "8080")
-    try:
-        http_port = int(port_text)
-        if not 0 <= http_port <= 65535:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(f"{PREFIX}HTTP_PORT={port_text!r} is not a port number (0-65535)") from None
+    http_port = _whole_number(env, "HTTP_PORT", "8080", 0, 65535, "is not a port number (0-65535)")
 
     log_format = _get(env, "LOG_FORMAT", "console")
     if log_format not in ("console", "json"):
@@ -212,14 +217,8 @@ def load(env: dict | None = None) -> Settings:
     _check_scheme("REDIS_URL", redis_url, ("redis", "rediss", "unix"), "redis://host:6379/0")
     if redis_url and "://" not in redis_url:
         raise SettingsError(f"{PREFIX}REDIS_URL is not a URL: use redis://host:6379/0")
-    per_minute_text = _get(env, "API_KEY_REQUESTS_PER_MINUTE", "600")
-    try:
-        per_minute = int(per_minute_text)
-        if not 1 <= per_minute <= 100_000:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(f"{PREFIX}API_KEY_REQUESTS_PER_MINUTE={per_minute_text!r}: "
-                            "use a whole number of requests, 1-100000") from None
+    per_minute = _whole_number(env, "API_KEY_REQUESTS_PER_MINUTE", "600", 1, 100_000,
+                               "use a whole number of requests, 1-100000")
 
     return Settings(
         data_dir=data_dir,
