@@ -11,7 +11,10 @@ from gateway.api_keys import ensure_indexes as ensure_key_indexes
 from gateway.identity import Identity, ensure_indexes
 from interlude import errors, wiring
 from interlude.actor import Actor
+from interlude.logging import get_logger
 from interlude.nameko_deps import settings_of
+
+log = get_logger(__name__)
 
 COOKIE = "interlude_session"
 
@@ -47,7 +50,12 @@ class Authenticator:
     def _key_actor(self, request, secret: str) -> Actor:
         from gateway.entrypoints import operation_of   # entrypoints' routes import this module
         key = self.keys.resolve(secret)
-        self.limits.hit(key["id"], key["requests_per_minute"])
+        try:
+            self.limits.hit(key["id"], key["requests_per_minute"])
+        except errors.TooManyRequests as refused:   # the key's id, never its secret
+            log.warning("api_key_rate_limited", key_id=key["id"], clinic_id=key["clinic_id"],
+                        retry_after=refused.retry_after)
+            raise
         try:
             operation = operation_of(request.method, request.path)
         except errors.InterludeError:   # a web page, or a path the API document does not list

@@ -93,7 +93,7 @@ def test_revoked_and_rotated_secrets_are_refused(api):
     assert refused.status_code == 401 and "revoked" in refused.json()["message"]
 
 
-def test_a_key_past_its_limit_gets_429_with_retry_after(api):
+def test_a_key_past_its_limit_gets_429_with_retry_after(api, capfd):
     base = api["base"]
     _, secret = _key(api, ["catalogue:read"], requests_per_minute=3)
     partner = _as_key(secret)
@@ -106,6 +106,8 @@ def test_a_key_past_its_limit_gets_429_with_retry_after(api):
     assert statuses[-1] == 429, statuses
     assert 1 <= int(response.headers["Retry-After"]) <= 60
     assert response.json()["error"] == "too_many_requests"
+    logs = capfd.readouterr().err
+    assert "api_key_rate_limited" in logs and secret not in logs   # the key's id, never its secret
     # another key of the clinic is not slowed by this one's use
     assert _as_key(_key(api, ["catalogue:read"])[1]).get(f"{base}/api/v1/taxonomy").status_code == 200
 
