@@ -8,6 +8,7 @@ Retries are fast here (INTERLUDE_WEBHOOK_RETRY_BASE_SECONDS=0.2) and receivers o
 allowed (INTERLUDE_WEBHOOK_ALLOW_PRIVATE=true; production denies them)."""
 import dataclasses
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +19,7 @@ import standardwebhooks
 
 from interlude_app.runner import SERVICES, build_runner, stop_runner
 from tests.conftest import RabbitVhost, free_port
+from tests.integration.test_web_pages import assert_secure, browser, csrf_of
 from tests.platform import logged_in, seeded_settings
 
 HOOKS = "/api/v1/webhooks"
@@ -220,6 +222,33 @@ def test_bad_subscriptions_are_refused_naming_the_field(platform):
                         ({"url": "https://partner.example/x"}, "events")):
         answer = ana.post(f"{base}{HOOKS}", json=body)
         assert answer.status_code == 400 and field in answer.json()["message"], answer.text
+
+
+def test_the_web_page_manages_webhooks_with_csrf_and_shows_the_secret_once(platform):
+    base = platform[0]
+    ana = browser(base, "ana@harbour.example")
+    listing = ana.get(f"{base}/webhooks")
+    assert listing.status_code == 200 and 'href="/webhooks"' in listing.text
+    assert_secure(listing)
+    form = {"url": "http://127.0.0.1:9/hooks", "events": ["risk.flagged", "assignment.overdue"],
+            "description": "<b>EHR</b>"}
+    assert ana.post(f"{base}/webhooks", data=form).status_code == 403   # no CSRF token
+    made = ana.post(f"{base}/webhooks", data={**form, "csrf_token": csrf_of(listing.text)})
+    assert made.status_code == 201, made.text
+    assert_secure(made)
+    secret = re.search(r'id="webhook-secret">(whsec_[A-Za-z0-9+/=]+)<', made.text).group(1)
+    subscription_id = re.search(r'href="/webhooks/(whs_[0-9a-f]+)"', made.text).group(1)
+    page = ana.get(f"{base}/webhooks/{subscription_id}")
+    assert page.status_code == 200 and secret not in page.text and secret[-4:] in page.text
+    assert "EHR" in page.text and "<b>EHR" not in page.text   # markup never reaches the page
+    assert secret not in ana.get(f"{base}/webhooks").text
+    token = csrf_of(page.text)
+    rotated = ana.post(f"{base}/webhooks/{subscription_id}/secret", data={"csrf_token": token})
+    assert rotated.status_code == 200 and "whsec_" in rotated.text and secret not in rotated.text
+    bad = ana.post(f"{base}/webhooks", data={"url": "ftp://x.example/", "events": ["risk.flagged"], "csrf_token": token})
+    assert bad.status_code == 400 and "url" in bad.text
+    gone = ana.post(f"{base}/webhooks/{subscription_id}/delete", data={"csrf_token": token}, allow_redirects=False)
+    assert gone.status_code == 303 and ana.get(f"{base}/webhooks/{subscription_id}").status_code == 404
 
 
 def test_a_killed_progress_service_delivers_what_was_pending_when_another_starts(platform, runners):
