@@ -297,3 +297,22 @@ def test_the_http_sender_posts_json_follows_no_redirect_and_reports_failures():
     assert refused.status_code is None and refused.error == "connection refused"
     guarded = HttpSender(AddressPolicy(allow_private=False)).post(ok.url, headers, body)
     assert guarded.status_code is None and guarded.error.startswith("refused address")
+
+
+def test_the_readme_receiver_accepts_our_deliveries_and_refuses_forgeries(monkeypatch):
+    """The README's "Receive a webhook" code, run as a partner would run it."""
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    code = readme.split("### Receive a webhook", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    secret, handled, seen = rules.new_secret(), [], set()
+    monkeypatch.setenv("INTERLUDE_WEBHOOK_SECRET", secret)
+    partner = {"already_seen": lambda message_id: message_id in seen or seen.add(message_id),
+               "handle": lambda kind, data: handled.append((kind, data))}
+    exec(compile(code, "README.md", "exec"), partner)
+    body = rules.body_bytes(rules.payload("measure.scored", clock.iso(), {"client_id": "cli_1", "total": 11}))
+    headers = rules.signed_headers([secret], "evt_1", int(clock.utcnow().timestamp()), body)
+    assert partner["receive"](body.encode(), headers) == 204
+    assert handled == [("measure.scored", {"client_id": "cli_1", "total": 11})]
+    assert partner["receive"](body.encode(), headers) == 204 and len(handled) == 1   # a retry: dropped
+    forged = rules.signed_headers([rules.new_secret()], "evt_2", int(clock.utcnow().timestamp()), body)
+    assert partner["receive"](body.encode(), forged) == 400 and len(handled) == 1
