@@ -15,13 +15,13 @@ from interlude import logging as interlude_logging
 from interlude.actor import Actor
 from interlude.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.progress.adapters.webhook_http import AddressPolicy, HttpSender
-from services.progress.application import storage
+from services.progress.application import records, storage
 from services.progress.application import webhook_deliveries as deliveries
 from services.progress.application import webhook_subscriptions as subscriptions
 from services.progress.application.webhook_deliveries import Attempt, RetryPolicy, WebhookSender
 from services.progress.domain import webhooks as rules
 
-from .conftest import at
+from .conftest import at, new_client
 
 ALLOW_ANY = AddressPolicy(allow_private=True).check
 FAST = RetryPolicy(base_seconds=10, max_attempts=3, lease_seconds=60)
@@ -316,3 +316,13 @@ def test_the_readme_receiver_accepts_our_deliveries_and_refuses_forgeries(monkey
     assert partner["receive"](body.encode(), headers) == 204 and len(handled) == 1   # a retry: dropped
     forged = rules.signed_headers([rules.new_secret()], "evt_2", int(clock.utcnow().timestamp()), body)
     assert partner["receive"](body.encode(), forged) == 400 and len(handled) == 1
+
+
+def test_erasing_a_client_erases_the_webhook_deliveries_about_them(store, admin, alice):
+    subscribe(store, admin)
+    sam = new_client(store, alice)
+    deliveries.publish(store, "cln_a", "homework.completed", "sub-9", {"client_id": sam["id"]}, now=at(0))
+    completed(store)   # another client's
+    done = records.delete_client(store, admin, sam["id"])
+    assert done["removed"]["webhook_deliveries"] == 1
+    assert [d["client_id"] for d in storage.collection(store, storage.DELIVERIES).find()] == ["cli_1"]
