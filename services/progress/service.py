@@ -275,7 +275,8 @@ class ProgressService:
     @timer(interval=WEBHOOK_RELAY_SECONDS)
     def relay_webhooks(self):
         """Attempt every webhook delivery now due (new ones, retries, redeliveries)."""
-        counts = deliveries.deliver_due(self.documents, self.webhooks.sender, self.webhooks.retry)
+        counts = deliveries.deliver_due(self.documents, self.webhooks.sender, self.webhooks.retry,
+                                        map_=self.webhooks.pool.imap)
         if any(counts.values()):
             log.info("webhooks_relayed", **counts)
 

@@ -101,8 +101,10 @@ def current_secrets(subscription: dict, now: datetime) -> list[str]:
 
 
 def deliver_due(store: DocumentStore, sender: WebhookSender, policy: RetryPolicy = RetryPolicy(), *,
-                now: datetime | None = None, limit: int = 50) -> dict:
-    """One relay pass: attempt every delivery now due; ``{"delivered", "retrying", "failed", "skipped"}``."""
+                now: datetime | None = None, limit: int = 50, map_=map) -> dict:
+    """One relay pass: attempt every delivery now due; ``{"delivered", "retrying", "failed", "skipped"}``.
+    ``map_`` runs the attempts (the service passes a green pool's, so one slow receiver does not
+    hold up the others; each attempt has its own claim)."""
     start = clock.utcnow(now)
     deliveries, counts = _deliveries(store), {"delivered": 0, "retrying": 0, "failed": 0, "skipped": 0}
     due = deliveries.find({"status": "pending", "next_attempt_at": {"$lte": clock.iso(start)}},
@@ -110,8 +112,7 @@ def deliver_due(store: DocumentStore, sender: WebhookSender, policy: RetryPolicy
     stale = deliveries.find({"status": "sending",
                              "claimed_at": {"$lt": clock.iso(start - timedelta(seconds=policy.lease_seconds))}},
                             sort=[("claimed_at", 1)], limit=limit)
-    for delivery in (due + stale)[:limit]:
-        outcome = _attempt(store, sender, policy, delivery, now)
+    for outcome in map_(lambda delivery: _attempt(store, sender, policy, delivery, now), (due + stale)[:limit]):
         counts[outcome] += 1
     return counts
 

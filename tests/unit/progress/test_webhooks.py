@@ -8,6 +8,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import standardwebhooks
+from eventlet import sleep
+from eventlet.greenpool import GreenPool
 import structlog.testing
 
 from interlude import clock
@@ -326,3 +328,23 @@ def test_erasing_a_client_erases_the_webhook_deliveries_about_them(store, admin,
     done = records.delete_client(store, admin, sam["id"])
     assert done["removed"]["webhook_deliveries"] == 1
     assert [d["client_id"] for d in storage.collection(store, storage.DELIVERIES).find()] == ["cli_1"]
+
+
+def test_a_slow_receiver_does_not_hold_up_the_others_in_a_pass(store, admin):
+    slow_one = subscribe(store, admin, url="https://slow.example/hooks")
+    fast_one = subscribe(store, admin, url="https://fast.example/hooks")
+    completed(store)
+    table = storage.collection(store, storage.DELIVERIES)
+    [fast] = table.find({"subscription_id": fast_one["id"]})
+    table.update(fast["id"], {"next_attempt_at": clock.iso(at(0, 0.5))})   # the slow one is attempted first
+    finished = []
+
+    class Partners(WebhookSender):
+        def post(self, url, headers, body):
+            if url == slow_one["url"]:
+                sleep(0.3)   # waiting on its socket: a green thread yields
+            finished.append(url)
+            return Attempt(status_code=204, duration_ms=1, error=None)
+
+    counts = deliveries.deliver_due(store, Partners(), FAST, now=at(0, 1), map_=GreenPool(4).imap)
+    assert counts["delivered"] == 2 and finished == [fast_one["url"], slow_one["url"]]
