@@ -15,12 +15,11 @@ from interlude.logging import get_logger
 from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Config, RequestContext
 from interlude.rpc import domain_errors
-from services.progress.application import (assignments, clients, events as record, fhir_export,
+from services.progress.application import (announcements, assignments, clients, events as record, fhir_export,
                                            measure_view as charts, overview, pathway, portal, projections,
                                            records, reminders, webhook_deliveries as deliveries,
                                            webhook_subscriptions as subscriptions)
 from services.progress.dependencies import ProgressStore, Webhooks
-from services.progress.domain import webhooks as webhook_events
 from services.progress.domain import portal_rules
 
 log = get_logger(__name__)
@@ -220,25 +219,8 @@ class ProgressService:
         return portal.audio_played(self.documents, token, seconds, request_key=request_key)
 
     def _announce(self, token, result):
-        """Events for other services and partners: ids and scores, never answers or notes. The
-        partners' webhook deliveries are queued (durably) before the events go out."""
-        assignment, client = assignments.resolve_portal(self.documents, token)
-        base = {"clinic_id": client["clinic_id"], "client_id": client["id"], "assignment_id": assignment["id"],
-                "submission_id": result.get("submission_id")}
-        announced = [(events.HOMEWORK_COMPLETED, webhook_events.HOMEWORK_COMPLETED, base)]
-        if result.get("score"):
-            announced.append((events.MEASURE_SCORED, webhook_events.MEASURE_SCORED, {
-                **base, "measure": result["score"]["measure"], "total": result["score"]["total"],
-                "band": result["score"].get("band")}))
-        if result.get("flags"):
-            announced.append((events.RISK_FLAGGED, webhook_events.RISK_FLAGGED, {**base, "flags": list(result["flags"])}))
-            log.warning("risk_flagged", client_id=client["id"], assignment_id=assignment["id"])
-        target = assignment.get("target") or {}
-        for _, webhook_event, data in announced:
-            deliveries.publish(self.documents, client["clinic_id"], webhook_event, str(result.get("submission_id")),
-                               {**data, "tool_id": target.get("tool_id"), "measure": data.get("measure") or
-                                target.get("measure")})
-        for event, _, data in announced:
+        """Events for other services and partners (webhook deliveries queued first): ids and scores only."""
+        for event, data in announcements.submission(self.documents, token, result):
             self.dispatch(event, data)
 
     # events from other services ------------------------------------------------------------
@@ -255,8 +237,7 @@ class ProgressService:
     @event_handler(events.WORKBOOK, events.WORKBOOK_RENDERED)
     def announce_workbook_rendered(self, payload):
         """Partners hear of every new edition (a client's or not), once per render job."""
-        deliveries.publish(self.documents, payload["clinic_id"], webhook_events.WORKBOOK_RENDERED, payload["job_id"],
-                           {key: payload.get(key) for key in ("workbook_id", "edition", "job_id", "client_id")})
+        announcements.workbook_rendered(self.documents, payload)
 
     @event_handler(events.CATALOG, events.TOOL_RETIRED)
     def on_tool_retired(self, payload):

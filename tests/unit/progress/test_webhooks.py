@@ -17,13 +17,13 @@ from interlude import logging as interlude_logging
 from interlude.actor import Actor
 from interlude.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.progress.adapters.webhook_http import AddressPolicy, HttpSender
-from services.progress.application import records, storage
+from services.progress.application import announcements, portal, records, storage
 from services.progress.application import webhook_deliveries as deliveries
 from services.progress.application import webhook_subscriptions as subscriptions
 from services.progress.application.webhook_deliveries import Attempt, RetryPolicy, WebhookSender
 from services.progress.domain import webhooks as rules
 
-from .conftest import at, new_client
+from .conftest import at, new_assignment, new_client
 
 ALLOW_ANY = AddressPolicy(allow_private=True).check
 FAST = RetryPolicy(base_seconds=10, max_attempts=3, lease_seconds=60)
@@ -348,3 +348,30 @@ def test_a_slow_receiver_does_not_hold_up_the_others_in_a_pass(store, admin):
 
     counts = deliveries.deliver_due(store, Partners(), FAST, now=at(0, 1), map_=GreenPool(4).imap)
     assert counts["delivered"] == 2 and finished == [fast_one["url"], slow_one["url"]]
+
+
+def test_a_portal_submission_and_a_rendered_edition_are_announced_to_subscribers(store, admin, alice):
+    made = subscribe(store, admin, ["homework.completed", "measure.scored", "risk.flagged", "workbook.rendered"])
+    client = new_client(store, alice)
+    assigned = new_assignment(store, alice, client["id"], measure="phq9", due="2026-03-06")
+    result = portal.submit(store, assigned["link"]["token"], answers=[1] * 9, submission_id="sub-phq", now=at(0, 1))
+    dispatched = announcements.submission(store, assigned["link"]["token"], result, now=at(0, 1))
+    assert [event for event, _ in dispatched] == ["homework_completed", "measure_scored", "risk_flagged"]
+    announcements.submission(store, assigned["link"]["token"], result, now=at(0, 2))   # again: queued once
+    announcements.workbook_rendered(store, {"clinic_id": "cln_a", "workbook_id": "wb_1", "edition": 2,
+                                            "job_id": "job_1", "client_id": client["id"]})
+    made_deliveries = subscriptions_deliveries(store, made)
+    assert len(made_deliveries) == 4
+    queued = {d["event_type"]: json.loads(d["body"])["data"] for d in made_deliveries}
+    common = {"clinic_id": "cln_a", "client_id": client["id"], "assignment_id": assigned["assignment"]["id"],
+              "submission_id": "sub-phq", "measure": "phq9"}
+    assert queued["homework.completed"] == common
+    assert queued["measure.scored"] == {**common, "total": 9, "band": "Mild"}
+    assert queued["risk.flagged"] == {**common, "flags": ["suicidal_ideation"]}
+    assert queued["workbook.rendered"] == {"clinic_id": "cln_a", "client_id": client["id"], "workbook_id": "wb_1",
+                                           "edition": 2, "job_id": "job_1"}
+    assert "Sam" not in json.dumps(queued)
+
+
+def subscriptions_deliveries(store, subscription):
+    return storage.collection(store, storage.DELIVERIES).find({"subscription_id": subscription["id"]})
