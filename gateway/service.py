@@ -20,6 +20,7 @@ from gateway.routes.portal import PortalRoutes
 from gateway.routes.probes import ProbeRoutes
 from gateway.routes.record import RecordRoutes
 from gateway.routes.search import SearchRoutes
+from gateway.routes.webhooks import WebhookRoutes
 from gateway.routes.workbooks import WorkbookRoutes
 from gateway.web import WebApp
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
@@ -27,7 +28,7 @@ from interlude.rpc_timeouts import TimedRpcProxy
 
 
 class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes, ClientRoutes, RecordRoutes,
-                     PortalRoutes, SearchRoutes, FileRoutes, ApiKeyRoutes,
+                     PortalRoutes, SearchRoutes, FileRoutes, ApiKeyRoutes, WebhookRoutes,
                      WebApp):   # WebApp: the web app's pages, gateway/web/
     name = "gateway"
     # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.

@@ -46,13 +46,17 @@ class Settings:
     log_level: str = "info"
     s3_access_key: str = field(default="", repr=False)
     s3_secret_key: str = field(default="", repr=False)
-    # Where due and overdue homework reminders go: a partner's webhook, or the log when unset.
-    reminder_webhook_url: str = ""
-    reminder_webhook_secret: str = field(default="", repr=False)
     # How long the gateway waits for a service's RPC answer before it answers 503.
     rpc_timeout_seconds: float = 5.0
     # ... and for the calls that make a file on demand (a tool's PDF or audio, an upload's checks)
     rpc_slow_timeout_seconds: float = 60.0
+    # Webhooks (services/progress/application/webhook_*.py): the first retry's wait (each next one
+    # waits 4x longer, at most 12 h), attempts before a delivery is given up, one attempt's time
+    # limit, and whether private or loopback receivers are allowed (never on a SaaS deployment).
+    webhook_retry_base_seconds: float = 30.0
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 10.0
+    webhook_allow_private: bool = False
     # The address clients reach the gateway at: portal and download links start with it
     # (never with the request's Host header, which the caller chooses).
     public_url: str = ""
@@ -196,14 +200,6 @@ def load(env: dict | None = None) -> Settings:
     if log_level not in ("debug", "info", "warning", "error"):
         raise SettingsError(f"{PREFIX}LOG_LEVEL={log_level!r}: use debug, info, warning or error")
 
-    webhook_url = _get(env, "REMINDER_WEBHOOK_URL", "")
-    webhook_secret = _get(env, "REMINDER_WEBHOOK_SECRET", "")
-    if webhook_url and urlsplit(webhook_url).scheme not in ("http", "https"):
-        raise SettingsError(f"{PREFIX}REMINDER_WEBHOOK_URL must be an http(s) URL")
-    if webhook_url and len(webhook_secret) < 16:
-        raise SettingsError(f"{PREFIX}REMINDER_WEBHOOK_SECRET is required with {PREFIX}REMINDER_WEBHOOK_URL: "
-                            "at least 16 characters, shared with the partner to check the signature")
-
     rpc_timeout, rpc_slow_timeout = (_seconds(env, name, default) for name, default in
                                      (("RPC_TIMEOUT_SECONDS", "5"), ("RPC_SLOW_TIMEOUT_SECONDS", "60")))
 
@@ -233,11 +229,37 @@ def load(env: dict | None = None) -> Settings:
         log_level=log_level,
         s3_access_key=_get(env, "S3_ACCESS_KEY", "") or urlsplit(blobs_url).username or "",
         s3_secret_key=_get(env, "S3_SECRET_KEY", "") or urlsplit(blobs_url).password or "",
-        reminder_webhook_url=webhook_url,
-        reminder_webhook_secret=webhook_secret,
+        **_webhook_settings(env),
         rpc_timeout_seconds=rpc_timeout,
         rpc_slow_timeout_seconds=max(rpc_slow_timeout, rpc_timeout),
         public_url=public_url or f"http://{_get(env, 'HTTP_HOST', '127.0.0.1')}:{http_port}",
         redis_url=redis_url,
         api_key_requests_per_minute=per_minute,
     )
+
+
+def _webhook_settings(env: dict) -> dict:
+    """The webhook settings; the reminder webhook of earlier versions is refused with its replacement."""
+    for retired in ("REMINDER_WEBHOOK_URL", "REMINDER_WEBHOOK_SECRET"):
+        if _get(env, retired):
+            raise SettingsError(f"{PREFIX}{retired} was replaced by webhook subscriptions: unset it and have each "
+                                "clinic admin subscribe the partner's URL to assignment.due and assignment.overdue "
+                                "(POST /api/v1/webhooks, or Webhooks in the web app); deliveries are signed per "
+                                "Standard Webhooks instead of X-Interlude-Signature")
+    retry_base = _get(env, "WEBHOOK_RETRY_BASE_SECONDS", "30")
+    attempts = _get(env, "WEBHOOK_MAX_ATTEMPTS", "8")
+    try:
+        retry_base_seconds = float(retry_base)
+        if not 0.01 <= retry_base_seconds <= 3600:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}WEBHOOK_RETRY_BASE_SECONDS={retry_base!r}: use a number of seconds, "
+                            "0.01-3600") from None
+    if not attempts.isdigit() or not 1 <= int(attempts) <= 20:
+        raise SettingsError(f"{PREFIX}WEBHOOK_MAX_ATTEMPTS={attempts!r}: use a whole number, 1-20")
+    allow = _get(env, "WEBHOOK_ALLOW_PRIVATE", "false").lower()
+    if allow not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError(f"{PREFIX}WEBHOOK_ALLOW_PRIVATE={allow!r}: use true or false")
+    return {"webhook_retry_base_seconds": retry_base_seconds, "webhook_max_attempts": int(attempts),
+            "webhook_timeout_seconds": _seconds(env, "WEBHOOK_TIMEOUT_SECONDS", "10"),
+            "webhook_allow_private": allow in ("true", "1", "yes")}

@@ -11,9 +11,10 @@ from gateway.web.clients import ClientPages
 from gateway.web.dashboard import DashboardPages
 from gateway.web.static import StaticFiles
 from gateway.web.tools import ToolPages
+from gateway.web.webhooks import WebhookPages
 from gateway.web.workbooks import WorkbookPages
 
 
 class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages,
-             ApiKeyPages, StaticFiles):
+             ApiKeyPages, WebhookPages, StaticFiles):
     """Every page of the web app, as one mixin for GatewayService."""

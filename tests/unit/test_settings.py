@@ -46,8 +46,12 @@ def test_urls_select_real_engines(tmp_path):
     ({"log_level": "loud"}, "INTERLUDE_LOG_LEVEL"),
     ({"broker_url": "amqp://rabbit/"}, "INTERLUDE_SECRET_KEY"),
     ({"secret_key": "short"}, "INTERLUDE_SECRET_KEY"),
-    ({"reminder_webhook_url": "ftp://partner"}, "INTERLUDE_REMINDER_WEBHOOK_URL"),
-    ({"reminder_webhook_url": "https://partner.example/hook"}, "INTERLUDE_REMINDER_WEBHOOK_SECRET"),
+    ({"reminder_webhook_url": "https://partner.example/hook"}, "INTERLUDE_REMINDER_WEBHOOK_URL.*POST /api/v1/webhooks"),
+    ({"reminder_webhook_secret": "0123456789abcdef"}, "INTERLUDE_REMINDER_WEBHOOK_SECRET.*subscriptions"),
+    ({"webhook_retry_base_seconds": "soon"}, "INTERLUDE_WEBHOOK_RETRY_BASE_SECONDS"),
+    ({"webhook_max_attempts": "0"}, "INTERLUDE_WEBHOOK_MAX_ATTEMPTS"),
+    ({"webhook_timeout_seconds": "900"}, "INTERLUDE_WEBHOOK_TIMEOUT_SECONDS"),
+    ({"webhook_allow_private": "maybe"}, "INTERLUDE_WEBHOOK_ALLOW_PRIVATE"),
 ])
 def test_bad_values_name_the_variable(tmp_path, overrides, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -74,3 +78,8 @@ def test_redis_url_and_api_key_limit(tmp_path):
         load(tmp_path, redis_url="http://cache:6379")
     with pytest.raises(SettingsError, match="INTERLUDE_API_KEY_REQUESTS_PER_MINUTE"):
         load(tmp_path, api_key_requests_per_minute="0")
+
+
+def test_webhooks_deny_private_receivers_unless_allowed(tmp_path):
+    assert load(tmp_path).webhook_allow_private is False
+    assert load(tmp_path, webhook_allow_private="true", webhook_retry_base_seconds="0.2").webhook_allow_private
