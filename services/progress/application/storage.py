@@ -18,6 +18,8 @@ ASSIGNMENTS = "assignments"
 TOKENS = "portal_tokens"
 OUTBOX = "reminder_outbox"
 AUDIT = "audit"
+# Everything progress keeps about a clinic, copied as stored by a clinic export/import (transfer.py)
+CLINIC_COLLECTIONS = (CLIENTS, ASSIGNMENTS, EVENTS, TOKENS, OUTBOX, AUDIT)
 
 INDEXES = {
     EVENTS: [(["client_id", "seq"], True), (["clinic_id", "client_id"], False),

@@ -11,7 +11,7 @@ from interlude.ports.documents import DocumentStore
 from services.progress.application import audit, storage
 
 PART = "progress"
-COLLECTIONS = (storage.CLIENTS, storage.ASSIGNMENTS, storage.EVENTS, storage.TOKENS, storage.OUTBOX, storage.AUDIT)
+COLLECTIONS = storage.CLINIC_COLLECTIONS
 
 
 def export_clinic(store: DocumentStore, blobs: BlobStore, folder: Path, clinic_id: str, *, operator: str = "cli",
