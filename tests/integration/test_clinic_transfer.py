@@ -9,6 +9,7 @@ from interlude import wiring
 from interlude_app.cli import main
 from interlude_app.runner import start_embedded_render_worker
 from tests.conftest import free_port
+from tests.integration.test_catalogue_api import PNG
 from tests.integration.test_workbooks import REQUEST, render_and_wait
 from tests.platform import logged_in, running, seeded_settings
 from tests.test_architecture import OWNERS
@@ -44,8 +45,16 @@ def exported(tmp_path):
                                  json={"answers": [1] * 9}).status_code == 200
             workbook = admin.post(f"{base}/api/v1/workbooks", json={**REQUEST, "client_id": client_id}).json()
             assert render_and_wait(base, admin, workbook["id"])["status"] == "done"
+            media = admin.post(f"{base}/api/v1/media", params={"filename": "calm.png"}, data=PNG,
+                               headers={"Content-Type": "image/png"})
+            assert media.status_code == 201, media.text
         finally:
             worker.kill()
+    # the clinic's logo (the admin pages set it; here straight in the store)
+    store, blobs = wiring.documents(source), wiring.blobs(source)
+    blobs.put(f"logos/{clinic_id}/logo.png", PNG + b"logo", "image/png")
+    store.collection("clinics").update(clinic_id, {"branding": {"logo_key": f"logos/{clinic_id}/logo.png"}})
+    store.close()
     return source, clinic_id, client_id, workbook["id"]
 
 
@@ -68,6 +77,8 @@ def test_a_clinic_round_trips_between_two_data_folders(exported, tmp_path, monke
         assert after[name] == documents, name                          # every field of every document
     key = before["workbook_editions"][0]["key"]
     assert wiring.blobs(target).get(key) == wiring.blobs(source).get(key)   # the PDF, byte for byte
+    for other in (before["clinic_media"][0]["key"], before["clinics"][0]["branding"]["logo_key"]):
+        assert wiring.blobs(target).get(other) == wiring.blobs(source).get(other)   # media and logo too
 
     assert main(["import", "--from", str(archive)]) == 2               # never over an existing clinic
     assert "already exists" in capsys.readouterr().err
@@ -78,6 +89,10 @@ def test_a_clinic_round_trips_between_two_data_folders(exported, tmp_path, monke
         assert admin.get(f"{base}/api/v1/clients/{client_id}").json()["display_name"] == "Robin"
         assert admin.get(f"{base}/api/v1/workbooks/{workbook_id}/editions/1.pdf").content == \
             wiring.blobs(source).get(key)
+        assert admin.get(f"{base}/api/v1/media/{before['clinic_media'][0]['id']}").content == PNG
+        # the export itself is in the log the clinic's admin reads, carried along
+        log = admin.get(f"{base}/api/v1/audit", params={"per_page": 100}).json()["entries"]
+        assert "clinic.exported" in [e["action"] for e in log]
 
 
 def test_export_and_import_say_what_is_wrong(tmp_path, monkeypatch, capsys):
