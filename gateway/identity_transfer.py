@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gateway.identity import Identity, ensure_indexes
 from interlude.clinic_transfer import export_part, import_part
-from interlude.errors import Conflict, NotFound
+from interlude.errors import NotFound
 from interlude.ports.blobs import BlobStore
 from interlude.ports.documents import DocumentStore
 
@@ -22,7 +22,7 @@ def export_clinic(store: DocumentStore, blobs: BlobStore, folder: Path, clinic_i
     identity = Identity(store)
     clinic = identity.clinics.get(clinic_id)
     if clinic is None:
-        raise NotFound(f"No clinic {clinic_id!r} here: `interlude admin` lists none by that id.")
+        raise NotFound(f"No clinic {clinic_id!r} in this deployment.")
     logo = (clinic.get("branding") or {}).get("logo_key")
     return export_part(folder, PART, [(identity.clinics, {"id": clinic_id}), (identity.users, {"clinic_id": clinic_id})],
                        blobs, [logo] if logo else [], progress=progress)
@@ -33,11 +33,7 @@ def import_clinic(store: DocumentStore, blobs: BlobStore, folder: Path, manifest
     interrupted import can be run again."""
     ensure_indexes(store)
     identity = Identity(store)
-    try:
-        # users first: the clinic document is what makes the clinic exist
-        counts = import_part(folder, PART, manifest, [identity.users], blobs, progress=progress)
-        counts.update(import_part(folder, PART, {"parts": {PART: {"collections": {}, "files": []}}},
-                                  [identity.clinics]))
-    except Conflict as exc:
-        raise Conflict(f"{exc.message} (a user's email is taken on this deployment?)") from None
+    # users (and the logo) first: the clinic document is what makes the clinic exist
+    counts = import_part(folder, PART, manifest, [identity.users], blobs, progress=progress)
+    counts.update(import_part(folder, PART, {"parts": {}}, [identity.clinics]))
     return counts

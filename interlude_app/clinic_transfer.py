@@ -8,8 +8,10 @@ only once everything else is in, so an interrupted import can simply be run agai
 """
 from __future__ import annotations
 
+import getpass
 import importlib
 import json
+import re
 import tarfile
 import tempfile
 from pathlib import Path
@@ -30,7 +32,16 @@ def _parts():
     yield "identity", importlib.import_module("gateway.identity_transfer")
 
 
-def export_clinic(settings, clinic_id: str, target: str, *, operator: str = "cli", out=print) -> dict:
+def operator_name() -> str:
+    """Who ran the export, for its audit entry: the login name when it is id-like, else "cli"."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+    return name if re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", name) else "cli"
+
+
+def export_clinic(settings, clinic_id: str, target: str, *, operator: str | None = None, out=print) -> dict:
     target_path = Path(target)
     archive = target.endswith((".tar.gz", ".tgz"))
     if not archive and target_path.exists() and any(target_path.iterdir()):
@@ -46,7 +57,7 @@ def export_clinic(settings, clinic_id: str, target: str, *, operator: str = "cli
             manifest = {"format": FORMAT, "version": VERSION, "clinic_id": clinic_id,
                         "exported_at": clock.iso(), "parts": {}}
             for part, owner in _parts():
-                kwargs = {"operator": operator} if part == "progress" else {}
+                kwargs = {"operator": operator or operator_name()} if part == "progress" else {}
                 manifest["parts"][part] = owner.export_clinic(store, blobs, folder, clinic_id,
                                                               progress=ProgressBar(f"Exporting {part:8}"), **kwargs)
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
