@@ -24,8 +24,8 @@ def export_clinic(store: DocumentStore, blobs: BlobStore, folder: Path, clinic_i
     if clinic is None:
         raise NotFound(f"No clinic {clinic_id!r} in this deployment.")
     logo = (clinic.get("branding") or {}).get("logo_key")
-    return export_part(folder, PART, [(identity.clinics, {"id": clinic_id}), (identity.users, {"clinic_id": clinic_id})],
-                       blobs, [logo] if logo else [], progress=progress)
+    selections = [(identity.clinics, {"id": clinic_id}), (identity.users, {"clinic_id": clinic_id})]
+    return export_part(folder, PART, selections, blobs, [logo] if logo else [], progress=progress)
 
 
 def import_clinic(store: DocumentStore, blobs: BlobStore, folder: Path, manifest: dict, *, progress=None) -> dict:

@@ -9,6 +9,7 @@ from interlude import wiring
 from interlude_app.cli import main
 from interlude_app.runner import start_embedded_render_worker
 from tests.conftest import free_port
+from tests.integration.test_audit_log import patient
 from tests.integration.test_catalogue_api import PNG
 from tests.integration.test_workbooks import REQUEST, render_and_wait
 from tests.platform import logged_in, running, seeded_settings
@@ -32,7 +33,7 @@ def clinic_documents(settings, clinic_id) -> dict[str, list[dict]]:
 
 @pytest.fixture
 def exported(tmp_path):
-    source = seeded_settings(tmp_path / "a", [("Harbour Clinic", "admin@harbour.example")], port=free_port())
+    source = patient(seeded_settings(tmp_path / "a", [("Harbour Clinic", "admin@harbour.example")], port=free_port()))
     with running(source) as base:
         worker = start_embedded_render_worker(source)
         try:

@@ -85,7 +85,8 @@ def build_entry(raw: dict, *, clinic_id: str, now: datetime | None = None) -> di
     entry = {"id": _id_or_none(raw.get("id"), "id") or storage.new_id("aud"), "at": clock.iso(clock.utcnow(now)),
              "clinic_id": _id_or_none(clinic_id, "clinic_id"), "actor_kind": kind,
              "user_id": _id_or_none(raw.get("user_id"), "user_id"),
-             "role": _id_or_none(raw.get("role"), "role"), "api_key_id": _id_or_none(raw.get("api_key_id"), "api_key_id"),
+             "role": _id_or_none(raw.get("role"), "role"),
+             "api_key_id": _id_or_none(raw.get("api_key_id"), "api_key_id"),
              "action": _word(raw.get("action"), "action"),
              "route": _word(raw["route"], "route") if raw.get("route") else None,
              "method": raw.get("method") if raw.get("method") in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
