@@ -21,7 +21,7 @@ from interlude.clinic_transfer import FORMAT, VERSION, read_manifest
 from interlude.commands import CliError
 from interlude.progress import ProgressBar
 
-# (part, module with clinic_transfer() or the module itself); identity last on import
+# (part, the service's cli module, whose clinic_transfer() gives its export/import); identity comes last
 SERVICE_PARTS = (("progress", "services.progress.cli"), ("workbook", "services.workbook.cli"),
                  ("catalog", "services.catalog.cli"), ("search", "services.search.cli"))
 
