@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from interlude import errors
 import interlude.rendering.errors  # noqa: F401  (registers the render errors' HTTP statuses)
 from interlude import logging as interlude_logging
+from gateway import audit
 from gateway.request_validation import RequestValidator
 
 log = interlude_logging.get_logger(__name__)
@@ -157,6 +158,13 @@ class ApiHandler(HttpRequestHandler):
         response.headers["X-Request-Id"] = request_id
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    def handle_result(self, event, worker_ctx, result, exc_info):
+        # Still in the worker: a request that touched client data answers once its audit entries
+        # are written (gateway/audit.py; the web app's handler inherits this).
+        result, exc_info = audit.record(worker_ctx, result, exc_info)
+        event.send(result, exc_info)
+        return result, exc_info
 
     def response_from_result(self, result):
         if isinstance(result, Response):

@@ -4,6 +4,8 @@
   interlude serve SERVICE                 one service against the configured broker and stores
   interlude admin create-clinic ...       a clinic and its first admin
   interlude settings                      the engines the environment selects (no secrets)
+  interlude export --clinic ID --to DIR   one clinic's documents and files (or --to FILE.tar.gz)
+  interlude import --from DIR|FILE        add an exported clinic to this deployment
 
 Service packages add their own commands (``services/<name>/cli.py``, a ``register(subparsers)``
 function). Errors print one line saying what to do and exit non-zero.
@@ -111,6 +113,18 @@ def cmd_create_clinic(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from interlude_app.clinic_transfer import export_clinic
+    export_clinic(load_settings(), args.clinic, args.to)
+    return 0
+
+
+def cmd_import(args) -> int:
+    from interlude_app.clinic_transfer import import_clinic
+    import_clinic(load_settings(), getattr(args, "from"))
+    return 0
+
+
 def cmd_settings(args) -> int:
     settings = load_settings()
     print(json.dumps({**settings.safe_summary(), "embedded": settings.embedded}, indent=2))
@@ -141,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--admin-name", required=True, help="the admin's name")
     create.add_argument("--json", action="store_true", help="print the result as JSON")
     create.set_defaults(func=cmd_create_clinic)
+
+    export = commands.add_parser("export", help="write one clinic's documents and files to a folder or .tar.gz")
+    export.add_argument("--clinic", required=True, help="the clinic's id")
+    export.add_argument("--to", required=True, help="a new folder, or a file ending .tar.gz")
+    export.set_defaults(func=cmd_export)
+    load = commands.add_parser("import", help="add a clinic exported elsewhere (refused if its id exists here)")
+    load.add_argument("--from", required=True, help="the folder or .tar.gz `interlude export` wrote")
+    load.set_defaults(func=cmd_import)
 
     show = commands.add_parser("settings", help="show the engines the environment selects")
     show.set_defaults(func=cmd_settings)

@@ -5,6 +5,7 @@ class); ``WebApp`` gathers them and GatewayService lists it among its bases. Tem
 templates/, static files in static/, UI wording in translations/ (gettext, compiled by Babel).
 """
 from gateway.web.api_keys import ApiKeyPages
+from gateway.web.audit import AuditPages
 from gateway.web.auth import AuthPages
 from gateway.web.catalogue import CataloguePages
 from gateway.web.clients import ClientPages
@@ -16,5 +17,5 @@ from gateway.web.workbooks import WorkbookPages
 
 
 class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages,
-             ApiKeyPages, WebhookPages, StaticFiles):
+             ApiKeyPages, WebhookPages, AuditPages, StaticFiles):
     """Every page of the web app, as one mixin for GatewayService."""

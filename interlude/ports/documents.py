@@ -135,3 +135,24 @@ class TenantScope:
 
     def delete(self, doc_id: str) -> bool:
         return self.collection.delete_many(self._where({"id": doc_id})) > 0
+
+
+class AppendOnly:
+    """A collection that can only grow: insert and read, nothing else (no update, increment or
+    delete is reachable through it). The audit log is kept behind one of these, so a bug or a
+    careless caller cannot rewrite history through the code path that owns it."""
+
+    def __init__(self, collection: Collection):
+        self._collection = collection
+
+    def insert(self, doc: Doc) -> Doc:
+        return self._collection.insert(doc)
+
+    def get(self, doc_id: str) -> Doc | None:
+        return self._collection.get(doc_id)
+
+    def find(self, where: Doc | None = None, **options) -> list[Doc]:
+        return self._collection.find(where, **options)
+
+    def count(self, where: Doc | None = None) -> int:
+        return self._collection.count(where)

@@ -268,3 +268,9 @@ def register(commands) -> None:
     problems = sub.add_parser("problems", help="the problems, with the slugs other commands take")
     problems.add_argument("--json", action="store_true")
     problems.set_defaults(func=cmd_problems)
+
+
+def clinic_transfer():
+    """This service's share of `interlude export` / `interlude import` (interlude_app orchestrates)."""
+    from services.catalog import transfer
+    return transfer

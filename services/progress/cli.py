@@ -33,3 +33,9 @@ def register(commands) -> None:
                                               "(the progress service does this every minute)")
     remind.add_argument("--json", action="store_true", help="print the counts as JSON")
     remind.set_defaults(func=cmd_reminders)
+
+
+def clinic_transfer():
+    """This service's share of `interlude export` / `interlude import` (interlude_app orchestrates)."""
+    from services.progress.application import transfer
+    return transfer

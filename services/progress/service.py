@@ -15,7 +15,7 @@ from interlude.logging import get_logger
 from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Config, RequestContext
 from interlude.rpc import domain_errors
-from services.progress.application import (announcements, assignments, clients, events as record, fhir_export,
+from services.progress.application import (announcements, assignments, audit, clients, events as record, fhir_export,
                                            measure_view as charts, overview, pathway, portal, projections,
                                            records, reminders, webhook_deliveries as deliveries,
                                            webhook_subscriptions as subscriptions)
@@ -171,9 +171,16 @@ class ProgressService:
     def delete_client(self, actor, client_id):
         return records.delete_client(self.documents, Actor.from_dict(actor), client_id)
 
+    # the audit log (application/audit.py) ---------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
-    def audit_trail(self, actor, client_id=None):
-        return records.audit_trail(self.documents, Actor.from_dict(actor), client_id=client_id)
+    def record_access(self, entries):
+        """The gateway's entries for one request that touched client data (it answers only once they are written)."""
+        return {"recorded": audit.record_access(self.documents, entries)}
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def audit_log(self, actor, params):
+        """A clinic admin's query: ``{client_id?, user_id?, from?, to?, page?, per_page?}``."""
+        return audit.query(self.documents, Actor.from_dict(actor), params)
 
     # the portal (token, no account) --------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
@@ -227,6 +234,7 @@ class ProgressService:
     @event_handler(events.WORKBOOK, events.WORKBOOK_RENDERED)
     def on_workbook_rendered(self, payload):
         """An edition enters the client's record, when the workbook was made for a known client."""
+        audit.record_render(self.documents, payload)   # idempotent per job: a redelivery writes nothing twice
         client_id = payload.get("client_id")
         if not client_id:
             return

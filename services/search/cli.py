@@ -112,3 +112,9 @@ def _evaluate(args, settings) -> int:
             for score in evaluation.worst(result):
                 print(f"  nDCG {score.ndcg:.2f}  RR {score.reciprocal_rank:.2f}  {score.text}")
     return 0
+
+
+def clinic_transfer():
+    """This service's share of `interlude export` / `interlude import` (interlude_app orchestrates)."""
+    from services.search.application import transfer
+    return transfer

@@ -60,3 +60,9 @@ def register(commands) -> None:
     build.add_argument("--practitioner", default="Your practitioner", help="name on the cover")
     build.add_argument("--clinic", default="Interlude", help="clinic name on the cover and footer")
     build.set_defaults(func=cmd_build)
+
+
+def clinic_transfer():
+    """This service's share of `interlude export` / `interlude import` (interlude_app orchestrates)."""
+    from services.workbook.application import transfer
+    return transfer

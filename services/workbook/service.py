@@ -13,7 +13,7 @@ from interlude.nameko_deps import Blobs, Documents, RequestContext
 from services.workbook.adapters.catalogue import CatalogOverRpc
 from services.workbook.adapters.progress import ProgressOverRpc
 from services.workbook.application.render_jobs import publish_pending
-from services.workbook.application.workbooks import (PRIVATE_WORKBOOK_FIELDS, Workbooks, ensure_indexes,
+from services.workbook.application.workbooks import (PRIVATE_WORKBOOK_FIELDS, Workbooks, edition_owner, ensure_indexes,
                                                      public_job)
 from services.workbook.dependencies import PublishedCatalogue, RenderQueue
 
@@ -88,6 +88,11 @@ class WorkbookService:
         published = publish_pending(self.documents, self.render_queue, older_than_s=RELAY_GRACE_SECONDS)
         if published:
             log.info("render_jobs_relayed", count=published)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def edition_owner(self, key):
+        """Whose edition a signed download link served (the gateway's audit entry); None if no edition."""
+        return edition_owner(self.documents, key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def job(self, actor, job_id):

@@ -1,5 +1,5 @@
 """The client's record as a whole: export as JSON, deletion on request, corrections, and the audit
-trail (collection ``audit``) that says who exported or deleted which client's record and when.
+entries (application/audit.py) that say who exported or deleted which client's record and when.
 
 An audit entry holds ids, an action and counts, never the record's content. It is written before a
 deletion removes anything and is not itself removed, so a deletion always leaves its trace.
@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude.text import plain_text
-from services.progress.application import clients, events, storage, submission
+from services.progress.application import audit, clients, events, storage, submission
 from services.progress.application.assignments import public_assignment
 
 RECORD_FORMAT = "interlude.client-record"
@@ -22,17 +21,8 @@ AUDIT_ACTIONS = ("record_exported", "client_deleted")
 
 
 def _audit(store: DocumentStore, actor: Actor, action: str, client_id: str, now, **counts) -> dict:
-    entry = {"id": storage.new_id("aud"), "at": clock.iso(clock.utcnow(now)), "actor_id": actor.user_id,
-             "actor_role": actor.role, "action": action, "client_id": client_id, "counts": counts or None}
-    return TenantScope(storage.collection(store, storage.AUDIT), actor.clinic_id).insert(entry)
-
-
-def audit_trail(store: DocumentStore, actor: Actor, *, client_id: str | None = None) -> list[dict]:
-    """The clinic's audit entries, oldest first (clinic admins only); entries outlive the clients
-    they name."""
-    actor.require_role("clinic_admin")
-    where = {"client_id": client_id} if client_id else {}
-    return TenantScope(storage.collection(store, storage.AUDIT), actor.clinic_id).find(where, sort=[("at", 1)])
+    return audit.append(store, {"actor_kind": "user", "user_id": actor.user_id, "role": actor.role, "action": action,
+                                "client_id": client_id, "counts": counts or None}, clinic_id=actor.clinic_id, now=now)
 
 
 def export_client(store: DocumentStore, actor: Actor, client_id: str, *, now: datetime | None = None) -> dict:

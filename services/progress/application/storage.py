@@ -20,6 +20,8 @@ OUTBOX = "reminder_outbox"
 AUDIT = "audit"
 WEBHOOKS = "webhook_subscriptions"
 DELIVERIES = "webhook_deliveries"
+# Everything progress keeps about a clinic, copied as stored by a clinic export/import (transfer.py)
+CLINIC_COLLECTIONS = (CLIENTS, ASSIGNMENTS, EVENTS, TOKENS, OUTBOX, AUDIT, WEBHOOKS, DELIVERIES)
 
 INDEXES = {
     EVENTS: [(["client_id", "seq"], True), (["clinic_id", "client_id"], False),

@@ -124,7 +124,8 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
     log.info("workbook_rendered", job_id=job.job_id, workbook_id=workbook_id, edition=number, bytes=len(pdf))
     if on_rendered:
         on_rendered({"workbook_id": workbook_id, "clinic_id": record["clinic_id"], "edition": number,
-                     "job_id": job.job_id, "client_id": book.get("client_id")})
+                     "job_id": job.job_id, "client_id": book.get("client_id"),
+                     "requested_by": record.get("requested_by")})   # the audit log's "who"
 
 
 def mark_failed(store: DocumentStore, job: Job, reason: str) -> None:

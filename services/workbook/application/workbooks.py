@@ -40,6 +40,19 @@ def edition_key(workbook_id: str, number: int) -> str:
     return f"editions/{workbook_id}/{number}.pdf"
 
 
+def edition_owner(store: DocumentStore, key: str) -> dict | None:
+    """Whose edition a stored file is (clinic, workbook, client), for the audit entry of a signed
+    download link; None for a key that is no edition. Ids only."""
+    parts = key.split("/") if isinstance(key, str) else []
+    if len(parts) != 3 or parts[0] != "editions" or not parts[2].endswith(".pdf"):
+        return None
+    workbook = store.collection(WORKBOOKS).get(parts[1])
+    if workbook is None:
+        return None
+    return {"clinic_id": workbook["clinic_id"], "workbook_id": workbook["id"], "client_id": workbook.get("client_id"),
+            "edition": parts[2][:-4]}
+
+
 def plan_tool_ids(plan: dict) -> list[str]:
     measure = [plan["measure"]["tool_id"]] if plan.get("measure") else []
     return measure + [tool["tool_id"] for chapter in plan.get("chapters", []) for tool in chapter.get("tools", [])]
