@@ -106,6 +106,8 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
     html = book_html(plan, book["tools"], client_name=book["client_name"],
                      practitioner_name=book["practitioner_name"], clinic_name=book["clinic_name"],
                      edition=number, date=date.today().isoformat(), logo_file=logo_file,
+                     # the book's own cover colour, else the clinic's branding
+                     colour=(plan.get("cover") or {}).get("colour") or book.get("colour"),
                      progress=book.get("progress") if number >= 2 else None)
     pdf = render_pdf(html, paper=plan.get("paper", "a4"), footer_text=book["clinic_name"],
                      forms=True, files=files, max_html_bytes=BOOK_MAX_HTML_BYTES, time_limit_s=BOOK_TIME_LIMIT_S)
