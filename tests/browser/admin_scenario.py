@@ -17,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 from pypdf import PdfReader
 
-from tests.browser.scenario import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS, Path_, login_with_keyboard, nav
+from tests.browser.scenario import DESKTOP, TIMEOUT_MS, Path_, desktop_page, login_with_keyboard, nav
 
 NEWCOMER = f"sam.{secrets.token_hex(3)}@harbour.example"
 NEWCOMER_PASSWORD = "sam's long password"
@@ -43,12 +43,7 @@ def download_pdf(page) -> bytes:
 def run(base: str, shots: Path, admin_email: str, password: str) -> dict:
     report: dict = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(accept_downloads=True, **DESKTOP)
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        browser, context, page, errors = desktop_page(playwright)
         steps = Path_(shots)
 
         # the first visit: the checklist on the dashboard -----------------------------------------
@@ -64,7 +59,6 @@ def run(base: str, shots: Path, admin_email: str, password: str) -> dict:
         report["images_before"] = images_on_first_page(download_pdf(page))
 
         # invite a user; they set a password through the link and log in -------------------------
-        checklist_link = None
         page.goto(f"{base}/")
         checklist_link = page.get_by_role("region", name="Set up your clinic").get_by_role("link", name="Invite your team")
         checklist_link.click()
