@@ -22,6 +22,11 @@ from interlude.hashing import token_digest
 from interlude.ports.documents import DocumentStore
 
 SESSION_HOURS = 12
+
+
+class AccountDeactivated(Unauthenticated):
+    """The right password of a user a clinic admin deactivated (gateway/team.py)."""
+
 MIN_PASSWORD = 10
 
 
@@ -178,7 +183,7 @@ class Identity:
         if user is None:
             raise Unauthenticated("Wrong email or password.")
         if user.get("active", True) is False:
-            raise Unauthenticated("This account is deactivated: ask your clinic's admin to reactivate it.")
+            raise AccountDeactivated("This account is deactivated: ask your clinic's admin to reactivate it.")
         self.purge_expired()
         token = secrets.token_urlsafe(32)
         self.sessions.insert({

@@ -17,7 +17,7 @@ from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import NotFound
 
-WEBHOOKS_PAGE = "/settings/webhooks"   # built by the webhooks pages (gateway/web/webhooks.py)
+WEBHOOKS_PAGE = "/webhooks"   # the webhooks pages (gateway/web/webhooks.py, the hooks branch)
 
 
 class ClinicAdminPages(AdminPages):

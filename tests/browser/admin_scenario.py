@@ -111,7 +111,7 @@ def run(base: str, shots: Path, admin_email: str, password: str) -> dict:
         page.get_by_label("Crisis numbers shown to your clients").fill("988 Suicide & Crisis Lifeline: call or text 988")
         page.get_by_role("button", name="Save settings").click()
         expect(page.get_by_role("status")).to_contain_text("Saved")
-        expect(page.get_by_role("link", name="webhooks", exact=True)).to_have_attribute("href", "/settings/webhooks")
+        expect(page.get_by_role("link", name="webhooks", exact=True)).to_have_attribute("href", "/webhooks")
 
         report["console_errors"] = errors
         assert not errors, f"console errors: {errors}"

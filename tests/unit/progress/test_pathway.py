@@ -38,16 +38,3 @@ def test_another_clinics_client_is_not_found(store, alice, carol):
     client = new_client(store, alice)
     with pytest.raises(NotFound):
         pathway.assign_pathway(store, carol, client["id"], "2026-03-09", [{"tool_id": "a"}], now=T0)
-
-
-def test_a_pathway_takes_the_clinics_link_days_for_every_link(store, alice):
-    from datetime import datetime
-    from services.progress.application import clients, pathway
-    from .conftest import T0
-    sam = clients.create_client(store, alice, display_name="Sam", now=T0)
-    made = pathway.assign_pathway(store, alice, sam["id"], "2026-03-09",
-                                  [{"tool_id": "thought-record", "offset_days": 0},
-                                   {"tool_id": "thought-record", "offset_days": 7}], link_days=5, now=T0)
-    for item in made:
-        expires = datetime.fromisoformat(item["link"]["expires_at"].replace("Z", "+00:00"))
-        assert (expires - T0).days == 5

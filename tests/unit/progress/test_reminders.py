@@ -195,14 +195,3 @@ def test_webhook_needs_an_http_url_and_a_secret():
         WebhookSender("file:///etc/passwd", SECRET)
     with pytest.raises(ValueError):
         WebhookSender("https://partner.example/hook", "")
-
-
-def test_the_clinics_reminder_timing_recorded_on_the_assignment_sets_when_due_soon_starts(store, alice):
-    sam = new_client(store, alice)
-    default = new_assignment(store, alice, sam["id"], due="2026-03-04")
-    early = new_assignment(store, alice, sam["id"], tool_id="early", due="2026-03-04", remind_hours=72)
-    created = reminders.due_reminders(store, now=at(0))
-    assert [entry["assignment_id"] for entry in created] == [early["assignment"]["id"]]
-    assert default["assignment"]["id"] not in {e["assignment_id"] for e in reminders.due_reminders(store, now=at(1))}
-    with pytest.raises(Exception, match="reminder_hours"):
-        new_assignment(store, alice, sam["id"], tool_id="bad", remind_hours=0)
