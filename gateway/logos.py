@@ -17,6 +17,7 @@ from interlude.errors import InvalidInput, PayloadTooLarge
 
 MAX_LOGO_BYTES = 512 * 1024
 MAX_PIXELS = 4096 * 4096
+MAX_SVG_DEPTH = 40          # a drawing nested deeper is refused (no recursion blow-up)
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 SVG_ELEMENTS = frozenset("""svg g path rect circle ellipse line polyline polygon text tspan defs title desc
@@ -86,7 +87,7 @@ def sanitised_svg(data: bytes) -> bytes:
         raise InvalidInput("logo: this SVG file could not be read as XML.") from None
     if _local(root.tag) != "svg":
         raise InvalidInput("logo: this file is not an SVG image.")
-    clean = _clean(root)
+    clean = _clean(root, 0)
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(clean, encoding="utf-8", xml_declaration=True)
@@ -96,7 +97,9 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
 
-def _clean(element: ET.Element) -> ET.Element:
+def _clean(element: ET.Element, depth: int) -> ET.Element:
+    if depth > MAX_SVG_DEPTH:
+        raise InvalidInput(f"logo: this SVG nests more than {MAX_SVG_DEPTH} levels deep; simplify it and try again.")
     copy = ET.Element(f"{{{SVG_NS}}}{_local(element.tag)}")
     for name, value in element.attrib.items():
         local = _local(name)
@@ -110,7 +113,7 @@ def _clean(element: ET.Element) -> ET.Element:
     copy.text = element.text if _local(element.tag) in ("text", "tspan", "title", "desc") else None
     for child in element:
         if _local(child.tag) in SVG_ELEMENTS and (child.tag.startswith(f"{{{SVG_NS}}}") or "}" not in child.tag):
-            cleaned = _clean(child)
+            cleaned = _clean(child, depth + 1)
             cleaned.tail = None
             copy.append(cleaned)
     return copy

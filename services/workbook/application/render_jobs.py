@@ -15,7 +15,7 @@ import os
 from datetime import date, timedelta
 
 from interlude import clock
-from interlude.errors import Conflict
+from interlude.errors import Conflict, NotFound
 from interlude.jobs import Job, PermanentJobError
 from interlude.logging import get_logger
 from interlude.ports.blobs import BlobStore
@@ -86,7 +86,11 @@ def _logo(blobs: BlobStore, book: dict) -> tuple[dict, str | None]:
     if not key:
         return {}, None
     name = f"logo.{key.rsplit('.', 1)[-1]}"
-    return {name: blobs.get(key)}, name
+    try:
+        return {name: blobs.get(key)}, name
+    except NotFound:   # the clinic replaced its logo after this job was queued: the cover goes without
+        log.warning("workbook_logo_gone", logo_key=key)
+        return {}, None
 
 
 def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_rendered=None) -> None:

@@ -48,6 +48,12 @@ def test_svg_loses_scripts_handlers_and_outside_references():
     assert 'href="#c"' in text
 
 
+def test_a_deeply_nested_svg_is_refused():
+    deep = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 2000 + b"</g>" * 2000 + b"</svg>"
+    with pytest.raises(InvalidInput, match="nests"):
+        checked_logo(deep)
+
+
 def test_svg_with_entities_is_refused():
     with pytest.raises(InvalidInput, match="DOCTYPE"):
         checked_logo(b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>')
