@@ -159,6 +159,15 @@ NOT_CLIENT_DATA: dict[str, str] = {
     "update_clinic_tool": "clinic tools", "retire_clinic_tool": "clinic tools",
     "audit_log": "the audit log itself: ids only, clinic admins only",
     "audit_page": "the audit log itself: ids only, clinic admins only",
+    # The clinic's team, profile, branding and settings (issue #16): staff and the clinic, no client.
+    **{name: "the clinic's staff" for name in (
+        "admin_team_page", "admin_invite", "admin_change_active", "admin_change_role", "admin_password_link",
+        "invite_user", "change_user", "user_password_link", "set_password", "set_password_form",
+        "set_password_submit")},
+    **{name: "the clinic's profile and settings" for name in (
+        "admin_branding_page", "admin_branding_save", "admin_logo", "admin_settings_page", "admin_settings_save",
+        "admin_checklist_dismiss", "change_clinic_profile", "clinic_profile", "delete_clinic_logo",
+        "put_clinic_logo")},
     # API keys and webhook subscriptions are the clinic's integration settings: no client in them.
     **{name: "API keys" for name in ("list_api_keys", "create_api_key", "rotate_api_key", "revoke_api_key",
                                      "api_keys_page", "api_key_create", "api_key_rotate", "api_key_revoke")},

@@ -8,6 +8,8 @@ settings that services are told about.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass
 
 DEFAULT_COLOUR = "#1d5c8c"          # the web app's own accent: a clinic without branding looks like us
@@ -24,6 +26,23 @@ class ClinicProfile:
     crisis_lines: tuple[str, ...] = ()          # e.g. "988 Suicide & Crisis Lifeline: call or text 988"
     link_days: int = DEFAULT_LINK_DAYS
     reminder_hours: int = DEFAULT_REMINDER_HOURS
+
+    def pdf_branding(self) -> dict | None:
+        """What a PDF draws of the clinic (tool PDFs, the workbook cover): ``{"name", "colour",
+        "logo_key"}``, or None for a clinic that chose no logo or colour (its name stays in the footer)."""
+        if not self.logo_key and self.colour == DEFAULT_COLOUR:
+            return None
+        return {"name": self.name, "colour": self.colour, "logo_key": self.logo_key}
+
+    def assignment_timing(self) -> dict:
+        """What progress is told with each assignment the gateway makes: the link's lifetime in days
+        and the reminder's lead time in hours (progress keeps them on the assignment)."""
+        return {"link_days": self.link_days, "reminder_hours": self.reminder_hours}
+
+    def branding_version(self) -> str:
+        """A short hash of what PDFs draw, for URLs that must change when the branding does."""
+        drawn = json.dumps([self.name, self.pdf_branding()], sort_keys=True)
+        return hashlib.sha256(drawn.encode()).hexdigest()[:12]
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -22,6 +22,11 @@ from interlude.hashing import token_digest
 from interlude.ports.documents import DocumentStore
 
 SESSION_HOURS = 12
+
+
+class AccountDeactivated(Unauthenticated):
+    """The right password of a user a clinic admin deactivated (gateway/team.py)."""
+
 MIN_PASSWORD = 10
 
 
@@ -46,7 +51,11 @@ def _check_password(password) -> str:
 
 
 def public_user(user: dict) -> dict:
-    return {k: user[k] for k in ("id", "clinic_id", "email", "name", "role", "created_at")}
+    public = {k: user[k] for k in ("id", "clinic_id", "email", "name", "role", "created_at")}
+    # an invited user has no password until they follow their link; a deactivated one cannot log in
+    public["active"] = user.get("active", True) is not False
+    public["invited"] = not user.get("password_hash")
+    return public
 
 
 def ensure_indexes(store: DocumentStore) -> None:
@@ -59,6 +68,7 @@ def ensure_indexes(store: DocumentStore) -> None:
     users.ensure_index(["clinic_id"])
     store.collection("sessions").ensure_index(["user_id"])
     store.collection("sessions").ensure_index(["expires_at"])
+    store.collection("user_tokens").ensure_index(["user_id"])
 
 
 class Identity:
@@ -66,6 +76,8 @@ class Identity:
         self.clinics = store.collection("clinics")
         self.users = store.collection("users")
         self.sessions = store.collection("sessions")
+        # one-time links to set a password (invitations, resets): gateway/team.py; only hashes stored
+        self.tokens = store.collection("user_tokens")
 
     # clinics and users -------------------------------------------------------------------
     def create_clinic(self, name: str, admin_email: str, admin_name: str, password: str) -> tuple[dict, dict]:
@@ -110,16 +122,35 @@ class Identity:
         return public_user(user)
 
     def cover_names(self, actor: Actor, practitioner_id: str) -> dict:
-        """The names a workbook's cover prints: the clinic's and its practitioner's."""
+        """What a workbook's cover prints of us: the clinic's and its practitioner's names, and the
+        clinic's branding (logo blob key and colour; None when the clinic chose none)."""
         user = self.users.get(str(practitioner_id or ""))
         name = user["name"] if user and user.get("clinic_id") == actor.clinic_id else ""
-        return {"clinic_name": self.clinic(actor)["name"], "practitioner_name": name}
+        branding = self.clinic_profile(actor.clinic_id).pdf_branding() or {}
+        return {"clinic_name": self.clinic(actor)["name"], "practitioner_name": name,
+                "logo_key": branding.get("logo_key"), "colour": branding.get("colour")}
 
     def clinic(self, actor: Actor) -> dict:
         clinic = self.clinics.get(actor.clinic_id)
         if clinic is None:
             raise NotFound("Your clinic no longer exists.")
         return clinic
+
+    def save_clinic(self, actor: Actor, *, name: str | None = None, branding: dict | None = None,
+                    settings: dict | None = None, onboarding: dict | None = None) -> ClinicProfile:
+        """Merge changes into the clinic's document (clinic admins only): its name, and the keys
+        given of ``branding``, ``settings`` and ``onboarding`` (the first-visit checklist)."""
+        actor.require_role("clinic_admin")
+        clinic = self.clinic(actor)
+        changes: dict = {}
+        if name is not None:
+            changes["name"] = _clean_name(name, "clinic name")
+        for part, given in (("branding", branding), ("settings", settings), ("onboarding", onboarding)):
+            if given is not None:
+                changes[part] = {**(clinic.get(part) or {}), **given}
+        if changes:
+            clinic = self.clinics.update(actor.clinic_id, changes) or clinic
+        return profile_of(clinic)
 
     def clinic_profile(self, clinic_id: str) -> ClinicProfile:
         """A clinic's name, branding and settings (gateway/clinic_profile.py), defaults filled in."""
@@ -137,6 +168,8 @@ class Identity:
         user = None
         # One address may have an account in several clinics: the password says which.
         for candidate in self.users.find({"email": email}, sort=[("created_at", 1)], limit=5):
+            if not candidate.get("password_hash"):
+                continue   # invited, no password set yet
             try:
                 verify_password(candidate["password_hash"], str(password))
             except (VerificationError, InvalidHashError):
@@ -149,6 +182,8 @@ class Identity:
                 hash_password(str(password))
         if user is None:
             raise Unauthenticated("Wrong email or password.")
+        if user.get("active", True) is False:
+            raise AccountDeactivated("This account is deactivated: ask your clinic's admin to reactivate it.")
         self.purge_expired()
         token = secrets.token_urlsafe(32)
         self.sessions.insert({

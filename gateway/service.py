@@ -14,6 +14,7 @@ from gateway.conditional import KeptAnswers
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.api_keys import ApiKeyRoutes
 from gateway.routes.audit import AuditRoutes
+from gateway.routes.admin import AdminRoutes
 from gateway.routes.catalogue import CatalogueRoutes
 from gateway.routes.clients import ClientRoutes
 from gateway.routes.files import FileRoutes
@@ -30,7 +31,7 @@ from interlude.rpc_timeouts import TimedRpcProxy
 
 class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes, ClientRoutes, RecordRoutes,
                      PortalRoutes, SearchRoutes, FileRoutes, ApiKeyRoutes, WebhookRoutes, AuditRoutes,
-                     WebApp):   # WebApp: the web app's pages, gateway/web/
+                     WebApp, AdminRoutes):   # WebApp: the web app's pages, gateway/web/
     name = "gateway"
     # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
     max_workers = 100

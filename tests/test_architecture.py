@@ -23,7 +23,7 @@ OWNERS = {
     "progress": (("services/progress/",), ("progress_events", "clients", "assignments", "portal_tokens",
                                           "reminder_outbox", "audit", "webhook_subscriptions",
                                           "webhook_deliveries")),
-    "identity": (("gateway/identity.py", "gateway/api_keys.py"), ("clinics", "users", "sessions", "api_keys")),
+    "identity": (("gateway/identity.py", "gateway/api_keys.py"), ("clinics", "users", "sessions", "user_tokens", "api_keys")),
 }
 # A collection named where it is used (``collection("users")``) or where a constant names it
 # (``EVENTS = "progress_events"``, ``JOBS, EDITIONS = "workbook_jobs", "workbook_editions"``).

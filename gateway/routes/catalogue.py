@@ -27,8 +27,9 @@ class CatalogueRoutes:
     @api("GET", "/api/v1/tools/<string:tool_id>.pdf")
     def tool_pdf(self, request, tool_id):
         actor = self.auth.actor(request)
-        clinic_name = self.auth.identity.clinic(actor)["name"]
-        link = self.catalog_rpc.tool_pdf(actor.to_dict(), tool_id, request.args.get("paper", "a4"), clinic_name)
+        profile = self.auth.identity.clinic_profile(actor.clinic_id)   # the clinic's name and branding
+        link = self.catalog_rpc.tool_pdf(actor.to_dict(), tool_id, request.args.get("paper", "a4"), profile.name,
+                                         profile.pdf_branding())
         return self._download(link)
 
     @api("GET", "/api/v1/tools/<string:tool_id>/audio")

@@ -41,6 +41,7 @@ class ClientRoutes:
         actor = self.auth.actor_dict(request)
         form = assignment_targets.resolve(actor, json_body(request), self.catalog_rpc, self.workbook_rpc)
         form["request_key"] = idempotency.request_key(request)
+        form.update(self.auth.identity.clinic_profile(actor["clinic_id"]).assignment_timing())   # the clinic's settings
         created = self.progress_rpc.assign(actor, client_id, form)
         return 201, {**created, "portal_url": f"{self.settings.public_url}/portal/{created['link']['token']}"}
 
@@ -50,7 +51,9 @@ class ClientRoutes:
 
     @api("POST", "/api/v1/assignments/<string:assignment_id>/links")
     def issue_link(self, request, assignment_id):
-        link = self.progress_rpc.issue_link(self.auth.actor_dict(request), assignment_id)
+        actor = self.auth.actor_dict(request)
+        link_days = self.auth.identity.clinic_profile(actor["clinic_id"]).link_days   # the clinic's setting
+        link = self.progress_rpc.issue_link(actor, assignment_id, link_days)
         return 201, {**link, "portal_url": f"{self.settings.public_url}/portal/{link['token']}"}
 
     @api("GET", "/api/v1/clients/<string:client_id>/timeline")

@@ -6,6 +6,7 @@ templates/, static files in static/, UI wording in translations/ (gettext, compi
 """
 from gateway.web.api_keys import ApiKeyPages
 from gateway.web.audit import AuditPages
+from gateway.web.admin_clinic import ClinicAdminPages
 from gateway.web.auth import AuthPages
 from gateway.web.catalogue import CataloguePages
 from gateway.web.clients import ClientPages
@@ -17,5 +18,5 @@ from gateway.web.workbooks import WorkbookPages
 
 
 class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages,
-             ApiKeyPages, WebhookPages, AuditPages, StaticFiles):
+             ApiKeyPages, WebhookPages, AuditPages, StaticFiles, ClinicAdminPages):
     """Every page of the web app, as one mixin for GatewayService."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from gateway.auth import COOKIE, bearer_or_cookie
-from gateway.identity import SESSION_HOURS
+from gateway.identity import SESSION_HOURS, AccountDeactivated
 from gateway.web import security
 from gateway.web.base import WebBase, see_other, safe_next
 from gateway.web.handler import page
@@ -32,10 +32,12 @@ class AuthPages(WebBase):
             return response
         try:
             token, _user = self.auth.identity.login(email, request.form.get("password", ""))
-        except Unauthenticated:
+        except Unauthenticated as exc:
             limits.failed(email, address, "wrong email or password")
+            deactivated = isinstance(exc, AccountDeactivated)
             return self.show(request, "login.html", status=401, next=target, email=email,
-                             error=_("Wrong email or password."))
+                             error=_("This account is deactivated: ask your clinic's admin to reactivate it.")
+                             if deactivated else _("Wrong email or password."))
         limits.succeeded(email)
         response = see_other(target)
         secure = security.is_https(self.settings.public_url)

@@ -18,6 +18,10 @@ class WebBase:
         request.web["user"] = self.auth.identity.user(actor)
         return actor.to_dict()
 
+    def assignment_timing(self, actor: dict) -> dict:
+        """The clinic's link lifetime and reminder timing, passed to progress with each assignment."""
+        return self.auth.identity.clinic_profile(actor["clinic_id"]).assignment_timing()
+
     def show(self, request, template: str, status: int = 200, **context) -> Response:
         return render(request, template, status=status, **context)
 

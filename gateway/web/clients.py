@@ -54,7 +54,8 @@ class ClientPages(WebBase):
         except ValueError:
             raise InvalidInput(_("every_days must be a whole number of days.")) from None
         made = self.progress_rpc.assign(actor, client_id, {"measure": request.form.get("measure", ""),
-                                                           "due": request.form.get("due", ""), "recur": recur})
+                                                           "due": request.form.get("due", ""), "recur": recur,
+                                                           **self.assignment_timing(actor)})
         client = self.progress_rpc.get_client(actor, client_id)
         return self.show(request, "assign_done.html", tool={"title": made["assignment"]["title"]}, on_paper=False,
                          done=[{"client": client, "links": [f"{portal_base(self.settings)}/portal/{made['link']['token']}"],
@@ -63,7 +64,7 @@ class ClientPages(WebBase):
     @page("POST", "/clients/<string:client_id>/assignments/<string:assignment_id>/link")
     def client_new_link(self, request, client_id, assignment_id):
         actor = self.web_actor(request)
-        link = self.progress_rpc.issue_link(actor, assignment_id)
+        link = self.progress_rpc.issue_link(actor, assignment_id, self.assignment_timing(actor)["link_days"])
         client = self.progress_rpc.get_client(actor, client_id)
         return self.show(request, "assign_done.html", tool={"title": ""}, on_paper=False,
                          done=[{"client": client, "links": [f"{portal_base(self.settings)}/portal/{link['token']}"],

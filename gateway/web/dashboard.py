@@ -18,7 +18,8 @@ class DashboardPages(WebBase):
         open_flags = [f for f in overview["risk_flags"] if not f["acknowledged"]]
         return self.show(request, "dashboard.html", overview=overview, open_flags=open_flags,
                          seen_flags=[f for f in overview["risk_flags"] if f["acknowledged"]], workbooks=workbooks,
-                         measure_names=dict(MEASURES))
+                         measure_names=dict(MEASURES),
+                         checklist=self.admin_checklist(actor))   # a clinic admin's first visit: gateway/web/admin_clinic.py
 
     @page("POST", "/clients/<string:client_id>/flags/<string:event_id>/acknowledge")
     def acknowledge_flag(self, request, client_id, event_id):

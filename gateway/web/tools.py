@@ -37,13 +37,15 @@ class ToolPages(WebBase):
             if exc.exc_type != "NotFound":
                 raise
             similar = []
-        clinic_name = self.auth.identity.clinic(self.auth.actor(request))["name"]
+        profile = self.auth.identity.clinic_profile(actor["clinic_id"])
         clients = self.progress_rpc.list_clients(actor)
         workbooks = self.workbook_rpc.list(actor)
         shelf = self.catalog_rpc.tool_opened(actor, tool["id"])
         return self.show(request, "tool.html", tool=tool, similar=similar, clients=clients, workbooks=workbooks,
                          due=default_due(), favourite=tool["id"] in shelf["favourites"],
-                         pages=self.catalog_rpc.tool_page_count(actor, tool["id"], clinic_name))
+                         pages=self.catalog_rpc.tool_page_count(actor, tool["id"], profile.name, profile.pdf_branding()),
+                         # the thumbnails' URLs change with the branding: a browser's kept copy is not shown after it
+                         brand_version=profile.branding_version())
 
     def _tool(self, actor: dict, tool_id: str) -> dict:
         """A catalogue tool, or one of the clinic's own (ids starting ct_)."""
@@ -54,8 +56,9 @@ class ToolPages(WebBase):
     @page("GET", "/tools/<string:tool_id>/pages/<int:number>.png")
     def tool_thumbnail(self, request, tool_id, number):
         actor = self.web_actor(request)
-        clinic_name = self.auth.identity.clinic(self.auth.actor(request))["name"]
-        response = self._download(self.catalog_rpc.tool_thumbnail(actor, tool_id, number, clinic_name))
+        profile = self.auth.identity.clinic_profile(actor["clinic_id"])
+        response = self._download(self.catalog_rpc.tool_thumbnail(actor, tool_id, number, profile.name,
+                                                                  profile.pdf_branding()))
         response.headers["Cache-Control"] = "private, max-age=3600"
         return response
 
@@ -87,7 +90,8 @@ class ToolPages(WebBase):
         for client_id in client_ids:
             steps = [{"tool_id": tool["id"], "offset_days": 7 * week, "title": tool["title"][:140]}
                      for week in range(repeats)]
-            made = self.progress_rpc.assign_pathway(actor, client_id, {"start": due, "steps": steps})
+            made = self.progress_rpc.assign_pathway(actor, client_id, {"start": due, "steps": steps,
+                                                                       **self.assignment_timing(actor)})
             client = self.progress_rpc.get_client(actor, client_id)
             done.append({"client": client, "links": [f"{portal_base(self.settings)}/portal/{m['link']['token']}"
                                                      for m in made],

@@ -139,7 +139,7 @@ class WorkbookPages(WebBase):
         if plan.get("measure") and plan["measure"].get("slug"):
             steps.append({"measure": plan["measure"]["slug"], "offset_days": 0, "recur": measure_every})
         made = self.progress_rpc.assign_pathway(actor, client_id, {"start": request.form.get("start", ""),
-                                                                   "steps": steps})
+                                                                   "steps": steps, **self.assignment_timing(actor)})
         client = self.progress_rpc.get_client(actor, client_id)
         return self.show(request, "assign_done.html", tool={"title": plan.get("problems") and ", ".join(
             p["name"] for p in plan["problems"]) or ""}, on_paper=False,

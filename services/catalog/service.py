@@ -90,9 +90,10 @@ class CatalogService:
         return tool_files.tool_audio(self.blobs, self.portal_tool(clinic_id, tool_id), "mp3")
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def tool_pdf(self, actor, tool_id, paper="a4", clinic_name=""):
+    def tool_pdf(self, actor, tool_id, paper="a4", clinic_name="", branding=None):
+        """``branding``: the clinic's ``{"name", "colour", "logo_key"}`` drawn on the PDF."""
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
-        return tool_files.tool_pdf(self.blobs, tool, paper, clinic_name)
+        return tool_files.tool_pdf(self.blobs, tool, paper, clinic_name, branding)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def tool_audio(self, actor, tool_id, audio_format="mp3"):
@@ -109,14 +110,14 @@ class CatalogService:
 
     # the web app: page thumbnails, each practitioner's favourites and recently used tools -----
     @rpc(expected_exceptions=errors.EXPECTED)
-    def tool_page_count(self, actor, tool_id, clinic_name=""):
+    def tool_page_count(self, actor, tool_id, clinic_name="", branding=None):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
-        return len(thumbnails.thumbnails(self.blobs, tool, clinic_name))
+        return len(thumbnails.thumbnails(self.blobs, tool, clinic_name, branding))
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def tool_thumbnail(self, actor, tool_id, number, clinic_name=""):
+    def tool_thumbnail(self, actor, tool_id, number, clinic_name="", branding=None):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
-        return thumbnails.thumbnail_link(self.blobs, tool, number, clinic_name)
+        return thumbnails.thumbnail_link(self.blobs, tool, number, clinic_name, branding)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def tool_summaries(self, actor, tool_ids):

@@ -36,9 +36,10 @@ def draw_pages(pdf: bytes, width: int = WIDTH, max_pages: int = MAX_PAGES) -> li
         document.close()
 
 
-def thumbnails(blobs: BlobStore, tool: dict, clinic_name: str = "") -> list[str]:
-    """The blob keys of the tool's page thumbnails (A4), made on the first call."""
-    pdf = tool_files.tool_pdf(blobs, tool, "a4", clinic_name)
+def thumbnails(blobs: BlobStore, tool: dict, clinic_name: str = "", branding: dict | None = None) -> list[str]:
+    """The blob keys of the tool's page thumbnails (A4), made on the first call (keyed by the PDF's
+    own key, so a change of branding, which changes the PDF, draws them anew)."""
+    pdf = tool_files.tool_pdf(blobs, tool, "a4", clinic_name, branding)
     base = "thumbnails/" + pdf["key"].rsplit("/", 1)[-1].removesuffix(".pdf")
     manifest = f"{base}/pages.json"
     if blobs.exists(manifest):
@@ -50,8 +51,9 @@ def thumbnails(blobs: BlobStore, tool: dict, clinic_name: str = "") -> list[str]
     return keys
 
 
-def thumbnail_link(blobs: BlobStore, tool: dict, number: int, clinic_name: str = "") -> dict:
-    keys = thumbnails(blobs, tool, clinic_name)
+def thumbnail_link(blobs: BlobStore, tool: dict, number: int, clinic_name: str = "",
+                   branding: dict | None = None) -> dict:
+    keys = thumbnails(blobs, tool, clinic_name, branding)
     if not 1 <= int(number) <= len(keys):
         raise NotFound(f"This tool has {len(keys)} page thumbnails, not {number}.")
     return {"key": keys[int(number) - 1], "url": None, "filename": f"page-{number}.png", "content_type": "image/png"}

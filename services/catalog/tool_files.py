@@ -7,6 +7,7 @@ from interlude.errors import InvalidInput, NotFound
 from interlude.ports.blobs import BlobStore
 from interlude.rendering import render_cached
 from services.catalog.adapters.audio import audio_cached
+from services.catalog.domain.branding import branded_html, logo_file_name
 from services.catalog.domain.tool_html import tool_html
 
 PAPERS = ("a4", "letter")
@@ -19,12 +20,24 @@ def _link(blobs: BlobStore, key: str, filename: str, content_type: str) -> dict:
             "content_type": content_type}
 
 
-def tool_pdf(blobs: BlobStore, tool: dict, paper: str, clinic_name: str) -> dict:
+def tool_pdf(blobs: BlobStore, tool: dict, paper: str, clinic_name: str, branding: dict | None = None) -> dict:
+    """``branding`` (``{"name", "colour", "logo_key"}``, from the clinic's profile) draws the
+    clinic's band and logo; without it only the footer names the clinic."""
     paper = (paper or "a4").lower()
     if paper not in PAPERS:
         raise InvalidInput("paper must be a4 or letter.")
-    rendered = render_cached(blobs, tool_html(tool), paper=paper, footer_text=clinic_name, forms=True,
-                             fit_last_page=True)
+    html, files = tool_html(tool), {}
+    if branding:
+        clinic_name = str(branding.get("name") or clinic_name)
+        logo_file = logo_file_name(branding.get("logo_key"))
+        if logo_file:
+            try:
+                files[logo_file] = blobs.get(branding["logo_key"])
+            except NotFound:
+                logo_file = None   # replaced meanwhile: this PDF goes without, the next has the new one
+        html = branded_html(html, name=clinic_name, colour=branding.get("colour"), logo_file=logo_file)
+    rendered = render_cached(blobs, html, paper=paper, footer_text=clinic_name, forms=True,
+                             fit_last_page=True, files=files)
     return {**_link(blobs, rendered.key, f"{tool['slug'] if 'slug' in tool else tool['id']}-{paper}.pdf",
                     "application/pdf"), "size": rendered.size}
 

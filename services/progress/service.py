@@ -27,6 +27,17 @@ REMINDER_INTERVAL_SECONDS = 60
 WEBHOOK_RELAY_SECONDS = 1
 
 
+def clinic_timing(form: dict) -> dict:
+    """The clinic's settings the gateway passes with an assignment (gateway/clinic_profile.py): how
+    many days the client's link works and how many hours before the deadline the reminder goes."""
+    timing = {}
+    if form.get("link_days") is not None:
+        timing["link_days"] = form["link_days"]
+    if form.get("reminder_hours") is not None:
+        timing["remind_hours"] = form["reminder_hours"]
+    return timing
+
+
 class ProgressService:
     name = events.PROGRESS
 
@@ -64,6 +75,7 @@ class ProgressService:
         return assignments.assign(self.documents, Actor.from_dict(actor), client_id, due=form.get("due"),
                                   tool_id=form.get("tool_id"), chapter=form.get("chapter"),
                                   measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"),
+                                  **clinic_timing(form),
                                   request_key=form.get("request_key"), link_secret=self.settings.secret_key)
 
     @rpc(expected_exceptions=errors.EXPECTED)
@@ -71,7 +83,7 @@ class ProgressService:
         """Several assignments on a schedule: ``{start, steps: [{tool_id | measure, offset_days, recur?, title?}]}``."""
         form = dict(form or {})
         return pathway.assign_pathway(self.documents, Actor.from_dict(actor), client_id, form.get("start"),
-                                      form.get("steps"))
+                                      form.get("steps"), **clinic_timing(form))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def update_client(self, actor, client_id, changes):
@@ -117,8 +129,10 @@ class ProgressService:
         return projections.client_assignments(self.documents, Actor.from_dict(actor), client_id)
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def issue_link(self, actor, assignment_id):
-        return assignments.issue_link(self.documents, Actor.from_dict(actor), assignment_id)
+    def issue_link(self, actor, assignment_id, link_days=None):
+        """``link_days``: how long the link works (the clinic's setting, passed by the gateway)."""
+        return assignments.issue_link(self.documents, Actor.from_dict(actor), assignment_id,
+                                      days=link_days or assignments.LINK_DAYS)
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def revoke_links(self, actor, assignment_id):

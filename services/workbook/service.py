@@ -72,12 +72,13 @@ class WorkbookService:
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def render(self, actor, workbook_id, people=None, request_key=None):
-        """``people``: the names on the cover, ``{"clinic_name", "practitioner_name"}``, given by
-        the caller (the gateway owns identity)."""
+        """``people``: what the cover prints of the clinic, ``{"clinic_name", "practitioner_name",
+        "logo_key"?, "colour"?}`` (the clinic's branding), given by the caller (the gateway owns identity)."""
         people = dict(people or {})
         job = self._workbooks(actor).request_render(
             workbook_id, clinic_name=str(people.get("clinic_name") or ""),
             practitioner_name=str(people.get("practitioner_name") or ""),
+            clinic_logo_key=people.get("logo_key") or None, clinic_colour=people.get("colour") or None,
             progress=ProgressOverRpc(self.progress_rpc, Actor.from_dict(actor).to_dict()), request_key=request_key)
         publish_pending(self.documents, self.render_queue, job_id=job["id"])  # at once when the broker answers
         return public_job(job)

@@ -93,16 +93,23 @@ def focus_visible(page) -> None:
     assert style[0] != "none" and style[1] != "0px", f"the focused element shows no outline: {style}"
 
 
+def desktop_page(playwright):
+    """Debian's Chromium, a desktop-sized context (downloads allowed) and a page whose console
+    errors are collected: ``(browser, context, page, errors)``."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    context = browser.new_context(accept_downloads=True, **DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return browser, context, page, errors
+
+
 def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> dict:
     report: dict = {}
     due = (date.today() + timedelta(days=5)).isoformat()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(accept_downloads=True, **DESKTOP)
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        browser, context, page, errors = desktop_page(playwright)
         steps = Path_(shots)
 
         # log in with the keyboard alone --------------------------------------------------------

@@ -25,6 +25,7 @@ from services.progress.application import clients, events, storage
 KINDS = ("tool", "chapter", "measure")
 LINK_DAYS = 30
 MAX_LINK_DAYS = 366
+MAX_REMIND_HOURS = 14 * 24
 MAX_RECUR_DAYS = 365
 MAX_TITLE = 140
 PUBLIC_FIELDS = ("id", "clinic_id", "client_id", "practitioner_id", "kind", "target", "title", "due",
@@ -87,8 +88,8 @@ def public_assignment(assignment: dict) -> dict:
 
 def assign(store: DocumentStore, actor: Actor, client_id: str, *, due, tool_id: str | None = None,
            chapter: dict | None = None, measure: str | None = None, recur=None, title: str | None = None,
-           link_days: int = LINK_DAYS, request_key: str | None = None, link_secret: str | None = None,
-           now: datetime | None = None) -> dict:
+           link_days: int = LINK_DAYS, remind_hours: int | None = None, request_key: str | None = None,
+           link_secret: str | None = None, now: datetime | None = None) -> dict:
     """Assign one tool, workbook chapter or measure. ``recur`` (measures only): every N days, or
     'session' (the practitioner asks again each session with ``assign_again``). Returns
     ``{"assignment", "link": {"token", "expires_at"}}``; the token is shown this once.
@@ -104,7 +105,9 @@ def assign(store: DocumentStore, actor: Actor, client_id: str, *, due, tool_id: 
         "practitioner_id": client["practitioner_id"],
         "kind": kind, "target": target, "due": storage.as_date(due, "due"), "recur": _recur(recur, kind),
         "title": plain_text(title, "title", max_len=MAX_TITLE) if title is not None else default_title,
-        "created_at": clock.iso(clock.utcnow(now)), "created_by": actor.user_id}
+        "created_at": clock.iso(clock.utcnow(now)), "created_by": actor.user_id,
+        # the clinic's reminder timing when it was assigned (the gateway passes its clinic settings)
+        "remind_hours": _remind_hours(remind_hours)}
     try:
         assignment = _assignments(store, actor.clinic_id).insert(assignment)   # with its clinic_id
     except Conflict:
@@ -147,6 +150,14 @@ def is_revoked(store: DocumentStore, assignment: dict) -> bool:
     revocations = events.client_events(store, assignment["clinic_id"], assignment["client_id"],
                                        types=["assignment_revoked"])
     return any(e["data"].get("assignment_id") == assignment["id"] for e in revocations)
+
+
+def _remind_hours(hours) -> int | None:
+    if hours is None:
+        return None
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= MAX_REMIND_HOURS:
+        raise InvalidInput(f"reminder_hours: a whole number of hours, 1 to {MAX_REMIND_HOURS}.")
+    return hours
 
 
 def _new_link(store, clinic_id: str, assignment: dict, days, now, token: str | None = None) -> dict:

@@ -34,7 +34,8 @@ def _steps(raw) -> list[dict]:
 
 
 def assign_pathway(store: DocumentStore, actor: Actor, client_id: str, start, steps,
-                   *, now: datetime | None = None) -> list[dict]:
+                   *, link_days: int = assignments.LINK_DAYS, remind_hours: int | None = None,
+                   now: datetime | None = None) -> list[dict]:
     """Assign every step; returns what ``assignments.assign`` returns for each, in order."""
     clients.client_for(store, actor, client_id)
     first = date.fromisoformat(storage.as_date(start, "start"))
@@ -47,5 +48,6 @@ def assign_pathway(store: DocumentStore, actor: Actor, client_id: str, start, st
         due = (first + timedelta(days=step.get("offset_days", 0))).isoformat()
         made.append(assignments.assign(store, actor, client_id, due=due, tool_id=step["tool_id"],
                                        measure=step["measure"], recur=step.get("recur"),
-                                       title=step.get("title"), now=now))
+                                       title=step.get("title"), link_days=link_days,
+                                       remind_hours=remind_hours, now=now))
     return made

@@ -33,6 +33,13 @@ def reminder_id(assignment_id: str, due: str, kind: str) -> str:
     return "rem_" + hashlib.sha256(f"{assignment_id}\n{due}\n{kind}".encode()).hexdigest()[:40]
 
 
+def remind_window(assignment: dict) -> timedelta:
+    """How long before the deadline 'due soon' is sent: the clinic's reminder timing recorded on the
+    assignment when it was made (gateway/clinic_profile.py), else the default."""
+    hours = assignment.get("remind_hours")
+    return timedelta(hours=hours) if hours else status.REMIND_WINDOW
+
+
 def due_reminders(store: DocumentStore, now: datetime | None = None) -> list[dict]:
     """Write outbox entries for every assignment (all clinics) now due soon or overdue and not yet
     reminded for that due date and kind; return the entries created by this call."""
@@ -48,7 +55,7 @@ def due_reminders(store: DocumentStore, now: datetime | None = None) -> list[dic
             if state["status"] == "overdue":
                 kind = "overdue"
             elif state["status"] in ("assigned", "opened", "draft") and \
-                    now >= status.deadline(state["due"]) - status.REMIND_WINDOW:
+                    now >= status.deadline(state["due"]) - remind_window(assignment):
                 kind = "due_soon"
             else:
                 continue

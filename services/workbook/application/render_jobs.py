@@ -15,7 +15,7 @@ import os
 from datetime import date, timedelta
 
 from interlude import clock
-from interlude.errors import Conflict
+from interlude.errors import Conflict, NotFound
 from interlude.jobs import Job, PermanentJobError
 from interlude.logging import get_logger
 from interlude.ports.blobs import BlobStore
@@ -86,7 +86,11 @@ def _logo(blobs: BlobStore, book: dict) -> tuple[dict, str | None]:
     if not key:
         return {}, None
     name = f"logo.{key.rsplit('.', 1)[-1]}"
-    return {name: blobs.get(key)}, name
+    try:
+        return {name: blobs.get(key)}, name
+    except NotFound:   # the clinic replaced its logo after this job was queued: the cover goes without
+        log.warning("workbook_logo_gone", logo_key=key)
+        return {}, None
 
 
 def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_rendered=None) -> None:
@@ -106,6 +110,8 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
     html = book_html(plan, book["tools"], client_name=book["client_name"],
                      practitioner_name=book["practitioner_name"], clinic_name=book["clinic_name"],
                      edition=number, date=date.today().isoformat(), logo_file=logo_file,
+                     # the book's own cover colour, else the clinic's branding
+                     colour=(plan.get("cover") or {}).get("colour") or book.get("colour"),
                      progress=book.get("progress") if number >= 2 else None)
     pdf = render_pdf(html, paper=plan.get("paper", "a4"), footer_text=book["clinic_name"],
                      forms=True, files=files, max_html_bytes=BOOK_MAX_HTML_BYTES, time_limit_s=BOOK_TIME_LIMIT_S)

@@ -154,6 +154,7 @@ class Workbooks:
 
     # rendering ---------------------------------------------------------------------------
     def request_render(self, workbook_id: str, *, clinic_name: str = "", practitioner_name: str = "",
+                       clinic_logo_key: str | None = None, clinic_colour: str | None = None,
                        progress: ProgressReader | None = None, request_key: str | None = None) -> dict:
         """A queued job carrying the whole book; ``clinic_name`` and ``practitioner_name`` come
         from the caller (identity is the gateway's), the tools and logo from the catalogue, the
@@ -170,8 +171,9 @@ class Workbooks:
         book = {"plan": plan, "client_name": workbook["client_name"], "client_id": workbook.get("client_id"),
                 "clinic_name": clinic_name, "practitioner_name": practitioner_name,
                 "tools": self.catalogue.snapshots(plan_tool_ids(plan)),
-                "logo_key": self.catalogue.media_key(logo_media_id) if logo_media_id else None,
-                "progress": None}
+                # the book's own cover logo, else the clinic's (its branding, from the gateway)
+                "logo_key": self.catalogue.media_key(logo_media_id) if logo_media_id else clinic_logo_key,
+                "colour": clinic_colour, "progress": None}
         number = self.store.collection(WORKBOOKS).increment(workbook_id, "editions")
         if number >= 2 and workbook.get("client_id") and progress is not None:
             book["progress"] = progress.summary(workbook["client_id"], (plan.get("measure") or {}).get("slug"))

@@ -85,3 +85,17 @@ def test_callers_see_the_job_not_its_book(workbooks):
     job = public_job(queued_job(workbooks))
     assert set(job) == {"id", "workbook_id", "edition", "status", "attempts", "requested_by", "requested_at",
                         "error"}
+
+
+def test_the_clinic_branding_goes_on_the_cover_unless_the_book_has_its_own(workbooks):
+    workbook = workbooks.create(workbooks.catalogue.content, REQUEST)
+    job = workbooks.request_render(workbook["id"], clinic_name="Harbour Clinic", practitioner_name="Sam",
+                                   clinic_logo_key="branding/cln_1/logo-ab.png", clinic_colour="#2a7f62")
+    assert (job["book"]["logo_key"], job["book"]["colour"]) == ("branding/cln_1/logo-ab.png", "#2a7f62")
+
+
+def test_a_job_whose_clinic_logo_was_replaced_meanwhile_renders_without_it(tmp_path):
+    from interlude.adapters.folder_blobs import FolderBlobStore
+    from services.workbook.application.render_jobs import _logo
+    blobs = FolderBlobStore.from_url(f"file://{tmp_path}/blobs")
+    assert _logo(blobs, {"logo_key": "branding/cln_1/logo-gone.png"}) == ({}, None)
