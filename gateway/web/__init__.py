@@ -7,11 +7,13 @@ templates/, static files in static/, UI wording in translations/ (gettext, compi
 from gateway.web.auth import AuthPages
 from gateway.web.catalogue import CataloguePages
 from gateway.web.clients import ClientPages
+from gateway.web.clinic_tools import ClinicToolPages
 from gateway.web.dashboard import DashboardPages
 from gateway.web.static import StaticFiles
 from gateway.web.tools import ToolPages
 from gateway.web.workbooks import WorkbookPages
 
 
-class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages, StaticFiles):
+class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages, StaticFiles,
+             ClinicToolPages):
     """Every page of the web app, as one mixin for GatewayService."""
