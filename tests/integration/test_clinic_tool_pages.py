@@ -2,6 +2,7 @@
 field with nothing lost, publish, a new version (earlier assignments keep theirs, new ones get the
 newest), retire (gone from the catalogue and new assignments, still readable where used), and
 another clinic neither sees, edits nor previews from the first one's tools."""
+import base64
 import re
 import time
 
@@ -10,7 +11,7 @@ import requests
 
 from tests.conftest import free_port
 from tests.integration.test_web_pages import assert_secure, browser, csrf_of
-from tests.platform import running, seeded_settings
+from tests.platform import logged_in, running, seeded_settings
 
 MARKDOWN = """# Harbour Breathing Log
 
@@ -161,3 +162,21 @@ def test_another_clinic_cannot_see_edit_preview_or_retire_the_tool(web):
                                                            "tool_id": tool_id, "action": "publish"})
     assert version.status_code == 404
     assert "Retired." not in ana.get(f"{base}/tools/{tool_id}").text
+
+
+def test_the_api_previews_drafts_and_reads_versions(web):
+    base, _, _ = web
+    ana, bo = logged_in(base, "ana@harbour.example"), logged_in(base, "bo@other.example")
+    preview = ana.post(f"{base}/api/v1/clinic-tools/preview", json={"markdown": MARKDOWN})
+    assert preview.status_code == 200 and preview.json()["title"] == "Harbour Breathing Log"
+    assert base64.b64decode(preview.json()["pages"][0]).startswith(b"\x89PNG")
+    wrong = ana.post(f"{base}/api/v1/clinic-tools/preview", json={"markdown": "no title"})
+    assert wrong.status_code == 400 and "# Title" in wrong.text
+    made = ana.post(f"{base}/api/v1/clinic-tools", json={"markdown": MARKDOWN}).json()
+    ana.put(f"{base}/api/v1/clinic-tools/{made['id']}", json={"markdown": MARKDOWN.replace("Log", "Log v2")})
+    history = ana.get(f"{base}/api/v1/clinic-tools/{made['id']}/versions").json()
+    assert [(v["version"], v["title"]) for v in history] == [(2, "Harbour Breathing Log v2"), (1, "Harbour Breathing Log")]
+    assert ana.get(f"{base}/api/v1/clinic-tools/{made['id']}/versions/1").json()["title"] == "Harbour Breathing Log"
+    assert bo.get(f"{base}/api/v1/clinic-tools/{made['id']}/versions/1").status_code == 404
+    assert bo.post(f"{base}/api/v1/clinic-tools/preview", json={"markdown": MARKDOWN,
+                                                                "tool_id": made["id"]}).status_code == 404
