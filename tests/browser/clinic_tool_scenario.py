@@ -85,6 +85,14 @@ def run(base: str, shots: Path, email: str, password: str) -> dict:
         expect(page.locator("#error-markdown")).to_be_empty(timeout=TIMEOUT_MS)
         wait_for_new_preview(page, more)
         page.get_by_label("Problems it is for").select_option(["insomnia"])
+        form_mode = context.new_page()                       # the same tool written with the form
+        form_mode.goto(f"{base}/clinic-tools/new?mode=form")
+        form_mode.get_by_label("Title").fill("A form-written tool")
+        form_mode.get_by_label("Introduction").fill("What the form-written tool is for.")
+        form_mode.get_by_label("Steps, one per line").fill("One step.")
+        expect(form_mode.locator(FIRST_PAGE).first).to_be_visible(timeout=TIMEOUT_MS)
+        steps.accessible(form_mode, "clinic-tool-form")
+        form_mode.close()
 
         # publish, then assign it to a client from its page --------------------------------------
         page.get_by_role("button", name="Publish").click()

@@ -28,5 +28,5 @@ def test_a_clinic_admin_authors_previews_publishes_and_assigns_a_tool(authoring_
                     PASSWORD, timeout=300)
     assert done.returncode == 0, failure(done, "clinic-tool")
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert {"clinic-tool-editor", "clinic-tool-editor-error", "clinic-tool-published"} <= set(report["axe_pages"])
+    assert {"clinic-tool-editor", "clinic-tool-editor-error", "clinic-tool-form", "clinic-tool-published"} <= set(report["axe_pages"])
     print(json.dumps(report, indent=1))

@@ -9,9 +9,9 @@ import time
 import pytest
 import requests
 
-from tests.conftest import free_port
-from tests.integration.test_web_pages import assert_secure, browser, csrf_of
-from tests.platform import logged_in, running, seeded_settings
+# web: the two-clinic platform of test_web_pages (a platform of its own for this module)
+from tests.integration.test_web_pages import assert_secure, csrf_of, web  # noqa: F401
+from tests.platform import logged_in
 
 MARKDOWN = """# Harbour Breathing Log
 
@@ -24,14 +24,6 @@ Three slow breaths before the day starts.
 - How calm do I feel? (0-10)
 - What I noticed (2 lines)
 """
-
-
-@pytest.fixture(scope="module")
-def web(tmp_path_factory):
-    settings = seeded_settings(tmp_path_factory.mktemp("data"), [("Harbour Clinic", "ana@harbour.example"),
-                                                                 ("Other Clinic", "bo@other.example")], port=free_port())
-    with running(settings) as base:
-        yield base, browser(base, "ana@harbour.example"), browser(base, "bo@other.example")
 
 
 def wait_for(check, timeout=30.0):
@@ -130,6 +122,8 @@ def test_publish_version_assign_and_retire(web):
     assert newest.status_code == 200 and "Harbour Breathing Log Two" in newest.text
     kept = requests.get(base + first_link)                                             # keeps version 1
     assert kept.status_code == 200 and "Harbour Breathing Log" in kept.text and "Log Two" not in kept.text
+    wait_for(lambda: tool_id in ana.get(f"{base}/tools", params={"q": "Log Two"}).text)   # search took v2 in
+    assert tool_id not in bo.get(f"{base}/tools", params={"q": "Log Two"}).text
     old_pdf = ana.get(f"{base}/clinic-tools/{tool_id}/versions/1.pdf")
     assert old_pdf.status_code == 200 and old_pdf.content.startswith(b"%PDF")
 
