@@ -2,8 +2,8 @@
 publish it, publish a new version (earlier ones stay readable where they were used), retire it.
 
 The preview is an htmx partial: the editor posts the draft a moment after typing stops
-(hx-sync drops an earlier request still under way, and static/js/clinic_tools.js drops an answer
-older than the newest one asked for), the catalog service renders it with the tool PDFs' renderer in
+(one at a time, only the newest draft waiting: hx-sync "queue last"; static/js/clinic_tools.js
+drops an answer older than the newest one asked for), the catalog service renders it with the tool PDFs' renderer in
 a child process and draws the pages, and a mistake is shown beside the field it is about while the
 last good preview stays. Every page works without JavaScript: "Preview" and "Add a field" post the
 whole editor back. Who may write follows the API (the catalog service's rules).

@@ -76,14 +76,29 @@ def run(base: str, shots: Path, email: str, password: str) -> dict:
         steps.page(page, "clinic-tool-editor")
         report["preview_changes"] = 2
 
+        # typing on while a preview renders: the newer draft's preview wins, and stays ---------
+        editor.fill(MARKDOWN.replace(TITLE, "Older Draft"))
+        page.wait_for_timeout(900)                            # its request has left (0.7 s debounce)
+        editor.fill(MARKDOWN.replace(TITLE, "Newer Draft"))
+        newest = "Preview of Newer Draft, page 1 of 1"
+        expect(page.locator(FIRST_PAGE).first).to_have_attribute("alt", newest, timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(2000)                           # a late answer would have arrived by now
+        expect(page.locator(FIRST_PAGE).first).to_have_attribute("alt", newest)
+        editor.fill(MARKDOWN)
+        expect(page.locator(FIRST_PAGE).first).to_have_attribute("alt", f"Preview of {TITLE}, page 1 of 1",
+                                                                 timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle")
+        more = preview_src(page)
+
         # a mistake shows beside the Markdown; the last good preview stays ----------------------
         editor.fill("no title yet")
         expect(page.locator("#error-markdown")).to_contain_text("# Title", timeout=TIMEOUT_MS)
         assert preview_src(page) == more
         steps.accessible(page, "clinic-tool-editor-error")
-        editor.fill(MARKDOWN)
+        editor.fill(MARKDOWN)                                 # corrected: the error goes, the same pages
         expect(page.locator("#error-markdown")).to_be_empty(timeout=TIMEOUT_MS)
-        wait_for_new_preview(page, more)
+        expect(page.locator("#preview-status")).to_have_text("Preview: 1 page", timeout=TIMEOUT_MS)
         page.get_by_label("Problems it is for").select_option(["insomnia"])
         form_mode = context.new_page()                       # the same tool written with the form
         form_mode.goto(f"{base}/clinic-tools/new?mode=form")

@@ -1,7 +1,7 @@
 // The clinic tool editor's live preview (gateway/web/clinic_tools.py). htmx posts the draft a moment
-// after typing stops and hx-sync="this:replace" aborts an earlier request still under way; this
-// numbers each preview request and drops any answer older than the newest one asked for, so a slow
-// render can never paint over a newer one.
+// after typing stops, one request at a time (hx-sync="this:queue last": while one renders, only the
+// newest draft waits); this numbers each preview request and drops any answer older than the newest
+// one asked for, so a slow render can never paint over a newer one.
 (function () {
   "use strict";
   var asked = 0;
