@@ -9,7 +9,11 @@ INTERLUDE_BROKER_URL       memory://                       amqp://user:pass@host
 INTERLUDE_DOCUMENTS_URL    sqlite:///<data>/documents.db   mongodb://host:27017/interlude
 INTERLUDE_BLOBS_URL        <data>/blobs (a folder)         s3://host:9000/bucket
 INTERLUDE_SEARCH_URL       <data>/search-index (a folder)  http(s)://host:9200
+INTERLUDE_REDIS_URL        (unset: API key rate limits     redis://host:6379/0 (shared by
+                           counted in this process)        every gateway process)
 =========================  ==============================  ==================================
+
+``REDIS_URL`` is read too when ``INTERLUDE_REDIS_URL`` is unset (the name hosting platforms set).
 
 A bad value stops the program with a message that names the variable and says what to do.
 """
@@ -52,6 +56,10 @@ class Settings:
     # The address clients reach the gateway at: portal and download links start with it
     # (never with the request's Host header, which the caller chooses).
     public_url: str = ""
+    # API keys' rate limits (gateway/rate_limits.py): counted in Redis when set, else in memory.
+    redis_url: str = field(default="", repr=False)
+    # Requests a key may make per minute unless its own limit says otherwise.
+    api_key_requests_per_minute: int = 600
 
     @property
     def embedded(self) -> bool:
@@ -140,6 +148,17 @@ def _seconds(env: dict, name: str, default: str) -> float:
     return seconds
 
 
+def _whole_number(env: dict, name: str, default: str, low: int, high: int, problem: str) -> int:
+    text = _get(env, name, default)
+    try:
+        number = int(text)
+        if not low <= number <= high:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={text!r} {problem}") from None
+    return number
+
+
 def load(env: dict | None = None) -> Settings:
     """Read and validate the settings; raise SettingsError naming the first bad variable."""
     env = dict(os.environ if env is None else env)
@@ -168,13 +187,7 @@ def load(env: dict | None = None) -> Settings:
     _check_scheme("SEARCH_URL", search_url, ("http", "https", "file"),
                   "an index folder path or http(s)://elasticsearch-host:9200")
 
-    port_text = _get(env, "HTTP_PORT", "8080")
-    try:
-        http_port = int(port_text)
-        if not 0 <= http_port <= 65535:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(f"{PREFIX}HTTP_PORT={port_text!r} is not a port number (0-65535)") from None
+    http_port = _whole_number(env, "HTTP_PORT", "8080", 0, 65535, "is not a port number (0-65535)")
 
     log_format = _get(env, "LOG_FORMAT", "console")
     if log_format not in ("console", "json"):
@@ -200,6 +213,13 @@ def load(env: dict | None = None) -> Settings:
         raise SettingsError(f"{PREFIX}PUBLIC_URL={public_url!r}: use the gateway's address as clients reach it, "
                             "e.g. https://interlude.example.org")
 
+    redis_url = _get(env, "REDIS_URL", "") or env.get("REDIS_URL", "")
+    _check_scheme("REDIS_URL", redis_url, ("redis", "rediss", "unix"), "redis://host:6379/0")
+    if redis_url and "://" not in redis_url:
+        raise SettingsError(f"{PREFIX}REDIS_URL is not a URL: use redis://host:6379/0")
+    per_minute = _whole_number(env, "API_KEY_REQUESTS_PER_MINUTE", "600", 1, 100_000,
+                               "use a whole number of requests, 1-100000")
+
     return Settings(
         data_dir=data_dir,
         broker_url=broker_url,
@@ -218,4 +238,6 @@ def load(env: dict | None = None) -> Settings:
         rpc_timeout_seconds=rpc_timeout,
         rpc_slow_timeout_seconds=max(rpc_slow_timeout, rpc_timeout),
         public_url=public_url or f"http://{_get(env, 'HTTP_HOST', '127.0.0.1')}:{http_port}",
+        redis_url=redis_url,
+        api_key_requests_per_minute=per_minute,
     )
