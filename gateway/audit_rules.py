@@ -168,6 +168,10 @@ NOT_CLIENT_DATA: dict[str, str] = {
         "admin_branding_page", "admin_branding_save", "admin_logo", "admin_settings_page", "admin_settings_save",
         "admin_checklist_dismiss", "change_clinic_profile", "clinic_profile", "delete_clinic_logo",
         "put_clinic_logo")},
+    **{name: "clinic tools" for name in (
+        "clinic_tools_page", "clinic_tool_new", "clinic_tool_edit", "clinic_tool_editor", "clinic_tool_preview",
+        "clinic_tool_retire", "clinic_tool_history", "clinic_tool_version", "clinic_tool_version_pdf",
+        "preview_clinic_tool")},
     # API keys and webhook subscriptions are the clinic's integration settings: no client in them.
     **{name: "API keys" for name in ("list_api_keys", "create_api_key", "rotate_api_key", "revoke_api_key",
                                      "api_keys_page", "api_key_create", "api_key_rotate", "api_key_revoke")},

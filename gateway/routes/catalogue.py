@@ -97,6 +97,23 @@ class CatalogueRoutes:
         self._forget_answers(actor["clinic_id"])
         return retired
 
+    @api("POST", "/api/v1/clinic-tools/preview")
+    def preview_clinic_tool(self, request):
+        """The draft's pages as images, nothing stored (the web app's live preview uses it too)."""
+        actor = self.auth.actor(request)
+        body = json_body(request)
+        form = {k: v for k, v in body.items() if k != "tool_id"}
+        return self.catalog_rpc.preview_clinic_tool(actor.to_dict(), form, body.get("tool_id"),
+                                                    self.auth.identity.clinic(actor)["name"])
+
+    @api("GET", "/api/v1/clinic-tools/<string:tool_id>/versions")
+    def clinic_tool_history(self, request, tool_id):
+        return self.catalog_rpc.clinic_tool_history(self.auth.actor_dict(request), tool_id)
+
+    @api("GET", "/api/v1/clinic-tools/<string:tool_id>/versions/<int:version>")
+    def clinic_tool_version(self, request, tool_id, version):
+        return self.catalog_rpc.clinic_tool_version(self.auth.actor_dict(request), tool_id, version)
+
     def _forget_answers(self, clinic_id: str) -> None:
         self.catalogue_reads.forget(clinic_id)
         self.search_answers.forget(clinic_id)

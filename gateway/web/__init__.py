@@ -10,6 +10,7 @@ from gateway.web.admin_clinic import ClinicAdminPages
 from gateway.web.auth import AuthPages
 from gateway.web.catalogue import CataloguePages
 from gateway.web.clients import ClientPages
+from gateway.web.clinic_tools import ClinicToolPages
 from gateway.web.dashboard import DashboardPages
 from gateway.web.static import StaticFiles
 from gateway.web.tools import ToolPages
@@ -18,5 +19,5 @@ from gateway.web.workbooks import WorkbookPages
 
 
 class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages,
-             ApiKeyPages, WebhookPages, AuditPages, StaticFiles, ClinicAdminPages):
+             ApiKeyPages, WebhookPages, AuditPages, StaticFiles, ClinicAdminPages, ClinicToolPages):
     """Every page of the web app, as one mixin for GatewayService."""

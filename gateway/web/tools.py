@@ -42,7 +42,7 @@ class ToolPages(WebBase):
         workbooks = self.workbook_rpc.list(actor)
         shelf = self.catalog_rpc.tool_opened(actor, tool["id"])
         return self.show(request, "tool.html", tool=tool, similar=similar, clients=clients, workbooks=workbooks,
-                         due=default_due(), favourite=tool["id"] in shelf["favourites"],
+                         due=default_due(), favourite=tool["id"] in shelf["favourites"], request_args=request.args,
                          pages=self.catalog_rpc.tool_page_count(actor, tool["id"], profile.name, profile.pdf_branding()),
                          # the thumbnails' URLs change with the branding: a browser's kept copy is not shown after it
                          brand_version=profile.branding_version())
@@ -67,6 +67,8 @@ class ToolPages(WebBase):
         _ = gettext_for(request)
         actor = self.web_actor(request)
         tool = self._tool(actor, tool_id)
+        if tool.get("status", "published") != "published":
+            raise InvalidInput(_("This tool is retired: it stays readable where it was used, but cannot be assigned again."))
         client_ids = [c for c in request.form.getlist("client_id") if c][:50]
         if not client_ids:
             raise InvalidInput(_("Choose at least one client."))
@@ -87,8 +89,10 @@ class ToolPages(WebBase):
             return self.show(request, "assign_confirm.html", tool=tool, already=already,
                              client_ids=client_ids, due=due, repeats=repeats, mode=request.form.get("mode", "online"))
         done = []
+        # A clinic tool's link keeps the version assigned now, after newer ones are published.
+        version = {"tool_version": tool["version"]} if tool.get("source") == "clinic" else {}
         for client_id in client_ids:
-            steps = [{"tool_id": tool["id"], "offset_days": 7 * week, "title": tool["title"][:140]}
+            steps = [{"tool_id": tool["id"], "offset_days": 7 * week, "title": tool["title"][:140], **version}
                      for week in range(repeats)]
             made = self.progress_rpc.assign_pathway(actor, client_id, {"start": due, "steps": steps,
                                                                        **self.assignment_timing(actor)})

@@ -12,7 +12,7 @@ from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.nameko_deps import Blobs, Documents, RequestContext
-from services.catalog import thumbnails, tool_files
+from services.catalog import previews, thumbnails, tool_files
 from services.catalog.dependencies import CatalogueContent, CatalogueReadModel
 from services.catalog.domain.catalogue import Catalogue, ensure_indexes, summary
 from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
@@ -79,10 +79,12 @@ class CatalogService:
         return {str(tool_id): self._any_tool(actor, str(tool_id)) for tool_id in list(tool_ids or [])}
 
     @rpc(expected_exceptions=errors.EXPECTED)
-    def portal_tool(self, clinic_id, tool_id):
-        """The tool behind a client's portal link (the gateway resolved the link first)."""
+    def portal_tool(self, clinic_id, tool_id, version=None):
+        """The tool behind a client's portal link (the gateway resolved the link first); for a
+        clinic tool, the ``version`` the assignment was made with when it names one."""
         if str(tool_id).startswith("ct_"):
-            return ClinicTools(self.documents, Actor("portal", clinic_id, "practitioner")).get(tool_id)
+            tools = ClinicTools(self.documents, Actor("portal", clinic_id, "practitioner"))
+            return tools.version(tool_id, version) if version is not None else tools.get(tool_id)
         return self.reads.tool(tool_id).data
 
     @rpc(expected_exceptions=errors.EXPECTED)
@@ -209,3 +211,23 @@ class CatalogService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_clinic_tools(self, actor, include_retired=False):
         return ClinicTools(self.documents, Actor.from_dict(actor)).list(include_retired=bool(include_retired))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def clinic_tool_history(self, actor, tool_id):
+        return ClinicTools(self.documents, Actor.from_dict(actor)).history(tool_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def clinic_tool_version(self, actor, tool_id, version):
+        return ClinicTools(self.documents, Actor.from_dict(actor)).version(tool_id, version)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def clinic_tool_version_pdf(self, actor, tool_id, version, paper="a4", clinic_name=""):
+        tool = ClinicTools(self.documents, Actor.from_dict(actor)).version(tool_id, version)
+        return tool_files.tool_pdf(self.blobs, tool, paper, clinic_name)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def preview_clinic_tool(self, actor, form, tool_id=None, clinic_name=""):
+        """A draft's pages as PNG images (base64), rendered and drawn off the hub, never stored;
+        ``tool_id``: the draft is a new version of that tool (one of the acting clinic's)."""
+        draft = ClinicTools(self.documents, Actor.from_dict(actor)).draft(form, tool_id)
+        return {**previews.preview_pages(draft, clinic_name), "title": draft["title"]}

@@ -73,7 +73,8 @@ class ProgressService:
     def assign(self, actor, client_id, form):
         form = dict(form or {})
         return assignments.assign(self.documents, Actor.from_dict(actor), client_id, due=form.get("due"),
-                                  tool_id=form.get("tool_id"), chapter=form.get("chapter"),
+                                  tool_id=form.get("tool_id"), tool_version=form.get("tool_version"),
+                                  chapter=form.get("chapter"),
                                   measure=form.get("measure"), recur=form.get("recur"), title=form.get("title"),
                                   **clinic_timing(form),
                                   request_key=form.get("request_key"), link_secret=self.settings.secret_key)
@@ -200,9 +201,9 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_page(self, token):
         """One open of the link: the finished page view (the gateway only lays it out)."""
-        def tool_of(clinic_id, tool_id):
+        def tool_of(clinic_id, tool_id, version=None):
             with domain_errors():
-                return self.catalog_rpc.portal_tool(clinic_id, tool_id)
+                return self.catalog_rpc.portal_tool(clinic_id, tool_id, version)
         return portal.page(self.documents, token, tool_of)
 
     @rpc(expected_exceptions=errors.EXPECTED)

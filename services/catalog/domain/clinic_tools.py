@@ -5,18 +5,19 @@ on length and count, because it is later laid out in PDFs and web pages.
 """
 from __future__ import annotations
 
-import re
-
 from interlude import clock, request_keys
 from interlude.actor import Actor
 from interlude.errors import Conflict, InvalidInput, NotFound
 from interlude.ports.documents import DocumentStore, TenantScope
 from interlude.text import plain_text
 from services.catalog.domain import versions
+from services.catalog.domain.clinic_tool_markdown import MAX_MARKDOWN, form_from_markdown
 
 FORMATS = ("worksheet", "handout", "tracker", "audio", "game", "measure")
 AGE_GROUPS = ("child", "teen", "adult")
-FIELD_KINDS = ("lines", "scale", "checklist", "table")
+FIELD_KINDS = ("lines", "list", "scale", "checklist", "table")
+MAX_OPTIONS = 20
+MAX_COLUMNS = 6
 
 
 
@@ -26,49 +27,14 @@ def _choice(value, options, what: str) -> str:
     return value
 
 
-_ORDERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
-_SCALE = re.compile(r"^(.*?)\s*\(0\s*-\s*10\)\s*$")
-
-
-def form_from_markdown(markdown: str) -> dict:
-    """A clinic tool written as Markdown: ``# Title``, a first paragraph as the summary, numbered
-    lines as the steps, and under a ``## Your turn`` heading one field per bullet: ``- label``
-    gives lines to write on, ``- label (0-10)`` a 0-10 scale, ``- [ ] label`` a box to tick.
-    Anything else is ignored; the result is cleaned like any form."""
-    if not isinstance(markdown, str) or len(markdown) > 20_000:
-        raise InvalidInput("markdown must be text of at most 20,000 characters.")
-    title, summary, steps, fields, in_fields, paragraph = "", "", [], [], False, []
-    for line in markdown.splitlines() + [""]:
-        stripped = line.strip()
-        if stripped.startswith("# ") and not title:
-            title = stripped[2:]
-        elif stripped.startswith("## "):
-            in_fields = "your turn" in stripped.lower()
-        elif _ORDERED.match(stripped):
-            steps.append(_ORDERED.match(stripped).group(1))
-        elif in_fields and stripped.startswith(("- ", "* ")):
-            label = stripped[2:].strip()
-            if label.startswith("[ ]"):
-                fields.append({"label": label[3:].strip(), "kind": "checklist"})
-            elif _SCALE.match(label):
-                fields.append({"label": _SCALE.match(label).group(1), "kind": "scale"})
-            else:
-                fields.append({"label": label, "kind": "lines"})
-        elif stripped and title and not summary:
-            paragraph.append(stripped)
-        elif not stripped and paragraph and not summary:
-            summary = " ".join(paragraph)
-    if not title:
-        raise InvalidInput("Start the Markdown with a `# Title` line.")
-    return {"title": title, "summary": summary, "instructions": steps, "fields": fields}
-
-
 def clean_form(form: dict) -> dict:
     if not isinstance(form, dict):
         raise InvalidInput("The tool must be an object.")
+    source = None
     if "markdown" in form:
         extras = {k: v for k, v in form.items() if k != "markdown"}
         form = {**extras, **form_from_markdown(form["markdown"])}
+        source = form["markdown"]
     steps = form.get("instructions") or []
     if not isinstance(steps, list) or not 1 <= len(steps) <= 12:
         raise InvalidInput("instructions must be a list of 1 to 12 steps.")
@@ -87,18 +53,54 @@ def clean_form(form: dict) -> dict:
         "format": _choice(form.get("format", "worksheet"), FORMATS, "format"),
         "age_group": _choice(form.get("age_group", "adult"), AGE_GROUPS, "age_group"),
         "approach": plain_text(form.get("approach", ""), "approach", max_len=40, required=False),
+        # the Markdown it was written in, so that the next version opens in it again
+        "markdown": source[:MAX_MARKDOWN] if source is not None else "",
     }
 
 
+def _count(value, default: int, low: int, high: int, what: str) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{what} must be a whole number from {low} to {high}.") from None
+    if not low <= number <= high:
+        raise InvalidInput(f"{what} must be a whole number from {low} to {high}.")
+    return number
+
+
+def _texts(values, what: str, *, most: int, max_len: int) -> list[str]:
+    if not isinstance(values, list) or len(values) > most:
+        raise InvalidInput(f"{what} must be a list of at most {most}.")
+    return [plain_text(v, what, max_len=max_len) for v in values]
+
+
 def _clean_field(field, index: int) -> dict:
+    """One field the client fills in. ``lines``: ``lines`` to write on (1-12); ``list``: ``count``
+    numbered entries (1-12); ``checklist``: ``options``, a box each (the label alone by default);
+    ``scale``: 0-10; ``table``: ``columns`` (1-6) and ``rows`` (1-14)."""
     if not isinstance(field, dict):
         raise InvalidInput(f"field {index + 1} must be an object.")
-    cleaned = {"label": plain_text(field.get("label"), f"field {index + 1} label", max_len=200),
-               "kind": _choice(field.get("kind", "lines"), FIELD_KINDS, f"field {index + 1} kind")}
-    if cleaned["kind"] == "checklist":
-        cleaned["options"] = [cleaned["label"]]
-    elif cleaned["kind"] == "scale":
+    what = f"field {index + 1}"
+    cleaned = {"label": plain_text(field.get("label"), f"{what} label", max_len=200),
+               "kind": _choice(field.get("kind", "lines"), FIELD_KINDS, f"{what} kind")}
+    kind = cleaned["kind"]
+    if kind == "lines":
+        cleaned["lines"] = _count(field.get("lines"), 3, 1, 12, f"{what} lines")
+    elif kind == "list":
+        # ``lines`` too: a page that does not know lists shows a box of that many lines
+        cleaned["count"] = cleaned["lines"] = _count(field.get("count"), 5, 1, 12, f"{what} count")
+    elif kind == "checklist":
+        options = _texts(field.get("options") or [cleaned["label"]], f"{what} options", most=MAX_OPTIONS,
+                         max_len=200)
+        cleaned["options"] = options or [cleaned["label"]]
+    elif kind == "scale":
         cleaned.update(low="0 = not at all", high="10 = the most I can imagine")
+    elif kind == "table":
+        columns = _texts(field.get("columns") or ["Notes"], f"{what} columns", most=MAX_COLUMNS, max_len=60)
+        cleaned["columns"] = columns or ["Notes"]
+        cleaned["rows"] = _count(field.get("rows"), 5, 1, 14, f"{what} rows")
     return cleaned
 
 
@@ -111,6 +113,12 @@ def clinic_tool_search_document(tool: dict) -> dict:
         "technique": "", "approach": tool["approach"], "format": tool["format"],
         "age_group": tool["age_group"], "phase": "", "source": "clinic",
     }
+
+
+def _as_tool(kept: dict) -> dict:
+    """A kept version record as the tool it was (its own id, without the record's keys)."""
+    tool = {k: v for k, v in kept.items() if k not in ("tool_id", "request_key")}
+    return {**tool, "id": kept["tool_id"]}
 
 
 class ClinicTools:
@@ -140,6 +148,24 @@ class ClinicTools:
     def get(self, tool_id: str) -> dict:
         return self.tools.get_or_raise(tool_id, "clinic tool")
 
+    def version(self, tool_id: str, number: int) -> dict:
+        """One version as it was published: readable after newer versions and after retirement,
+        for the assignments and workbooks that used it."""
+        self.get(tool_id)
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise InvalidInput("version must be a whole number.")
+        found = self.versions.get(f"{tool_id}@{number}")
+        if found is None:
+            raise NotFound(f"This tool has no version {number}.")
+        return _as_tool(found)
+
+    def history(self, tool_id: str) -> list[dict]:
+        """Every version, newest first: number, title, when and by whom."""
+        self.get(tool_id)
+        kept = self.versions.find({"tool_id": tool_id}, sort=[("version", -1)])
+        return [{"version": v["version"], "title": v["title"], "updated_at": v["updated_at"],
+                 "created_by": v["created_by"]} for v in kept]
+
     def list(self, *, include_retired: bool = False) -> list[dict]:
         where = {} if include_retired else {"status": "published"}
         return self.tools.find(where, sort=[("updated_at", -1)])
@@ -165,6 +191,13 @@ class ClinicTools:
         tool = self.tools.update(tool_id, {"status": "retired", "updated_at": clock.iso()})
         self._changed()
         return tool
+
+    def draft(self, form: dict, tool_id: str | None = None) -> dict:
+        """The tool this form would publish, not stored (for a preview); ``tool_id``: a new
+        version of this tool, which must be one of the clinic's."""
+        base = self.get(tool_id) if tool_id else {"id": "ct_draft", "version": 0}
+        return {**clean_form(form), "id": base["id"], "version": base["version"] + 1, "status": "draft",
+                "source": "clinic", "clinic_id": self.actor.clinic_id}
 
     def _changed(self) -> None:
         """Stamp the clinic's tools as changed, after the write (see domain/versions.py)."""

@@ -37,6 +37,8 @@ h2 + p, h2 + ul, h2 + ol { break-before: avoid; }
 /* Scales that come in pairs (before and after, now and later) stay on one page together. */
 .field-scale + .field-scale { break-before: avoid; }
 .write-line { display: block; width: 100%; border: none; border-bottom: 0.8pt solid #777; height: 18pt; }
+ol.write-list { margin: 0; padding-left: 16pt; }
+ol.write-list li { margin: 0 0 2pt; }
 textarea.write-lines { width: 100%; border: 0.8pt solid #999; min-height: 0; }
 /* 0-10 scales: eleven numbered boxes in a row, with the two anchors underneath at either end.
    Block layout, not flex: the same look, and WeasyPrint lays flex boxes out several times slower. */
@@ -136,6 +138,13 @@ def _lines(field: dict, name: str) -> str:
     return f'<textarea class="write-lines" name="{name}" rows="{count}"></textarea>'
 
 
+def _list(field: dict, name: str) -> str:
+    """A numbered list to fill in, one line per entry (a clinic tool's "list of N")."""
+    count = max(1, min(int(field.get("count") or 5), 12))
+    return ('<ol class="write-list">' + "".join(f'<li><input class="write-line" type="text" name="{name}_{i}"></li>'
+                                               for i in range(count)) + "</ol>")
+
+
 def _scale(field: dict, name: str) -> str:
     options = field.get("options") or [{"value": v, "label": str(v)} for v in range(11)]
     if any(str(o["label"]) != str(o["value"]) for o in options):
@@ -179,7 +188,7 @@ def _table(field: dict, name: str) -> str:
     return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
 
 
-FIELD_WRITERS = {"lines": _lines, "scale": _scale, "checklist": _checklist, "table": _table}
+FIELD_WRITERS = {"lines": _lines, "list": _list, "scale": _scale, "checklist": _checklist, "table": _table}
 
 
 def _field(field: dict, index: int, prefix: str = "") -> str:

@@ -40,14 +40,19 @@ def _tokens(store, clinic_id) -> TenantScope:
     return TenantScope(storage.collection(store, storage.TOKENS), clinic_id)
 
 
-def _target(tool_id, chapter, measure) -> tuple[str, dict, str]:
+def _target(tool_id, chapter, measure, tool_version=None) -> tuple[str, dict, str]:
     given = [name for name, value in (("tool_id", tool_id), ("chapter", chapter), ("measure", measure))
              if value is not None]
     if len(given) != 1:
         raise InvalidInput("Assign exactly one of tool_id, chapter ({workbook_id, chapter}) or measure.")
     if tool_id is not None:
         tool_id = storage.identifier(tool_id, "tool_id")
-        return "tool", {"tool_id": tool_id}, tool_id
+        if tool_version is None:
+            return "tool", {"tool_id": tool_id}, tool_id
+        # A clinic tool's version: the link keeps showing it after the clinic publishes a newer one.
+        if isinstance(tool_version, bool) or not isinstance(tool_version, int) or tool_version < 1:
+            raise InvalidInput("tool_version must be a version number, from 1.")
+        return "tool", {"tool_id": tool_id, "version": tool_version}, tool_id
     if chapter is not None:
         if not isinstance(chapter, dict) or set(chapter) != {"workbook_id", "chapter"}:
             raise InvalidInput("chapter must be an object {workbook_id, chapter}.")
@@ -87,9 +92,9 @@ def public_assignment(assignment: dict) -> dict:
 
 
 def assign(store: DocumentStore, actor: Actor, client_id: str, *, due, tool_id: str | None = None,
-           chapter: dict | None = None, measure: str | None = None, recur=None, title: str | None = None,
-           link_days: int = LINK_DAYS, remind_hours: int | None = None, request_key: str | None = None,
-           link_secret: str | None = None, now: datetime | None = None) -> dict:
+           tool_version: int | None = None, chapter: dict | None = None, measure: str | None = None, recur=None,
+           title: str | None = None, link_days: int = LINK_DAYS, remind_hours: int | None = None,
+           request_key: str | None = None, link_secret: str | None = None, now: datetime | None = None) -> dict:
     """Assign one tool, workbook chapter or measure. ``recur`` (measures only): every N days, or
     'session' (the practitioner asks again each session with ``assign_again``). Returns
     ``{"assignment", "link": {"token", "expires_at"}}``; the token is shown this once.
@@ -98,7 +103,7 @@ def assign(store: DocumentStore, actor: Actor, client_id: str, *, due, tool_id: 
     assignment and the same link (its token is derived from the secret and the assignment), and
     records nothing twice."""
     client = clients.client_for(store, actor, client_id)
-    kind, target, default_title = _target(tool_id, chapter, measure)
+    kind, target, default_title = _target(tool_id, chapter, measure, tool_version)
     _not_past(due, now)
     assignment = {
         "id": storage.keyed_id("asg", actor.clinic_id, request_key), "client_id": client["id"],

@@ -41,13 +41,13 @@ def assign_pathway(store: DocumentStore, actor: Actor, client_id: str, start, st
     first = date.fromisoformat(storage.as_date(start, "start"))
     checked = _steps(steps)
     for step in checked:   # the targets and recurrences, before anything is written
-        kind = assignments._target(step["tool_id"], None, step["measure"])[0]
+        kind = assignments._target(step["tool_id"], None, step["measure"], step.get("tool_version"))[0]
         assignments._recur(step.get("recur"), kind)
     made = []
     for step in checked:
         due = (first + timedelta(days=step.get("offset_days", 0))).isoformat()
         made.append(assignments.assign(store, actor, client_id, due=due, tool_id=step["tool_id"],
-                                       measure=step["measure"], recur=step.get("recur"),
-                                       title=step.get("title"), link_days=link_days,
+                                       tool_version=step.get("tool_version"), measure=step["measure"],
+                                       recur=step.get("recur"), title=step.get("title"), link_days=link_days,
                                        remind_hours=remind_hours, now=now))
     return made

@@ -62,17 +62,19 @@ def view(store: DocumentStore, token: str, *, now: datetime | None = None) -> di
     return _view(*_context(store, token, now), now)
 
 
-def page(store: DocumentStore, token: str, tool_of: Callable[[str, str], dict], *,
+def page(store: DocumentStore, token: str, tool_of: Callable[[str, str, int | None], dict], *,
          now: datetime | None = None) -> dict:
     """One open of the link, as the finished page view: the token is resolved once, ``opened``
     recorded (see ``open_assignment``), and the tool to show is a measure laid out by the portal's
-    rules or the catalogue's tool (``tool_of(clinic_id, tool_id)``, asked of the catalog service).
+    rules or the catalogue's tool (``tool_of(clinic_id, tool_id, version)``, asked of the catalog
+    service; ``version``: the clinic tool's version the assignment was made with, if it names one).
     Returns ``{client_name, due, tool, draft, submitted, has_audio}``."""
     assignment, client, shown = _open(store, token, now)
     if assignment["kind"] == "measure":
         tool = rules.measure_page(shown["measure"])
     else:
-        tool = tool_of(client["clinic_id"], assignment["target"].get("tool_id") or "")
+        target = assignment["target"]
+        tool = tool_of(client["clinic_id"], target.get("tool_id") or "", target.get("version"))
     return {"client_name": client["display_name"], "due": shown["assignment"]["due"], "tool": tool,
             "draft": (shown["draft"] or {}).get("fields"), "submitted": rules.is_closed(shown["assignment"]),
             "has_audio": rules.has_audio(tool)}

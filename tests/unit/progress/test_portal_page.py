@@ -24,9 +24,9 @@ def test_a_page_open_returns_the_finished_view_and_records_opened_once(store, al
     token = new_assignment(store, alice, client["id"])["link"]["token"]
     portal.save_draft(store, token, {"situation": "Bus"}, now=at(0, 1))
     asked = []
-    page = portal.page(store, token, lambda clinic_id, tool_id: asked.append((clinic_id, tool_id)) or WORKSHEET,
-                       now=at(0, 2))
-    assert asked == [("cln_a", "thought-record")]
+    page = portal.page(store, token, lambda clinic_id, tool_id, version: asked.append((clinic_id, tool_id, version))
+                       or WORKSHEET, now=at(0, 2))
+    assert asked == [("cln_a", "thought-record", None)]
     assert page == {"client_name": "Sam", "due": "2026-03-06", "tool": WORKSHEET, "draft": {"situation": "Bus"},
                     "submitted": False, "has_audio": True}
     portal.page(store, token, lambda *_: WORKSHEET, now=at(0, 3))          # again the same day
