@@ -183,6 +183,11 @@ class ProgressService:
         return portal.page(self.documents, token, tool_of)
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_context(self, token):
+        """The link's clinic and the client's language, for the gateway's page frame. Records nothing."""
+        return portal.context(self.documents, token)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def portal_progress_page(self, token):
         return portal.progress_page(self.documents, token)
 

@@ -95,6 +95,12 @@ def progress_page(store: DocumentStore, token: str, *, now: datetime | None = No
             "language": clients.language_of(client), "charts": charts, **rules.client_homework_counts(states)}
 
 
+def context(store: DocumentStore, token: str, *, now: datetime | None = None) -> dict:
+    """``{clinic_id, language}`` of the link's client (the page's branding and wording). Records nothing."""
+    _, client = assignments.resolve_portal(store, token, now=now)
+    return {"clinic_id": client["clinic_id"], "language": clients.language_of(client)}
+
+
 def tool_reference(store: DocumentStore, token: str, *, now: datetime | None = None) -> tuple[str, str]:
     """(clinic id, tool id) of the link's assignment, to fetch its audio. Records nothing."""
     assignment, client = assignments.resolve_portal(store, token, now=now)
