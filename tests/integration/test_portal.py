@@ -184,3 +184,20 @@ def test_the_practitioner_sets_spanish_for_a_client(api):
     assert "Este cuestionario se muestra en inglés" in page                   # no official translation held
     assert 'lang="en"' in page and "Little interest or pleasure in doing things" in page
     assert "Tareas hechas: 0 de 1." in requests.get(f"{base}/portal/{token}/progress").text
+
+
+def test_the_client_page_of_the_web_app_sets_the_portal_language(api):
+    from tests.integration.test_web_pages import browser, csrf_of
+    base, ana = api
+    client_id = new_client(base, ana)
+    token = assign(base, ana, client_id, measure="gad7")
+    web = browser(base, "ana@harbour.example")
+    page = web.get(f"{base}/clients/{client_id}").text
+    assert 'id="portal-language"' in page and '<option value="en" lang="en" selected>' in page
+    refused = web.post(f"{base}/clients/{client_id}/language", data={"language": "es"})
+    assert refused.status_code == 403                                        # the web app's CSRF
+    saved = web.post(f"{base}/clients/{client_id}/language", data={"language": "es", "csrf_token": csrf_of(page)})
+    assert saved.status_code == 200 and '<option value="es" lang="es" selected>' in saved.text
+    assert '<html lang="es">' in requests.get(f"{base}/portal/{token}").text
+    wrong = web.post(f"{base}/clients/{client_id}/language", data={"language": "xx", "csrf_token": csrf_of(page)})
+    assert wrong.status_code == 400 and "language must be one of en, es" in wrong.text
