@@ -111,7 +111,7 @@ def assignment_page(page: PortalPage, view: dict) -> Response:
     # Made with the page: sending the same form twice (a retry after an error, a double click, a
     # redelivered message) records it once.
     return render(page, "portal/assignment.html", view=view, tool=tool, draft=view.get("draft") or {},
-                  is_measure="instructions" in tool, submission_id=new_key(), rating_id=new_key())
+                  is_measure=tool.get("measure") is True, submission_id=new_key(), rating_id=new_key())
 
 
 def submitted_page(page: PortalPage, result: dict) -> Response:

@@ -20,7 +20,8 @@ def measure_page(form: dict) -> dict:
     one option; an item that applies only to some clients is optional; an item one of the
     measure's flags reads (PHQ-9 item 9) is a risk item, shown with the clinic's crisis numbers."""
     risky = set(form.get("risk_items") or ())
-    return {"title": form["short_name"], "summary": MEASURE_SUMMARY, "instructions": form.get("timeframe") or "",
+    return {"title": form["short_name"], "measure": True, "summary": MEASURE_SUMMARY,
+            "instructions": form.get("timeframe") or "",
             "sections": [],
             "fields": [{"id": item["id"], "kind": "scale", "label": item["text"], "options": form["options"],
                         "optional": bool(item.get("applies_to")), "risk": item["id"] in risky}

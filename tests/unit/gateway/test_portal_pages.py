@@ -59,6 +59,13 @@ def test_pages_have_no_inline_script_style_or_handler_and_escape_text(locale):
         assert not re.search(r"\son[a-z]+\s*=|\sstyle\s*=|<style\b", html)
 
 
+def test_a_worksheet_is_not_taken_for_a_measure_whatever_keys_it_has():
+    tool = {**WORKSHEET, "instructions": ["Step one"]}
+    html = portal_pages.assignment_page(frame("es"), {"client_name": "S", "due": None, "draft": {}, "submitted": False,
+                                                      "has_audio": False, "tool": tool}).get_data(as_text=True)
+    assert "El texto de este ejercicio está en inglés" in html and "Step one" not in html
+
+
 def test_the_form_comes_at_your_turn_before_looking_back_and_no_scale_is_chosen():
     html = portal_pages.assignment_page(frame(), {"client_name": "S", "due": None, "draft": {}, "submitted": False,
                                                   "has_audio": False, "tool": WORKSHEET}).get_data(as_text=True)
@@ -67,7 +74,7 @@ def test_the_form_comes_at_your_turn_before_looking_back_and_no_scale_is_chosen(
 
 
 def test_crisis_numbers_beside_a_risk_item_and_in_the_crisis_message():
-    tool = {"title": "PHQ-9", "summary": portal_rules.MEASURE_SUMMARY, "instructions": "Over the last 2 weeks",
+    tool = {"title": "PHQ-9", "measure": True, "summary": portal_rules.MEASURE_SUMMARY, "instructions": "Over the last 2 weeks",
             "sections": [], "fields": [{"id": "q9", "kind": "scale", "label": "Thoughts", "risk": True,
                                         "options": [{"value": 0, "label": "Not at all"}]},
                                        {"id": "q1", "kind": "scale", "label": "Interest", "risk": False,
