@@ -89,19 +89,20 @@ class PortalRoutes:
                 raise
             return portal_pages.error_page(page_of() or self._portal(request), *mapped)
 
+    def _view_page(self, request, token, read_view, lay_out) -> Response:
+        """A page from one finished view of progress' (which names the clinic and the language)."""
+        def build():
+            view = read_view(token)
+            return lay_out(self._portal(request, token, view), view)
+        return self._shown(request, build)
+
     @portal("GET", "/portal/<string:token>")
     def portal_page(self, request, token):
-        def build():
-            view = self.progress_rpc.portal_page(token)
-            return portal_pages.assignment_page(self._portal(request, token, view), view)
-        return self._shown(request, build)
+        return self._view_page(request, token, self.progress_rpc.portal_page, portal_pages.assignment_page)
 
     @portal("GET", "/portal/<string:token>/progress")
     def portal_progress(self, request, token):
-        def build():
-            view = self.progress_rpc.portal_progress_page(token)
-            return portal_pages.progress_page(self._portal(request, token, view), view)
-        return self._shown(request, build)
+        return self._view_page(request, token, self.progress_rpc.portal_progress_page, portal_pages.progress_page)
 
     @portal("POST", "/portal/<string:token>/draft")
     def portal_draft(self, request, token):
