@@ -12,6 +12,7 @@ from __future__ import annotations
 from gateway.auth import Auth
 from gateway.conditional import KeptAnswers
 from gateway.routes.accounts import AccountRoutes
+from gateway.routes.api_keys import ApiKeyRoutes
 from gateway.routes.catalogue import CatalogueRoutes
 from gateway.routes.clients import ClientRoutes
 from gateway.routes.files import FileRoutes
@@ -19,6 +20,7 @@ from gateway.routes.portal import PortalRoutes
 from gateway.routes.probes import ProbeRoutes
 from gateway.routes.record import RecordRoutes
 from gateway.routes.search import SearchRoutes
+from gateway.routes.webhooks import WebhookRoutes
 from gateway.routes.workbooks import WorkbookRoutes
 from gateway.web import WebApp
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
@@ -26,7 +28,8 @@ from interlude.rpc_timeouts import TimedRpcProxy
 
 
 class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes, ClientRoutes, RecordRoutes,
-                     PortalRoutes, SearchRoutes, FileRoutes, WebApp):   # WebApp: the web app's pages, gateway/web/
+                     PortalRoutes, SearchRoutes, FileRoutes, ApiKeyRoutes, WebhookRoutes,
+                     WebApp):   # WebApp: the web app's pages, gateway/web/
     name = "gateway"
     # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
     max_workers = 100

@@ -9,7 +9,11 @@ INTERLUDE_BROKER_URL       memory://                       amqp://user:pass@host
 INTERLUDE_DOCUMENTS_URL    sqlite:///<data>/documents.db   mongodb://host:27017/interlude
 INTERLUDE_BLOBS_URL        <data>/blobs (a folder)         s3://host:9000/bucket
 INTERLUDE_SEARCH_URL       <data>/search-index (a folder)  http(s)://host:9200
+INTERLUDE_REDIS_URL        (unset: API key rate limits     redis://host:6379/0 (shared by
+                           counted in this process)        every gateway process)
 =========================  ==============================  ==================================
+
+``REDIS_URL`` is read too when ``INTERLUDE_REDIS_URL`` is unset (the name hosting platforms set).
 
 A bad value stops the program with a message that names the variable and says what to do.
 """
@@ -42,16 +46,24 @@ class Settings:
     log_level: str = "info"
     s3_access_key: str = field(default="", repr=False)
     s3_secret_key: str = field(default="", repr=False)
-    # Where due and overdue homework reminders go: a partner's webhook, or the log when unset.
-    reminder_webhook_url: str = ""
-    reminder_webhook_secret: str = field(default="", repr=False)
     # How long the gateway waits for a service's RPC answer before it answers 503.
     rpc_timeout_seconds: float = 5.0
     # ... and for the calls that make a file on demand (a tool's PDF or audio, an upload's checks)
     rpc_slow_timeout_seconds: float = 60.0
+    # Webhooks (services/progress/application/webhook_*.py): the first retry's wait (each next one
+    # waits 4x longer, at most 12 h), attempts before a delivery is given up, one attempt's time
+    # limit, and whether private or loopback receivers are allowed (never on a SaaS deployment).
+    webhook_retry_base_seconds: float = 30.0
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 10.0
+    webhook_allow_private: bool = False
     # The address clients reach the gateway at: portal and download links start with it
     # (never with the request's Host header, which the caller chooses).
     public_url: str = ""
+    # API keys' rate limits (gateway/rate_limits.py): counted in Redis when set, else in memory.
+    redis_url: str = field(default="", repr=False)
+    # Requests a key may make per minute unless its own limit says otherwise.
+    api_key_requests_per_minute: int = 600
 
     @property
     def embedded(self) -> bool:
@@ -140,6 +152,17 @@ def _seconds(env: dict, name: str, default: str) -> float:
     return seconds
 
 
+def _whole_number(env: dict, name: str, default: str, low: int, high: int, problem: str) -> int:
+    text = _get(env, name, default)
+    try:
+        number = int(text)
+        if not low <= number <= high:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={text!r} {problem}") from None
+    return number
+
+
 def load(env: dict | None = None) -> Settings:
     """Read and validate the settings; raise SettingsError naming the first bad variable."""
     env = dict(os.environ if env is None else env)
@@ -168,13 +191,7 @@ def load(env: dict | None = None) -> Settings:
     _check_scheme("SEARCH_URL", search_url, ("http", "https", "file"),
                   "an index folder path or http(s)://elasticsearch-host:9200")
 
-    port_text = _get(env, "HTTP_PORT", "8080")
-    try:
-        http_port = int(port_text)
-        if not 0 <= http_port <= 65535:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(f"{PREFIX}HTTP_PORT={port_text!r} is not a port number (0-65535)") from None
+    http_port = _whole_number(env, "HTTP_PORT", "8080", 0, 65535, "is not a port number (0-65535)")
 
     log_format = _get(env, "LOG_FORMAT", "console")
     if log_format not in ("console", "json"):
@@ -182,14 +199,6 @@ def load(env: dict | None = None) -> Settings:
     log_level = _get(env, "LOG_LEVEL", "info").lower()
     if log_level not in ("debug", "info", "warning", "error"):
         raise SettingsError(f"{PREFIX}LOG_LEVEL={log_level!r}: use debug, info, warning or error")
-
-    webhook_url = _get(env, "REMINDER_WEBHOOK_URL", "")
-    webhook_secret = _get(env, "REMINDER_WEBHOOK_SECRET", "")
-    if webhook_url and urlsplit(webhook_url).scheme not in ("http", "https"):
-        raise SettingsError(f"{PREFIX}REMINDER_WEBHOOK_URL must be an http(s) URL")
-    if webhook_url and len(webhook_secret) < 16:
-        raise SettingsError(f"{PREFIX}REMINDER_WEBHOOK_SECRET is required with {PREFIX}REMINDER_WEBHOOK_URL: "
-                            "at least 16 characters, shared with the partner to check the signature")
 
     rpc_timeout, rpc_slow_timeout = (_seconds(env, name, default) for name, default in
                                      (("RPC_TIMEOUT_SECONDS", "5"), ("RPC_SLOW_TIMEOUT_SECONDS", "60")))
@@ -199,6 +208,13 @@ def load(env: dict | None = None) -> Settings:
                        or urlsplit(public_url).path.strip("/") or urlsplit(public_url).query):
         raise SettingsError(f"{PREFIX}PUBLIC_URL={public_url!r}: use the gateway's address as clients reach it, "
                             "e.g. https://interlude.example.org")
+
+    redis_url = _get(env, "REDIS_URL", "") or env.get("REDIS_URL", "")
+    _check_scheme("REDIS_URL", redis_url, ("redis", "rediss", "unix"), "redis://host:6379/0")
+    if redis_url and "://" not in redis_url:
+        raise SettingsError(f"{PREFIX}REDIS_URL is not a URL: use redis://host:6379/0")
+    per_minute = _whole_number(env, "API_KEY_REQUESTS_PER_MINUTE", "600", 1, 100_000,
+                               "use a whole number of requests, 1-100000")
 
     return Settings(
         data_dir=data_dir,
@@ -213,9 +229,37 @@ def load(env: dict | None = None) -> Settings:
         log_level=log_level,
         s3_access_key=_get(env, "S3_ACCESS_KEY", "") or urlsplit(blobs_url).username or "",
         s3_secret_key=_get(env, "S3_SECRET_KEY", "") or urlsplit(blobs_url).password or "",
-        reminder_webhook_url=webhook_url,
-        reminder_webhook_secret=webhook_secret,
+        **_webhook_settings(env),
         rpc_timeout_seconds=rpc_timeout,
         rpc_slow_timeout_seconds=max(rpc_slow_timeout, rpc_timeout),
         public_url=public_url or f"http://{_get(env, 'HTTP_HOST', '127.0.0.1')}:{http_port}",
+        redis_url=redis_url,
+        api_key_requests_per_minute=per_minute,
     )
+
+
+def _webhook_settings(env: dict) -> dict:
+    """The webhook settings; the reminder webhook of earlier versions is refused with its replacement."""
+    for retired in ("REMINDER_WEBHOOK_URL", "REMINDER_WEBHOOK_SECRET"):
+        if _get(env, retired):
+            raise SettingsError(f"{PREFIX}{retired} was replaced by webhook subscriptions: unset it and have each "
+                                "clinic admin subscribe the partner's URL to assignment.due and assignment.overdue "
+                                "(POST /api/v1/webhooks, or Webhooks in the web app); deliveries are signed per "
+                                "Standard Webhooks instead of X-Interlude-Signature")
+    retry_base = _get(env, "WEBHOOK_RETRY_BASE_SECONDS", "30")
+    attempts = _get(env, "WEBHOOK_MAX_ATTEMPTS", "8")
+    try:
+        retry_base_seconds = float(retry_base)
+        if not 0.01 <= retry_base_seconds <= 3600:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}WEBHOOK_RETRY_BASE_SECONDS={retry_base!r}: use a number of seconds, "
+                            "0.01-3600") from None
+    if not attempts.isdigit() or not 1 <= int(attempts) <= 20:
+        raise SettingsError(f"{PREFIX}WEBHOOK_MAX_ATTEMPTS={attempts!r}: use a whole number, 1-20")
+    allow = _get(env, "WEBHOOK_ALLOW_PRIVATE", "false").lower()
+    if allow not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError(f"{PREFIX}WEBHOOK_ALLOW_PRIVATE={allow!r}: use true or false")
+    return {"webhook_retry_base_seconds": retry_base_seconds, "webhook_max_attempts": int(attempts),
+            "webhook_timeout_seconds": _seconds(env, "WEBHOOK_TIMEOUT_SECONDS", "10"),
+            "webhook_allow_private": allow in ("true", "1", "yes")}

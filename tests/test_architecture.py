@@ -21,8 +21,9 @@ OWNERS = {
     "search": (("services/search/",), ("search_clinic_documents",)),
     "workbook": (("services/workbook/",), ("workbooks", "workbook_jobs", "workbook_editions")),
     "progress": (("services/progress/",), ("progress_events", "clients", "assignments", "portal_tokens",
-                                          "reminder_outbox", "audit")),
-    "identity": (("gateway/identity.py",), ("clinics", "users", "sessions")),
+                                          "reminder_outbox", "audit", "webhook_subscriptions",
+                                          "webhook_deliveries")),
+    "identity": (("gateway/identity.py", "gateway/api_keys.py"), ("clinics", "users", "sessions", "api_keys")),
 }
 # A collection named where it is used (``collection("users")``) or where a constant names it
 # (``EVENTS = "progress_events"``, ``JOBS, EDITIONS = "workbook_jobs", "workbook_editions"``).

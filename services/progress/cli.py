@@ -15,14 +15,14 @@ def cmd_reminders(args) -> int:
     store = wiring.documents(settings)
     try:
         storage.ensure_indexes(store)
-        created, outcome = reminders.send_due(store, settings.reminder_webhook_url,
-                                              settings.reminder_webhook_secret)
+        created, outcome = reminders.send_due(store)
     finally:
         store.close()
     counts = {"created": len(created), **{k: v for k, v in outcome.items() if isinstance(v, int)}}
     print(json.dumps(counts) if args.json else
           f"Reminders: {counts['created']} created, {counts.get('sent', 0)} sent, "
-          f"{counts.get('failed', 0)} failed (they are tried again on the next pass).")
+          f"{counts.get('failed', 0)} failed (they are tried again on the next pass); the webhook "
+          "deliveries they queued go out from the progress service.")
     return 0
 
 

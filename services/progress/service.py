@@ -15,20 +15,23 @@ from interlude.logging import get_logger
 from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Config, RequestContext
 from interlude.rpc import domain_errors
-from services.progress.application import (assignments, clients, events as record, fhir_export,
+from services.progress.application import (announcements, assignments, clients, events as record, fhir_export,
                                            measure_view as charts, overview, pathway, portal, projections,
-                                           records, reminders)
-from services.progress.dependencies import ProgressStore
+                                           records, reminders, webhook_deliveries as deliveries,
+                                           webhook_subscriptions as subscriptions)
+from services.progress.dependencies import ProgressStore, Webhooks
 from services.progress.domain import portal_rules
 
 log = get_logger(__name__)
 REMINDER_INTERVAL_SECONDS = 60
+WEBHOOK_RELAY_SECONDS = 1
 
 
 class ProgressService:
     name = events.PROGRESS
 
     documents = ProgressStore()
+    webhooks = Webhooks()
     settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
@@ -224,17 +227,9 @@ class ProgressService:
         return portal.audio_played(self.documents, token, seconds, request_key=request_key)
 
     def _announce(self, token, result):
-        """Events for other services and partners: ids and scores, never answers or notes."""
-        assignment, client = assignments.resolve_portal(self.documents, token)
-        base = {"clinic_id": client["clinic_id"], "client_id": client["id"], "assignment_id": assignment["id"],
-                "submission_id": result.get("submission_id")}
-        self.dispatch(events.HOMEWORK_COMPLETED, base)
-        if result.get("score"):
-            self.dispatch(events.MEASURE_SCORED, {**base, "measure": result["score"]["measure"],
-                                                  "total": result["score"]["total"], "band": result["score"].get("band")})
-        if result.get("flags"):
-            self.dispatch(events.RISK_FLAGGED, {**base, "flags": list(result["flags"])})
-            log.warning("risk_flagged", client_id=client["id"], assignment_id=assignment["id"])
+        """Events for other services and partners (webhook deliveries queued first): ids and scores only."""
+        for event, data in announcements.submission(self.documents, token, result):
+            self.dispatch(event, data)
 
     # events from other services ------------------------------------------------------------
     @event_handler(events.WORKBOOK, events.WORKBOOK_RENDERED)
@@ -247,6 +242,11 @@ class ProgressService:
                       data={"workbook_id": payload["workbook_id"], "number": payload["edition"]},
                       idempotency_key=f"edition:{payload['job_id']}")
 
+    @event_handler(events.WORKBOOK, events.WORKBOOK_RENDERED)
+    def announce_workbook_rendered(self, payload):
+        """Partners hear of every new edition (a client's or not), once per render job."""
+        announcements.workbook_rendered(self.documents, payload)
+
     @event_handler(events.CATALOG, events.TOOL_RETIRED)
     def on_tool_retired(self, payload):
         marked = assignments.mark_tool_retired(self.documents, payload["tool_id"])
@@ -256,7 +256,49 @@ class ProgressService:
     # reminders -----------------------------------------------------------------------------
     @timer(interval=REMINDER_INTERVAL_SECONDS)
     def send_reminders(self):
-        created, outcome = reminders.send_due(self.documents, self.settings.reminder_webhook_url,
-                                              self.settings.reminder_webhook_secret)
+        created, outcome = reminders.send_due(self.documents)
         if created or outcome.get("sent"):
             log.info("reminders", created=len(created), **{k: v for k, v in outcome.items() if isinstance(v, int)})
+
+    # webhooks (clinic admins manage them; the relay below delivers) ------------------------
+    @timer(interval=WEBHOOK_RELAY_SECONDS)
+    def relay_webhooks(self):
+        """Attempt every webhook delivery now due (new ones, retries, redeliveries)."""
+        counts = deliveries.deliver_due(self.documents, self.webhooks.sender, self.webhooks.retry,
+                                        map_=self.webhooks.pool.imap)
+        if any(counts.values()):
+            log.info("webhooks_relayed", **counts)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def create_webhook(self, actor, form, request_key=None):
+        return subscriptions.create(self.documents, Actor.from_dict(actor), dict(form or {}),
+                                    self.webhooks.policy.check, request_key=request_key)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def list_webhooks(self, actor):
+        return subscriptions.list_subscriptions(self.documents, Actor.from_dict(actor))
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def get_webhook(self, actor, subscription_id):
+        return subscriptions.get(self.documents, Actor.from_dict(actor), subscription_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def update_webhook(self, actor, subscription_id, changes):
+        return subscriptions.update(self.documents, Actor.from_dict(actor), subscription_id, dict(changes or {}),
+                                    self.webhooks.policy.check)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def rotate_webhook_secret(self, actor, subscription_id):
+        return subscriptions.rotate_secret(self.documents, Actor.from_dict(actor), subscription_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def delete_webhook(self, actor, subscription_id):
+        return subscriptions.delete(self.documents, Actor.from_dict(actor), subscription_id)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def webhook_deliveries(self, actor, subscription_id, limit=50):
+        return subscriptions.deliveries(self.documents, Actor.from_dict(actor), subscription_id, limit=limit)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def redeliver_webhook(self, actor, subscription_id, delivery_id):
+        return subscriptions.redeliver(self.documents, Actor.from_dict(actor), subscription_id, delivery_id)

@@ -46,8 +46,12 @@ def test_urls_select_real_engines(tmp_path):
     ({"log_level": "loud"}, "INTERLUDE_LOG_LEVEL"),
     ({"broker_url": "amqp://rabbit/"}, "INTERLUDE_SECRET_KEY"),
     ({"secret_key": "short"}, "INTERLUDE_SECRET_KEY"),
-    ({"reminder_webhook_url": "ftp://partner"}, "INTERLUDE_REMINDER_WEBHOOK_URL"),
-    ({"reminder_webhook_url": "https://partner.example/hook"}, "INTERLUDE_REMINDER_WEBHOOK_SECRET"),
+    ({"reminder_webhook_url": "https://partner.example/hook"}, "INTERLUDE_REMINDER_WEBHOOK_URL.*POST /api/v1/webhooks"),
+    ({"reminder_webhook_secret": "0123456789abcdef"}, "INTERLUDE_REMINDER_WEBHOOK_SECRET.*subscriptions"),
+    ({"webhook_retry_base_seconds": "soon"}, "INTERLUDE_WEBHOOK_RETRY_BASE_SECONDS"),
+    ({"webhook_max_attempts": "0"}, "INTERLUDE_WEBHOOK_MAX_ATTEMPTS"),
+    ({"webhook_timeout_seconds": "900"}, "INTERLUDE_WEBHOOK_TIMEOUT_SECONDS"),
+    ({"webhook_allow_private": "maybe"}, "INTERLUDE_WEBHOOK_ALLOW_PRIVATE"),
 ])
 def test_bad_values_name_the_variable(tmp_path, overrides, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -60,3 +64,22 @@ def test_summary_never_shows_credentials(tmp_path):
     text = str(settings.safe_summary()) + repr(settings)
     assert "hunter2" not in text and "s3cret" not in text and TEST_SECRET not in text
     assert settings.s3_access_key == "key" and settings.s3_secret_key == "s3cret"
+
+
+def test_redis_url_and_api_key_limit(tmp_path):
+    assert (load(tmp_path).redis_url, load(tmp_path).api_key_requests_per_minute) == ("", 600)
+    settings = load(tmp_path, redis_url="redis://:pw@127.0.0.1:6379/0", api_key_requests_per_minute="30")
+    assert settings.redis_url == "redis://:pw@127.0.0.1:6379/0" and settings.api_key_requests_per_minute == 30
+    assert "pw" not in repr(settings)
+    # the name hosting platforms set is read when ours is not
+    assert settings_module.load({**make_env(tmp_path), "REDIS_URL": "redis://cache:6379/1"}).redis_url == \
+        "redis://cache:6379/1"
+    with pytest.raises(SettingsError, match="INTERLUDE_REDIS_URL"):
+        load(tmp_path, redis_url="http://cache:6379")
+    with pytest.raises(SettingsError, match="INTERLUDE_API_KEY_REQUESTS_PER_MINUTE"):
+        load(tmp_path, api_key_requests_per_minute="0")
+
+
+def test_webhooks_deny_private_receivers_unless_allowed(tmp_path):
+    assert load(tmp_path).webhook_allow_private is False
+    assert load(tmp_path, webhook_allow_private="true", webhook_retry_base_seconds="0.2").webhook_allow_private

@@ -52,15 +52,15 @@ def export_client(store: DocumentStore, actor: Actor, client_id: str, *, now: da
 
 
 def delete_client(store: DocumentStore, actor: Actor, client_id: str, *, now: datetime | None = None) -> dict:
-    """Erase the client on request: events, assignments, portal links, pending reminders and the
-    client record. The audit entry is written first and survives. Returns what was removed (counts).
+    """Erase the client on request: events, assignments, portal links, pending reminders, webhook
+    deliveries about the client (sent or not: they hold its scores) and the client record. The audit entry is written first and survives. Returns what was removed (counts).
     If interrupted, calling again finishes the deletion."""
     client = clients.client_for(store, actor, client_id)
     audit = _audit(store, actor, "client_deleted", client["id"], now)
     where = {"clinic_id": actor.clinic_id, "client_id": client["id"]}
     removed = {name: storage.collection(store, collection).delete_many(where) for name, collection in (
         ("events", storage.EVENTS), ("links", storage.TOKENS), ("reminders", storage.OUTBOX),
-        ("assignments", storage.ASSIGNMENTS))}
+        ("assignments", storage.ASSIGNMENTS), ("webhook_deliveries", storage.DELIVERIES))}
     scope = TenantScope(storage.collection(store, storage.CLIENTS), actor.clinic_id)
     removed["client"] = int(scope.delete(client["id"]))
     return {"client_id": client["id"], "audit_id": audit["id"], "removed": removed}

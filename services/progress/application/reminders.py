@@ -2,9 +2,10 @@
 
 ``due_reminders`` finds assignments due within 24 hours ('due_soon') or past due ('overdue') and
 writes one outbox entry for each; an entry's id is derived from the assignment, the due date and the
-kind, so each reminder is created once however often the scan runs. ``deliver`` sends pending
-entries through a ``ReminderSender``: it first claims an entry with a compare-and-set, so two
-deliverers never send the same one, and marks it sent afterwards. An entry whose deliverer died
+kind, so each reminder is created once however often the scan runs. ``deliver`` hands pending
+entries to a ``ReminderSender`` (in service: the log and the clinic's webhook subscriptions for
+``assignment.due`` / ``assignment.overdue``, which sign, retry and log each attempt): it first
+claims an entry with a compare-and-set, so two deliverers never send the same one, and marks it sent afterwards. An entry whose deliverer died
 mid-send is claimed again after ``lease``; the entry id travels with it for the receiver to drop a
 repeat. Entries and payloads hold ids, the kind and the due date only, never client content.
 """
@@ -12,9 +13,6 @@ from __future__ import annotations
 
 import abc
 import hashlib
-import hmac
-import json
-import urllib.request
 import uuid
 from datetime import datetime, timedelta
 
@@ -22,12 +20,12 @@ from interlude import clock
 from interlude.errors import Conflict, NotFound
 from interlude.logging import get_logger
 from interlude.ports.documents import DocumentStore
-from services.progress.application import events, storage
+from services.progress.application import events, storage, webhook_deliveries
 from services.progress.domain import status
+from services.progress.domain import webhooks as webhook_rules
 
 log = get_logger(__name__)
 KINDS = ("due_soon", "overdue")
-SIGNATURE_HEADER = "X-Interlude-Signature"
 PAYLOAD_FIELDS = ("id", "kind", "clinic_id", "client_id", "assignment_id", "due")
 
 
@@ -80,36 +78,19 @@ class LogSender(ReminderSender):
                  assignment_id=reminder["assignment_id"])
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None   # a redirect is a failed delivery, never a re-sent body
+class WebhookQueueSender(LogSender):
+    """Logs the reminder (ids only) and queues it as an ``assignment.due`` or ``assignment.overdue``
+    webhook event for the clinic's subscriptions (webhook_deliveries: signed, retried, logged)."""
 
-
-def sign(secret: bytes | str, body: bytes) -> str:
-    key = secret.encode() if isinstance(secret, str) else secret
-    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
-
-
-class WebhookSender(ReminderSender):
-    """POSTs the reminder as JSON to a partner's URL, signed: ``X-Interlude-Signature:
-    sha256=<hex HMAC-SHA256 of the body with the shared secret>``. Any answer but 2xx fails."""
-
-    def __init__(self, url: str, secret: bytes | str, *, timeout: float = 10.0):
-        if not url.startswith(("https://", "http://")):
-            raise ValueError("the webhook URL must be http(s)")
-        if not secret:
-            raise ValueError("the webhook needs a shared secret")
-        self.url, self.secret, self.timeout = url, secret, timeout
-        self._opener = urllib.request.build_opener(_NoRedirect)
+    def __init__(self, store: DocumentStore):
+        self.store = store
 
     def send(self, reminder: dict) -> None:
-        body = json.dumps(reminder, sort_keys=True, separators=(",", ":")).encode()
-        request = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Content-Type": "application/json", SIGNATURE_HEADER: sign(self.secret, body),
-            "Idempotency-Key": reminder["id"], "User-Agent": "interlude-reminders"})
-        with self._opener.open(request, timeout=self.timeout) as response:
-            if not 200 <= response.status < 300:
-                raise OSError(f"webhook answered {response.status}")
+        super().send(reminder)
+        event_type = webhook_rules.ASSIGNMENT_OVERDUE if reminder["kind"] == "overdue" else webhook_rules.ASSIGNMENT_DUE
+        webhook_deliveries.publish(self.store, reminder["clinic_id"], event_type, reminder["id"], {
+            "client_id": reminder["client_id"], "assignment_id": reminder["assignment_id"], "due": reminder["due"],
+            "reminder_id": reminder["id"]})
 
 
 def deliver(store: DocumentStore, sender: ReminderSender, *, now: datetime | None = None, limit: int = 100,
@@ -151,10 +132,8 @@ def deliver(store: DocumentStore, sender: ReminderSender, *, now: datetime | Non
     return counts
 
 
-def send_due(store: DocumentStore, webhook_url: str | None, webhook_secret, *,
-             now: datetime | None = None) -> tuple[list[dict], dict]:
+def send_due(store: DocumentStore, *, now: datetime | None = None) -> tuple[list[dict], dict]:
     """One pass, as the service's timer runs it every minute: create the reminders now due, then
-    deliver what is waiting (to the partner's webhook when one is set, else to the log)."""
+    hand what is waiting to the log and to the clinic's webhook subscriptions."""
     created = due_reminders(store, now=now)
-    sender = WebhookSender(webhook_url, webhook_secret) if webhook_url else LogSender()
-    return created, deliver(store, sender, now=now)
+    return created, deliver(store, WebhookQueueSender(store), now=now)

@@ -18,6 +18,8 @@ ASSIGNMENTS = "assignments"
 TOKENS = "portal_tokens"
 OUTBOX = "reminder_outbox"
 AUDIT = "audit"
+WEBHOOKS = "webhook_subscriptions"
+DELIVERIES = "webhook_deliveries"
 
 INDEXES = {
     EVENTS: [(["client_id", "seq"], True), (["clinic_id", "client_id"], False),
@@ -27,6 +29,8 @@ INDEXES = {
     TOKENS: [(["assignment_id"], False), (["client_id"], False)],
     OUTBOX: [(["status", "created_at"], False), (["client_id"], False)],
     AUDIT: [(["clinic_id", "at"], False), (["client_id"], False)],
+    WEBHOOKS: [(["clinic_id"], False)],
+    DELIVERIES: [(["status", "next_attempt_at"], False), (["subscription_id", "created_at"], False)],
 }
 
 MAX_FIELDS = 200

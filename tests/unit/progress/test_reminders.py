@@ -1,22 +1,15 @@
-"""Reminders: created once per assignment, due date and kind; delivered once; the webhook is
-signed with HMAC-SHA256."""
-import hashlib
-import hmac
+"""Reminders: created once per assignment, due date and kind; delivered once; handed to the
+clinic's webhook subscriptions as assignment.due / assignment.overdue events."""
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
-import pytest
 import structlog.testing
 
 from interlude import clock
 from interlude import logging as interlude_logging
 from services.progress.application import events, portal, reminders, storage
-from services.progress.application.reminders import LogSender, ReminderSender, WebhookSender
+from services.progress.application.reminders import LogSender, ReminderSender
 
 from .conftest import at, new_assignment, new_client
-
-SECRET = "partner-shared-secret"
 
 
 class Recorder(ReminderSender):
@@ -131,67 +124,24 @@ def test_log_sender_logs_ids_only(store, alice):
     assert "Sam" not in json.dumps(line) and "Worry" not in json.dumps(line)
 
 
-class Partner:
-    """A tiny HTTP server on 127.0.0.1 that checks the signature and records what it got."""
-
-    def __init__(self, status=204):
-        self.received, partner = [], self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-                valid = hmac.compare_digest(self.headers.get("X-Interlude-Signature", ""), expected)
-                partner.received.append((json.loads(body), valid, self.headers.get("Idempotency-Key")))
-                self.send_response(status if valid else 401)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/reminders"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def partner():
-    server = Partner()
-    yield server
-    server.close()
-
-
-def test_webhook_delivers_signed_json_once(store, alice, partner):
-    client = new_client(store, alice)
-    new_assignment(store, alice, client["id"], due="2026-03-02")
-    [entry] = reminders.due_reminders(store, now=at(0, 1))
-    sender = WebhookSender(partner.url, SECRET, timeout=5)
-    assert reminders.deliver(store, sender, now=at(0, 2))["sent"] == 1
-    assert reminders.deliver(store, sender, now=at(0, 3))["sent"] == 0
-    [(payload, valid, key)] = partner.received
-    assert valid and key == entry["id"]
-    assert payload == {"id": entry["id"], "kind": "due_soon", "clinic_id": "cln_a", "client_id": client["id"],
-                       "assignment_id": entry["assignment_id"], "due": "2026-03-02",
-                       "sent_at": "2026-03-02T11:00:00.000000+00:00"}
-
-
-def test_a_wrong_secret_is_refused_by_the_partner_and_retried(store, alice, partner):
-    client = new_client(store, alice)
-    new_assignment(store, alice, client["id"], due="2026-03-02")
-    [entry] = reminders.due_reminders(store, now=at(0, 1))
-    result = reminders.deliver(store, WebhookSender(partner.url, "wrong", timeout=5), now=at(0, 2))
-    assert result == {"sent": 0, "failed": 1, "skipped": 0} and partner.received[0][1] is False
-    assert storage.collection(store, storage.OUTBOX).get(entry["id"])["status"] == "pending"
-    assert reminders.deliver(store, WebhookSender(partner.url, SECRET, timeout=5), now=at(0, 3))["sent"] == 1
-
-
-def test_webhook_needs_an_http_url_and_a_secret():
-    with pytest.raises(ValueError):
-        WebhookSender("file:///etc/passwd", SECRET)
-    with pytest.raises(ValueError):
-        WebhookSender("https://partner.example/hook", "")
+def test_reminders_become_webhook_events_for_the_clinics_subscriptions(store, alice, carol):
+    """The reminder webhook of earlier versions is a subscription like any other now."""
+    for clinic_id, wanted in (("cln_a", ["assignment.due", "assignment.overdue"]), ("cln_b", ["homework.completed"])):
+        storage.collection(store, storage.WEBHOOKS).insert({
+            "id": f"whs_{clinic_id}", "clinic_id": clinic_id, "url": "https://partner.example/hooks",
+            "events": wanted, "enabled": True, "secret": "whsec_MDEyMzQ1Njc4OWFiY2RlZg==", "created_at": "x"})
+    sam, lee = new_client(store, alice), new_client(store, carol, "Lee")
+    new_assignment(store, alice, sam["id"], due="2026-03-02")
+    new_assignment(store, carol, lee["id"], due="2026-03-02")
+    created, outcome = reminders.send_due(store, now=at(0, 1))
+    assert len(created) == 2 and outcome["sent"] == 2
+    [due] = storage.collection(store, storage.DELIVERIES).find()
+    reminder = next(r for r in created if r["clinic_id"] == "cln_a")
+    assert (due["subscription_id"], due["event_type"]) == ("whs_cln_a", "assignment.due")
+    assert json.loads(due["body"])["data"] == {"clinic_id": "cln_a", "client_id": sam["id"], "due": "2026-03-02",
+                                              "assignment_id": reminder["assignment_id"], "reminder_id": reminder["id"]}
+    reminders.send_due(store, now=at(1, 1))   # Tuesday: overdue
+    kinds = sorted(d["event_type"] for d in storage.collection(store, storage.DELIVERIES).find())
+    assert kinds == ["assignment.due", "assignment.overdue"]
+    reminders.send_due(store, now=at(1, 2))
+    assert storage.collection(store, storage.DELIVERIES).count() == 2   # each reminder queued once
