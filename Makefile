@@ -31,11 +31,15 @@ record-elasticsearch: install
 	INTERLUDE_RECORD_ELASTICSEARCH=1 $(BIN)/python -m pytest -q tests/conformance/test_search.py -k TestElasticsearchSearch
 	@echo "Recordings in tests/recordings/elasticsearch/: commit them; make test replays them."
 
-# The web app's UI wording: extract it, update each locale's catalogue, compile the .mo files (committed).
+# The web app's UI wording (domain messages) and the client portal's (domain portal, templates/portal):
+# extract it, update each locale's catalogue, compile the .mo files (committed).
 translations: install
 	cd gateway/web && ../../$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o translations/messages.pot . \
 	  && ../../$(BIN)/pybabel update -i translations/messages.pot -d translations \
-	  && ../../$(BIN)/pybabel compile -d translations
+	  && ../../$(BIN)/pybabel compile -d translations \
+	  && ../../$(BIN)/pybabel extract -F babel-portal.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output -o translations/portal.pot templates/portal ../portal_pages.py \
+	  && ../../$(BIN)/pybabel update -D portal -i translations/portal.pot -d translations \
+	  && ../../$(BIN)/pybabel compile -D portal -d translations
 
 bench: install rabbitmq
 	$(BIN)/python -m benchmarks

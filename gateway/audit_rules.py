@@ -79,6 +79,7 @@ AUDITED: dict[str, Rule] = {
     "create_client": Rule("client.create", (from_result(client_id="id"),)),
     "get_client": Rule("client.read"),
     "update_client": Rule("client.update"),
+    "client_portal_language": Rule("client.update"),
     "delete_client": Rule("client.delete"),
     "dashboard": Rule("clients.overview"),
     "list_assignments": Rule("assignments.list"),
@@ -172,6 +173,7 @@ NOT_CLIENT_DATA: dict[str, str] = {
         "clinic_tools_page", "clinic_tool_new", "clinic_tool_edit", "clinic_tool_editor", "clinic_tool_preview",
         "clinic_tool_retire", "clinic_tool_history", "clinic_tool_version", "clinic_tool_version_pdf",
         "preview_clinic_tool")},
+    "portal_brand": "a stylesheet of a colour, for the portal (no client, no link)",
     # API keys and webhook subscriptions are the clinic's integration settings: no client in them.
     **{name: "API keys" for name in ("list_api_keys", "create_api_key", "rotate_api_key", "revoke_api_key",
                                      "api_keys_page", "api_key_create", "api_key_rotate", "api_key_revoke")},

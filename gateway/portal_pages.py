@@ -1,140 +1,127 @@
-"""The client portal's pages: plain server-rendered HTML forms, no account needed.
+"""The client portal's pages, laid out from progress' finished views with the web app's Jinja2
+templates (templates/portal/: a base and one template per page; autoescape on) and the portal's
+own gettext catalogue (translations/<locale>/LC_MESSAGES/portal.po), in the language the
+practitioner chose for the client.
 
-A client opens the link their practitioner sent, fills the tool's fields (a draft is saved as they
-type), plays the audio, answers a measure, rates the tool, and sees their own progress. Field
-names are the tool's field ids, so a submission maps straight onto the tool.
+Each page carries the clinic's branding (name, colour through a stylesheet, logo through a signed
+file link) and the clinic's crisis numbers beside risk items and in the crisis message. A page
+that adds to the portal (e.g. an upload form) extends portal/base.html and renders through
+``render`` with a ``PortalPage``.
 """
 from __future__ import annotations
 
-from html import escape
+import re
+from dataclasses import dataclass, field
 
+from werkzeug.wrappers import Response
+
+from gateway.clinic_profile import DEFAULT_COLOUR, ClinicProfile
 from gateway.idempotency import new_key
+from gateway.web.rendering import TRANSLATIONS, environment
 
-CRISIS_TEXT = ("If you are thinking about harming yourself, contact your local emergency number or "
-               "crisis line now.")
-
-STYLE = """body{font:17px/1.55 system-ui,sans-serif;max-width:42rem;margin:1.5rem auto;padding:0 1rem;color:#1d2b36}
-h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.15rem;margin-top:1.6rem}
-.field{margin:1rem 0}.field label.main{display:block;font-weight:600;margin-bottom:.3rem}
-textarea,input[type=text]{width:100%;box-sizing:border-box;font:inherit;padding:.4rem}
-.options label{display:block;margin:.2rem 0}.scale{display:flex;gap:.5rem;align-items:center}
-.crisis{border:2px solid #b00020;padding:1rem;background:#fff4f4}.muted{color:#555;font-size:.9rem}
-button{font:inherit;padding:.5rem 1.2rem}table{border-collapse:collapse;width:100%}
-td,th{border:1px solid #aaa;padding:.2rem}"""
-
-DRAFT_SCRIPT = """<script>
-(function(){var form=document.getElementById('tool-form');if(!form)return;var timer=null;
-function save(){var data={};new FormData(form).forEach(function(v,k){if(k!=='submission_id')data[k]=v;});
-fetch(form.dataset.draftUrl,{method:'POST',headers:{'Content-Type':'application/json'},
-body:JSON.stringify({fields:data})}).then(function(r){document.getElementById('draft-state').textContent=
-r.ok?'Draft saved':'Could not save the draft';});}
-form.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(save,800);});})();
-</script>"""
+DOMAIN = "portal"
+DEFAULT_LOCALE = "en"
+LOGO_SECONDS = 3600
+_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 
-def _field(field: dict, value) -> str:
-    field_id = escape(str(field.get("id") or field.get("label", "")))
-    label = f'<label class="main" for="{field_id}">{escape(field.get("label", ""))}</label>'
-    kind, current = field.get("kind"), "" if value is None else str(value)
-    options = field.get("options") or []
-    if kind == "scale" and options and isinstance(options[0], dict):
-        # a published measure's answers: one choice each
-        choices = "".join(
-            f'<label><input type="radio" name="{field_id}" value="{escape(str(o["value"]))}"'
-            f'{" checked" if current == str(o["value"]) else ""}{"" if field.get("optional") else " required"}> '
-            f'{escape(str(o["label"]))}</label>'
-            for o in options)
-        return f'<div class="field">{label}<div class="options">{choices}</div></div>'
-    if kind == "scale":
-        anchors = f'<span class="muted">{escape(field.get("low", "0"))}</span>', \
-                  f'<span class="muted">{escape(field.get("high", "10"))}</span>'
-        return (f'<div class="field">{label}<div class="scale">{anchors[0]}<input type="range" min="0" max="10" '
-                f'id="{field_id}" name="{field_id}" value="{escape(current or "5")}">{anchors[1]}</div></div>')
-    if kind == "checklist":
-        ticked = set(current.split("|")) if current else set()
-        boxes = "".join(f'<label><input type="checkbox" name="{field_id}" value="{escape(str(o))}"'
-                        f'{" checked" if str(o) in ticked else ""}> {escape(str(o))}</label>' for o in options)
-        return f'<div class="field">{label}<div class="options">{boxes}</div></div>'
-    if kind == "table":
-        columns = field.get("columns") or ["Notes"]
-        rows = max(1, min(int(field.get("rows") or 5), 14))
-        head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-        body = "".join("<tr>" + "".join(f'<td><input type="text" name="{field_id}.r{r}c{c}" aria-label="{escape(col)}">'
-                                        "</td>" for c, col in enumerate(columns)) + "</tr>" for r in range(rows))
-        return f'<div class="field">{label}<table><tr>{head}</tr>{body}</table></div>'
-    rows = max(2, min(int(field.get("lines") or 3), 12))
-    return f'<div class="field">{label}<textarea id="{field_id}" name="{field_id}" rows="{rows}">{escape(current)}</textarea></div>'
+def N_(message: str) -> str:
+    """Marks wording that reaches the page at run time (from progress) for extraction."""
+    return message
 
 
-def page(title: str, body: str) -> str:
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">'
-            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>")
+# The measures' own flag messages (services/catalog/content/measures/*.yaml), translated by the
+# portal's catalogue: our writing, not the published measure's.
+# Wording progress sends for the client to read (services/progress/domain/portal_rules.py).
+PROGRESS_WORDING = (
+    N_("Choose one answer for each question."),
+    N_("Nothing was written yet: fill in at least one answer, then send it. "
+       "Nothing has been sent to your practitioner."),
+)
+FLAG_MESSAGES = (
+    N_("You said you have had thoughts that you would be better off dead, or of hurting yourself. Thank you for "
+       "telling us. You do not have to carry this alone. Please talk to your practitioner about it as soon as you "
+       "can. If you feel you might act on these thoughts, or you are not safe right now, call your local emergency "
+       "number or crisis line now."),
+)
 
 
-def _submission_id() -> str:
-    """Made when the page is rendered: sending the same form twice (a retry after an error, a
-    double click, a redelivered message) records it once."""
-    return f'<input type="hidden" name="submission_id" value="{new_key()}">'
+def locales() -> list[str]:
+    return sorted({DEFAULT_LOCALE, *(p.parent.parent.name for p in TRANSLATIONS.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))})
 
 
-def assignment_page(token: str, view: dict) -> str:
-    """The tool to do: sections to read, fields to fill, audio to play, a rating, submit."""
-    tool, draft = view["tool"], view.get("draft") or {}
-    base = f"/portal/{escape(token)}"
-    parts = [f'<p class="muted">For {escape(view["client_name"])}'
-             + (f' · due {escape(view["due"])}' if view.get("due") else "") + "</p>",
-             f"<h1>{escape(tool['title'])}</h1><p>{escape(tool.get('summary', ''))}</p>"]
-    for section in tool.get("sections", []):
-        if section["id"] in ("your_turn", "questions", "script"):
-            continue
-        parts.append(f"<h2>{escape(section['heading'])}</h2>")
-        parts += [f"<p>{escape(p)}</p>" for p in (section.get("text") or "").split("\n\n") if p.strip()]
-        if section.get("items"):
-            parts.append("<ol>" + "".join(f"<li>{escape(i)}</li>" for i in section["items"]) + "</ol>")
-    if view.get("has_audio"):
-        parts.append(f'<h2>Listen</h2><audio controls preload="none" src="{base}/audio" '
-                     f'onended="fetch(\'{base}/audio-played\',{{method:\'POST\',headers:{{\'Content-Type\':'
-                     f'\'application/json\'}},body:JSON.stringify({{seconds:Math.round(this.duration||0)}})}})"></audio>')
-    if view.get("submitted"):
-        parts.append("<h2>Done</h2><p>Thank you: your answers have reached your practitioner.</p>")
-    else:
-        fields = "".join(_field(f, draft.get(str(f.get("id")))) for f in tool.get("fields", []))
-        parts.append(f'<form id="tool-form" method="post" action="{base}/submit" data-draft-url="{base}/draft">'
-                     f"<h2>Your turn</h2>{_submission_id()}{fields}<p class=\"muted\" id=\"draft-state\"></p>"
-                     f"<button type=\"submit\">Send to my practitioner</button></form>{DRAFT_SCRIPT}")
-    parts.append(f'<h2>How helpful was this?</h2><form method="post" action="{base}/rating">{_submission_id()}'
-                 + "".join(f'<button name="rating" value="{n}">{n}</button> ' for n in range(1, 6))
-                 + '</form><p class="muted">1 = not at all, 5 = very helpful</p>'
-                 f'<p><a href="{base}/progress">See my progress</a></p>')
-    return page(tool["title"], "".join(parts))
+def locale_for(language: str | None, request=None) -> str:
+    """The client's language as the practitioner set it; before it is known (an unusable link),
+    the browser's preference among the portal's languages."""
+    offered = locales()
+    if language in offered:
+        return language
+    accept = getattr(request, "accept_languages", None)
+    best = accept.best_match(offered) if accept else None
+    return best or DEFAULT_LOCALE
 
 
-def submitted_page(token: str, result: dict) -> str:
-    parts = ["<h1>Thank you</h1><p>Your answers have reached your practitioner.</p>"]
-    if result.get("crisis"):
-        numbers = "".join(f"<li>{escape(n)}</li>" for n in result.get("crisis_numbers", []))
-        parts.insert(0, f'<div class="crisis" role="alert"><strong>{escape(CRISIS_TEXT)}</strong>'
-                        + (f"<ul>{numbers}</ul>" if numbers else "") + "</div>")
-    if result.get("score"):
-        score = result["score"]
-        parts.append(f"<p>Your score: {score['total']}" + (f" ({escape(score['band'])})" if score.get("band") else "")
-                     + ".</p>")
-    parts.append(f'<p><a href="/portal/{escape(token)}/progress">See my progress</a></p>')
-    return page("Thank you", "".join(parts))
+def brand_colour(colour: str | None) -> str:
+    """Six hex digits, lower case, without '#'; the default accent for anything else."""
+    match = _COLOUR.match(str(colour or ""))
+    return (match.group(1) if match else DEFAULT_COLOUR.lstrip("#")).lower()
 
 
-def progress_page(view: dict) -> str:
-    parts = [f"<h1>My progress, {escape(view['client_name'])}</h1>",
-             f"<p>Homework done: {int(view.get('completed', 0))} of {int(view.get('assigned', 0))}.</p>"]
-    for chart in view.get("charts", []):
-        parts.append(f"<h2>{escape(chart['title'])}</h2>{chart['svg']}")  # SVG drawn by our own chart code
-    return page("My progress", "".join(parts))
+def brand_css(colour: str) -> str:
+    """The clinic's colour as CSS custom properties, with a text colour readable on it (WCAG
+    relative luminance: white on dark colours, near-black on light ones)."""
+    hex_digits = brand_colour(colour)
+    channels = [int(hex_digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    ink = "#ffffff" if (1.05 / (luminance + 0.05)) >= 4.5 else "#111111"
+    return f":root{{--brand:#{hex_digits};--brand-ink:{ink}}}\n"
 
 
-def error_page(status: int, message: str) -> str:
-    if status >= 500:
-        return page("Interlude", f"<h1>Not available right now</h1><p>{escape(message)}</p>"
-                                 "<p>Nothing you typed is lost: go back and send it again in a moment.</p>")
-    return page("Interlude", f"<h1>This link cannot be used</h1><p>{escape(message)}</p>"
-                             "<p>Ask your practitioner for a new link.</p>")
+@dataclass
+class PortalPage:
+    """What every portal page needs: the language, the response's CSP nonce, the link's CSRF
+    token, and the clinic's profile (None before the link is known)."""
+    locale: str
+    nonce: str
+    csrf_token: str = ""
+    base: str = ""                       # /portal/<token>
+    clinic: ClinicProfile | None = None
+    logo_url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def context(self) -> dict:
+        clinic = self.clinic
+        return {"nonce": self.nonce, "csrf_token": self.csrf_token, "base": self.base,
+                "clinic_name": clinic.name if clinic else "", "logo_url": self.logo_url,
+                "brand_css": f"/portal-brand/{brand_colour(clinic.colour if clinic else None)}.css",
+                "crisis_lines": list(clinic.crisis_lines) if clinic else [], **self.extra}
+
+
+def render(page: PortalPage, template: str, status: int = 200, **context) -> Response:
+    env = environment(page.locale, DOMAIN)
+    html = env.get_template(template).render(**page.context(), **context)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def assignment_page(page: PortalPage, view: dict) -> Response:
+    """The tool to do, in the PDF's order: sections to read, the form at "Your turn" (the end
+    for a measure), "Looking back" after it, audio to play, a rating, the progress link."""
+    tool = view["tool"]
+    # Made with the page: sending the same form twice (a retry after an error, a double click, a
+    # redelivered message) records it once.
+    return render(page, "portal/assignment.html", view=view, tool=tool, draft=view.get("draft") or {},
+                  is_measure=tool.get("measure") is True, submission_id=new_key(), rating_id=new_key())
+
+
+def submitted_page(page: PortalPage, result: dict) -> Response:
+    return render(page, "portal/submitted.html", result=result)
+
+
+def progress_page(page: PortalPage, view: dict) -> Response:
+    return render(page, "portal/progress.html", view=view)
+
+
+def error_page(page: PortalPage, status: int, message: str, *, refused_form: bool = False) -> Response:
+    return render(page, "portal/error.html", status=status, status_code=status, message=message,
+                  refused_form=refused_form)

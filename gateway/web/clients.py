@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from gateway.web.base import WebBase, see_other
 from gateway.web.handler import page
+from gateway.web.portal_language import PORTAL_LANGUAGES
 from gateway.web.rendering import gettext_for
 from gateway.web.tools import portal_base
 from interlude.errors import InvalidInput
@@ -42,7 +43,8 @@ class ClientPages(WebBase):
                  if e["type"] == "risk_flagged"]
         return self.show(request, "client.html", client=client, charts=charts, window=window, windows=WINDOWS,
                          timeline=timeline, assignments=self.progress_rpc.list_assignments(actor, client_id),
-                         flags=flags, measures=MEASURES, due=(date.today() + timedelta(days=7)).isoformat())
+                         flags=flags, measures=MEASURES, due=(date.today() + timedelta(days=7)).isoformat(),
+                         portal_languages=PORTAL_LANGUAGES, language_saved=request.args.get("language") == "saved")
 
     @page("POST", "/clients/<string:client_id>/measures")
     def client_assign_measure(self, request, client_id):

@@ -33,16 +33,18 @@ def pick_locale(request) -> str:
 
 
 @lru_cache(maxsize=None)
-def translations(locale: str) -> NullTranslations:
-    return Translations.load(str(TRANSLATIONS), [locale], domain="messages")
+def translations(locale: str, domain: str = "messages") -> NullTranslations:
+    """``domain``: "messages" for the web app, "portal" for the client portal (its own catalogue,
+    so that a locale the portal speaks does not half-translate the practitioners' app)."""
+    return Translations.load(str(TRANSLATIONS), [locale], domain=domain)
 
 
 @lru_cache(maxsize=None)
-def environment(locale: str) -> Environment:
+def environment(locale: str, domain: str = "messages") -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True,
                       lstrip_blocks=True)
-    env.install_gettext_translations(translations(locale), newstyle=True)
+    env.install_gettext_translations(translations(locale, domain), newstyle=True)
     env.globals["locale"] = locale
     return env
 

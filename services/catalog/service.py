@@ -18,6 +18,7 @@ from services.catalog.domain.catalogue import Catalogue, ensure_indexes, summary
 from services.catalog.domain.clinic_tools import ClinicTools, clinic_tool_search_document
 from services.catalog.domain.media import ClinicMedia
 from services.catalog.domain.measures import score
+from services.catalog.domain import screen_wording
 from services.catalog.domain.shelf import Shelf
 
 log = get_logger(__name__)
@@ -80,8 +81,12 @@ class CatalogService:
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_tool(self, clinic_id, tool_id, version=None):
-        """The tool behind a client's portal link (the gateway resolved the link first); for a
-        clinic tool, the ``version`` the assignment was made with when it names one."""
+        """The tool behind a client's portal link (the gateway resolved the link first), its
+        paper instructions worded for the screen (screen_wording); for a clinic tool, the
+        ``version`` the assignment was made with when it names one."""
+        return screen_wording.tool_for_screen(self._portal_tool(clinic_id, tool_id, version))
+
+    def _portal_tool(self, clinic_id, tool_id, version=None):
         if str(tool_id).startswith("ct_"):
             tools = ClinicTools(self.documents, Actor("portal", clinic_id, "practitioner"))
             return tools.version(tool_id, version) if version is not None else tools.get(tool_id)
@@ -89,7 +94,7 @@ class CatalogService:
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_audio(self, clinic_id, tool_id):
-        return tool_files.tool_audio(self.blobs, self.portal_tool(clinic_id, tool_id), "mp3")
+        return tool_files.tool_audio(self.blobs, self._portal_tool(clinic_id, tool_id), "mp3")
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def tool_pdf(self, actor, tool_id, paper="a4", clinic_name="", branding=None):

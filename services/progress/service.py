@@ -59,7 +59,8 @@ class ProgressService:
         form = dict(form or {})
         return clients.create_client(self.documents, Actor.from_dict(actor), display_name=form.get("display_name"),
                                      email=form.get("email"), phone=form.get("phone"),
-                                     practitioner_id=form.get("practitioner_id"), request_key=form.get("request_key"))
+                                     practitioner_id=form.get("practitioner_id"), language=form.get("language"),
+                                     request_key=form.get("request_key"))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def list_clients(self, actor):
@@ -207,6 +208,11 @@ class ProgressService:
         return portal.page(self.documents, token, tool_of)
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_context(self, token):
+        """The link's clinic and the client's language, for the gateway's page frame. Records nothing."""
+        return portal.context(self.documents, token)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def portal_progress_page(self, token):
         return portal.progress_page(self.documents, token)
 
@@ -225,10 +231,12 @@ class ProgressService:
     def portal_submit(self, token, submission):
         submission = dict(submission or {})
         if "form" in submission:   # a posted HTML form: the portal's rules say what it holds
-            submission = portal_rules.submission_from_form(submission["form"], submission.get("submission_id"))
+            lines = submission.get("crisis_lines")
+            submission = {**portal_rules.submission_from_form(submission["form"], submission.get("submission_id")),
+                          "crisis_lines": lines}
         result = portal.submit(self.documents, token, submission_id=submission.get("submission_id"),
                                fields=submission.get("fields"), answers=submission.get("answers"),
-                               extra=submission.get("extra"))
+                               extra=submission.get("extra"), crisis_lines=submission.get("crisis_lines"))
         self._announce(token, result)
         return result
 

@@ -70,3 +70,15 @@ def test_main_path_with_the_keyboard_alone(platform):
     assert done.returncode == 0, failure(done, "keyboard")
     report = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(report, indent=1))
+
+
+def test_a_spanish_speaking_client_does_homework_on_a_phone(platform):
+    """The practitioner sets Spanish; on a 390x844 touch screen the client answers a GAD-7 and a
+    worksheet by 44 px targets, in Spanish, and it is recorded; axe-core on every portal page
+    (tests/browser/portal_phone.py)."""
+    done = scenario("tests.browser.portal_phone", platform, str(SHOTS), "ana@harbour.example", PASSWORD, timeout=600)
+    assert done.returncode == 0, failure(done, "portal-phone")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert {"portal-measure-es", "portal-submitted-es", "portal-progress-es", "portal-worksheet-es",
+            "portal-refused-es"} <= set(report["axe_pages"])
+    print(json.dumps(report, indent=1))

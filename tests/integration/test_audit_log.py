@@ -104,7 +104,13 @@ class Walk:
         return self._check(route, answer, expect)
 
     def portal(self, route, method, path, body=None, form=None, expect=None):
-        answer = requests.request(method, self.base + path, json=body, data=form, allow_redirects=False)
+        headers = {}
+        if method == "POST" and path.startswith("/portal/"):
+            # a portal form is sent from its link's page: the page's CSRF token goes with it
+            link_page = requests.get(self.base + "/".join(path.split("/")[:3]))
+            headers = {"X-CSRF-Token": re.search(r'name="csrf-token" content="([^"]+)"', link_page.text).group(1)}
+        answer = requests.request(method, self.base + path, json=body, data=form, headers=headers,
+                                  allow_redirects=False)
         return self._check(route, answer, expect)
 
     def _check(self, route, answer, expect):
@@ -134,6 +140,7 @@ def test_every_client_data_route_leaves_an_entry(platform):
     api("get_client", "GET", f"/api/v1/clients/{client_id}", expect=cid)
     api("update_client", "PATCH", f"/api/v1/clients/{client_id}", {"display_name": "Robin B."}, expect=cid)
     api("dashboard", "GET", "/api/v1/dashboard")
+    page("client_portal_language", "POST", f"/clients/{client_id}/language", {"language": "es"}, expect=cid)
     made = api("assign", "POST", f"/api/v1/clients/{client_id}/assignments",
                {"measure": "phq9", "due": "2030-01-01"}, expect=cid).json()
     assignment_id, token = made["assignment"]["id"], made["link"]["token"]

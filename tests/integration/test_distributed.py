@@ -133,8 +133,10 @@ def test_progress_crash_during_portal_submissions_records_each_accepted_form_onc
             for _ in range(times):
                 page = until_ok(lambda: requests.get(f"{base}/portal/{link}", timeout=30))
                 submission_id = re.search(r'name="submission_id" value="([^"]+)"', page.text).group(1)
+                csrf_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
                 until_ok(lambda: requests.post(f"{base}/portal/{link}/submit", timeout=30,
-                                               data={**answers, "submission_id": submission_id}))
+                                               data={**answers, "submission_id": submission_id,
+                                                     "csrf_token": csrf_token}))
                 with lock:
                     accepted.append(submission_id)
         except Exception as exc:  # reported below: a thread's failure must fail the test

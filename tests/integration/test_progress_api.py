@@ -1,4 +1,6 @@
 """Clients, assignments, the client portal and the permanent record through the gateway."""
+import re
+
 import pytest
 import requests
 
@@ -12,6 +14,11 @@ def api(tmp_path_factory):
                                                                  ("Other Clinic", "bo@other.example")], port=free_port())
     with running(settings) as base:
         yield base, logged_in(base, "ana@harbour.example"), logged_in(base, "bo@other.example")
+
+
+def page_csrf(page) -> dict:
+    """The portal page's CSRF token (made for its link), as the page's script sends it."""
+    return {"X-CSRF-Token": re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)}
 
 
 def test_measure_through_the_portal_scores_flags_and_records(api):
@@ -28,10 +35,12 @@ def test_measure_through_the_portal_scores_flags_and_records(api):
     page = requests.get(f"{base}/portal/{token}")
     assert page.status_code == 200 and "PHQ-9" in page.text and 'type="radio"' in page.text
     answers = {f"q{i}": 1 for i in range(1, 10)}
-    result = requests.post(f"{base}/portal/{token}/submit", json={"answers": answers, "submission_id": "sub-0001"})
+    result = requests.post(f"{base}/portal/{token}/submit", json={"answers": answers, "submission_id": "sub-0001"},
+                           headers=page_csrf(page))
     assert result.status_code == 200, result.text
     assert result.json()["score"]["total"] == 9 and result.json()["crisis"]
-    again = requests.post(f"{base}/portal/{token}/submit", json={"answers": answers, "submission_id": "sub-0001"})
+    again = requests.post(f"{base}/portal/{token}/submit", json={"answers": answers, "submission_id": "sub-0001"},
+                          headers=page_csrf(page))
     assert again.status_code == 200  # a redelivered submission records nothing twice
 
     timeline = ana.get(f"{base}/api/v1/clients/{client_id}/timeline").json()
@@ -58,10 +67,12 @@ def test_worksheet_draft_submit_and_revoked_link(api):
     token = assigned["link"]["token"]
     page = requests.get(f"{base}/portal/{token}")
     assert page.status_code == 200 and tool["title"].split("(")[0].strip()[:20] in page.text
-    assert requests.post(f"{base}/portal/{token}/draft", json={"fields": {"note": "half done"}}).status_code == 200
-    done = requests.post(f"{base}/portal/{token}/submit", data={"note": "all done"})
+    csrf = page_csrf(page)
+    assert requests.post(f"{base}/portal/{token}/draft", json={"fields": {"note": "half done"}},
+                         headers=csrf).status_code == 200
+    done = requests.post(f"{base}/portal/{token}/submit", data={"note": "all done"}, headers=csrf)
     assert done.status_code == 200 and "Thank you" in done.text
-    assert requests.post(f"{base}/portal/{token}/rating", json={"rating": 4}).status_code == 200
+    assert requests.post(f"{base}/portal/{token}/rating", json={"rating": 4}, headers=csrf).status_code == 200
     states = [a["state"]["status"] for a in ana.get(f"{base}/api/v1/clients/{client_id}/assignments").json()]
     assert states == ["submitted"]
 

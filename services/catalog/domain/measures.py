@@ -69,6 +69,7 @@ class Measure:
     dsm5_rule: str | None = None
     examples: tuple[dict, ...] = field(default=(), compare=False)
     extra: dict | None = field(default=None, compare=False)   # unscored extra question (PHQ-9)
+    timeframe: str = field(default="", compare=False)         # the published question stem
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def _parse(data: dict, name: str, issues: Issues) -> Measure | None:
         return None
     return Measure(slug, short_name, name, tuple(options), tuple(items), low, high, tuple(bands),
                    tuple(flags), cutoff, tuple(clusters), top.text("dsm5_rule", required=False) or None,
-                   tuple(top.items("examples", required=False)), data.get("extra"))
+                   tuple(top.items("examples", required=False)), data.get("extra"),
+                   " ".join(str(data.get("timeframe") or "").split()))
 
 
 def _entries(top: Item, key: str, name: str, required: bool = True) -> list[Item]:

@@ -19,8 +19,12 @@ from services.progress.application import events, storage
 
 MAX_NAME = 60
 _PHONE = re.compile(r"^\+?[0-9 ().-]{6,32}$")
-PUBLIC_FIELDS = ("id", "clinic_id", "practitioner_id", "display_name", "email", "phone",
+PUBLIC_FIELDS = ("id", "clinic_id", "practitioner_id", "display_name", "email", "phone", "language",
                  "created_at", "created_by")
+# The languages the client portal speaks (its wording: gateway/web/translations, domain "portal");
+# the practitioner chooses one per client. A client recorded before this setting reads "en".
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
 
 
 def _scope(store: DocumentStore, clinic_id: str) -> TenantScope:
@@ -29,7 +33,19 @@ def _scope(store: DocumentStore, clinic_id: str) -> TenantScope:
 
 def public_client(client: dict) -> dict:
     """The client as callers see it (without the record's internal counters)."""
-    return {key: client.get(key) for key in PUBLIC_FIELDS}
+    return {**{key: client.get(key) for key in PUBLIC_FIELDS}, "language": language_of(client)}
+
+
+def language_of(client: dict) -> str:
+    return client.get("language") or DEFAULT_LANGUAGE
+
+
+def clean_language(value) -> str:
+    if value is None or value == "":
+        return DEFAULT_LANGUAGE
+    if value not in LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}.")
+    return value
 
 
 def clean_email(value) -> str | None:
@@ -62,7 +78,7 @@ def _practitioner(actor: Actor, practitioner_id) -> str:
 
 
 def create_client(store: DocumentStore, actor: Actor, *, display_name: str, email: str | None = None,
-                  phone: str | None = None, practitioner_id: str | None = None,
+                  phone: str | None = None, practitioner_id: str | None = None, language: str | None = None,
                   request_key: str | None = None, now: datetime | None = None) -> dict:
     """A new client, recorded with a ``client_created`` event. Returns the public client.
     ``request_key``: the same key again (a redelivered request) returns the client it created."""
@@ -70,7 +86,8 @@ def create_client(store: DocumentStore, actor: Actor, *, display_name: str, emai
     client = {"id": storage.keyed_id("cli", actor.clinic_id, request_key),
               "practitioner_id": _practitioner(actor, practitioner_id),
               "display_name": plain_text(display_name, "display_name", max_len=MAX_NAME),
-              "email": clean_email(email), "phone": clean_phone(phone), "created_at": at,
+              "email": clean_email(email), "phone": clean_phone(phone), "language": clean_language(language),
+              "created_at": at,
               "created_by": actor.user_id, "event_seq": 0}
     try:
         client = _scope(store, actor.clinic_id).insert(client)
@@ -107,12 +124,13 @@ def list_clients(store: DocumentStore, actor: Actor, *, practitioner_id: str | N
 
 
 def update_client(store: DocumentStore, actor: Actor, client_id: str, changes: dict) -> dict:
-    """Change ``display_name``, ``email``, ``phone`` (None or '' removes it) or, for a clinic admin,
-    ``practitioner_id``."""
+    """Change ``display_name``, ``email``, ``phone`` (None or '' removes it), ``language`` (the
+    portal's: en or es) or, for a clinic admin, ``practitioner_id``."""
     client = client_for(store, actor, client_id)
     if not isinstance(changes, dict) or not changes:
-        raise InvalidInput("changes must name at least one of display_name, email, phone, practitioner_id.")
-    if unknown := set(changes) - {"display_name", "email", "phone", "practitioner_id"}:
+        raise InvalidInput("changes must name at least one of display_name, email, phone, language, "
+                           "practitioner_id.")
+    if unknown := set(changes) - {"display_name", "email", "phone", "language", "practitioner_id"}:
         raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
     cleaned = {}
     if "display_name" in changes:
@@ -121,6 +139,8 @@ def update_client(store: DocumentStore, actor: Actor, client_id: str, changes: d
         cleaned["email"] = clean_email(changes["email"])
     if "phone" in changes:
         cleaned["phone"] = clean_phone(changes["phone"])
+    if "language" in changes:
+        cleaned["language"] = clean_language(changes["language"])
     if "practitioner_id" in changes:
         actor.require_role("clinic_admin")
         cleaned["practitioner_id"] = _practitioner(actor, changes["practitioner_id"])

@@ -12,8 +12,8 @@ from datetime import datetime
 from interlude import clock
 from interlude.actor import Actor
 from interlude.errors import Conflict, InvalidInput
-from interlude.ports.documents import DocumentStore
-from services.progress.application import assignments, events, projections, storage, submission
+from interlude.ports.documents import DocumentStore, TenantScope
+from services.progress.application import assignments, clients, events, projections, storage, submission
 from services.progress.domain import status
 from services.progress.domain import portal_rules as rules
 
@@ -29,7 +29,8 @@ def _context(store: DocumentStore, token: str, now) -> tuple[dict, dict, list[di
 def _measure_form(slug: str) -> dict:
     measure = storage.measures()[slug]
     extra = measure.extra or None
-    return {"slug": measure.slug, "short_name": measure.short_name,
+    return {"slug": measure.slug, "short_name": measure.short_name, "timeframe": measure.timeframe,
+            "risk_items": sorted({flag.item for flag in measure.flags}),
             "items": [{"id": q.id, "text": q.text, "applies_to": q.applies_to} for q in measure.items],
             "options": [{"value": value, "label": label} for value, label in measure.options],
             "extra": {"id": extra["id"], "text": extra.get("text"), "options": list(extra.get("options") or [])}
@@ -68,26 +69,38 @@ def page(store: DocumentStore, token: str, tool_of: Callable[[str, str, int | No
     recorded (see ``open_assignment``), and the tool to show is a measure laid out by the portal's
     rules or the catalogue's tool (``tool_of(clinic_id, tool_id, version)``, asked of the catalog
     service; ``version``: the clinic tool's version the assignment was made with, if it names one).
-    Returns ``{client_name, due, tool, draft, submitted, has_audio}``."""
+    Returns ``{client_name, clinic_id, language, due, tool, draft, submitted, has_audio}``: the
+    gateway reads the clinic's branding and crisis numbers by ``clinic_id`` and speaks ``language``."""
     assignment, client, shown = _open(store, token, now)
     if assignment["kind"] == "measure":
         tool = rules.measure_page(shown["measure"])
     else:
         target = assignment["target"]
         tool = tool_of(client["clinic_id"], target.get("tool_id") or "", target.get("version"))
-    return {"client_name": client["display_name"], "due": shown["assignment"]["due"], "tool": tool,
+    return {"client_name": client["display_name"], "clinic_id": client["clinic_id"],
+            "language": clients.language_of(client), "due": shown["assignment"]["due"], "tool": tool,
             "draft": (shown["draft"] or {}).get("fields"), "submitted": rules.is_closed(shown["assignment"]),
             "has_audio": rules.has_audio(tool)}
 
 
 def progress_page(store: DocumentStore, token: str, *, now: datetime | None = None) -> dict:
-    """The client's own progress for this link: homework done of set, and the measure's chart.
-    Records nothing."""
-    shown = view(store, token, now=now)
+    """The client's own progress: homework done of set across all their assignments (not only
+    this link's), and this link's measure chart. Records nothing."""
+    assignment, client, history = _context(store, token, now)
+    shown = _view(assignment, client, history, now)
     charts = ([{"title": shown["measure"]["short_name"], "svg": shown["progress"]["chart"]}]
               if shown.get("progress") else [])
-    return {"client_name": shown["client"]["display_name"], "charts": charts,
-            **rules.homework_counts(shown["assignment"], shown["submissions"])}
+    everything = TenantScope(storage.collection(store, storage.ASSIGNMENTS), client["clinic_id"]).find(
+        {"client_id": client["id"]})
+    states = [status.assignment_status(each, history, now) for each in everything]
+    return {"client_name": client["display_name"], "clinic_id": client["clinic_id"],
+            "language": clients.language_of(client), "charts": charts, **rules.client_homework_counts(states)}
+
+
+def context(store: DocumentStore, token: str, *, now: datetime | None = None) -> dict:
+    """``{clinic_id, language}`` of the link's client (the page's branding and wording). Records nothing."""
+    _, client = assignments.resolve_portal(store, token, now=now)
+    return {"clinic_id": client["clinic_id"], "language": clients.language_of(client)}
 
 
 def tool_reference(store: DocumentStore, token: str, *, now: datetime | None = None) -> tuple[str, str]:
@@ -138,8 +151,11 @@ def submit(store: DocumentStore, token: str, *, submission_id: str | None = None
     """Send the worksheet (``fields``) or the measure's ``answers`` (a list in item order or an
     object of item id to value; ``extra``: PHQ-9's unscored difficulty question, an option number).
     ``crisis_lines``: the clinic's own crisis numbers, shown after the standard crisis text when a
-    risk flag is raised. Returns ``submission.record_submission``'s result."""
+    risk flag is raised. A worksheet with every field blank is refused, recording nothing.
+    Returns ``submission.record_submission``'s result."""
     assignment, _, _ = _context(store, token, now)
+    if assignment["kind"] != "measure" and answers is None:
+        rules.require_an_answer(fields)
     return submission.record_submission(store, assignment, actor="client", submission_id=submission_id,
                                         fields=fields, answers=answers, extra=extra,
                                         crisis_lines=crisis_lines, now=now)

@@ -11,12 +11,21 @@ MEASURE_SUMMARY = "Choose one answer for each question."
 NOT_SHOWN_AS_TEXT = ("your_turn", "questions", "script")
 
 
+EMPTY_WORKSHEET = ("Nothing was written yet: fill in at least one answer, then send it. "
+                   "Nothing has been sent to your practitioner.")
+
+
 def measure_page(form: dict) -> dict:
-    """A published measure as a page: one question per item, each answered by one option; an
-    item that applies only to some clients is optional."""
-    return {"title": form["short_name"], "summary": MEASURE_SUMMARY, "sections": [],
+    """A published measure as a page: its question stem, one question per item, each answered by
+    one option; an item that applies only to some clients is optional; an item one of the
+    measure's flags reads (PHQ-9 item 9) is a risk item, shown with the clinic's crisis numbers."""
+    risky = set(form.get("risk_items") or ())
+    return {"title": form["short_name"], "measure": True, "summary": MEASURE_SUMMARY,
+            "instructions": form.get("timeframe") or "",
+            "sections": [],
             "fields": [{"id": item["id"], "kind": "scale", "label": item["text"], "options": form["options"],
-                        "optional": bool(item.get("applies_to"))} for item in form["items"]]}
+                        "optional": bool(item.get("applies_to")), "risk": item["id"] in risky}
+                       for item in form["items"]]}
 
 
 def is_closed(assignment: dict) -> bool:
@@ -42,6 +51,12 @@ def submission_from_form(form: dict, submission_id: str | None = None) -> dict:
     return {"fields": fields, "submission_id": submission_id}
 
 
+def require_an_answer(fields: dict) -> None:
+    """A worksheet sent with every field blank records nothing: the client is told to write."""
+    if not any(str(value or "").strip() for value in (fields or {}).values()):
+        raise InvalidInput(EMPTY_WORKSHEET)
+
+
 def parse_rating(value) -> int:
     """1 (not at all helpful) to 5 (very), given as a number or as the text of one."""
     if isinstance(value, str) and value.strip().isdigit():
@@ -52,7 +67,18 @@ def parse_rating(value) -> int:
 
 
 def homework_counts(assignment: dict, submissions: int) -> dict:
-    """'Done X of Y' for this link's assignment: each submission is one done; one more is set
-    while the current round is still open (a one-off: 0 of 1, then 1 of 1)."""
+    """'Done X of Y' for one assignment: each submission is one done; one more is set while the
+    current round is still open (a one-off: 0 of 1, then 1 of 1)."""
     still_open = assignment["status"] not in ("submitted", "revoked")
     return {"completed": submissions, "assigned": submissions + (1 if still_open else 0)}
+
+
+def client_homework_counts(states: list[dict]) -> dict:
+    """'Done X of Y' across all of a client's assignments (``status.assignment_status`` of each),
+    not just the link's: five one-off assignments with one sent read 1 of 5. A withdrawn
+    assignment counts only what was sent to it."""
+    totals = {"completed": 0, "assigned": 0}
+    for state in states:
+        counts = homework_counts(state, state["submissions"])
+        totals = {key: totals[key] + counts[key] for key in totals}
+    return totals

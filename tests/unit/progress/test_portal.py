@@ -59,7 +59,7 @@ def test_draft_then_submit_a_worksheet(store, alice):
     page = portal.view(store, token, now=at(0, 3))
     assert page["assignment"]["status"] == "submitted" and page["draft"] is None
     with pytest.raises(Conflict):
-        portal.submit(store, token, submission_id="sub-2", fields={}, now=at(0, 4))
+        portal.submit(store, token, submission_id="sub-2", fields={"situation": "Again"}, now=at(0, 4))
     with pytest.raises(Conflict):
         portal.save_draft(store, token, {"situation": "more"}, now=at(0, 4))
 

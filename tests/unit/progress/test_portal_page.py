@@ -27,8 +27,8 @@ def test_a_page_open_returns_the_finished_view_and_records_opened_once(store, al
     page = portal.page(store, token, lambda clinic_id, tool_id, version: asked.append((clinic_id, tool_id, version))
                        or WORKSHEET, now=at(0, 2))
     assert asked == [("cln_a", "thought-record", None)]
-    assert page == {"client_name": "Sam", "due": "2026-03-06", "tool": WORKSHEET, "draft": {"situation": "Bus"},
-                    "submitted": False, "has_audio": True}
+    assert page == {"client_name": "Sam", "clinic_id": "cln_a", "language": "en", "due": "2026-03-06",
+                    "tool": WORKSHEET, "draft": {"situation": "Bus"}, "submitted": False, "has_audio": True}
     portal.page(store, token, lambda *_: WORKSHEET, now=at(0, 3))          # again the same day
     assert opened_count(store, client) == 1
 
@@ -48,6 +48,39 @@ def test_a_measure_is_laid_out_by_the_portal_rules(store, alice):
     assert page["tool"]["title"] == "PHQ-9" and page["tool"]["summary"] == portal_rules.MEASURE_SUMMARY
     assert [f["id"] for f in page["tool"]["fields"]][:2] == ["q1", "q2"] and not page["has_audio"]
     assert all(f["kind"] == "scale" and f["options"] for f in page["tool"]["fields"])
+    assert page["tool"]["instructions"].startswith("Over the last 2 weeks")
+    assert [f["id"] for f in page["tool"]["fields"] if f["risk"]] == ["q9"]     # the flagged item
+
+
+def test_the_progress_page_counts_homework_across_all_the_clients_assignments(store, alice):
+    client = new_client(store, alice)
+    tokens = [new_assignment(store, alice, client["id"])["link"]["token"] for _ in range(5)]
+    portal.submit(store, tokens[0], submission_id="sub-1", fields={"situation": "Bus"}, now=at(0, 2))
+    for token in (tokens[0], tokens[3]):       # the same answer whichever link is opened
+        shown = portal.progress_page(store, token, now=at(0, 3))
+        assert (shown["completed"], shown["assigned"]) == (1, 5)
+
+
+def test_an_empty_worksheet_is_refused_and_records_nothing(store, alice):
+    client = new_client(store, alice)
+    token = new_assignment(store, alice, client["id"])["link"]["token"]
+    before = len(events.client_events(store, "cln_a", client["id"]))
+    for blank in ({}, {"situation": ""}, {"situation": "   ", "thought": "\n"}):
+        with pytest.raises(InvalidInput, match="fill in at least one answer"):
+            portal.submit(store, token, submission_id="sub-empty", fields=blank, now=at(0, 2))
+    assert len(events.client_events(store, "cln_a", client["id"])) == before
+    assert portal.progress_page(store, token, now=at(0, 3))["completed"] == 0
+
+
+def test_the_page_speaks_the_language_the_practitioner_set(store, alice):
+    from services.progress.application import clients
+    client = new_client(store, alice)
+    token = new_assignment(store, alice, client["id"])["link"]["token"]
+    assert clients.update_client(store, alice, client["id"], {"language": "es"})["language"] == "es"
+    assert portal.page(store, token, lambda *_: WORKSHEET, now=at(0, 1))["language"] == "es"
+    assert portal.progress_page(store, token, now=at(0, 1))["language"] == "es"
+    with pytest.raises(InvalidInput, match="language must be one of en, es"):
+        clients.update_client(store, alice, client["id"], {"language": "fr"})
 
 
 def test_homework_counts_on_the_progress_page(store, alice):
@@ -68,6 +101,12 @@ def test_a_posted_form_is_answers_only_when_every_field_is_an_item_choice():
         "fields": {"q1": "2", "note": "x"}, "submission_id": "k-1"}
     assert portal_rules.submission_from_form({"done": ["a", "b"], "submission_id": ["page-1"]}, "k-1") == {
         "fields": {"done": "a|b"}, "submission_id": "page-1"}
+
+
+def test_a_posted_form_without_a_touched_scale_records_no_value_for_it():
+    """A 0-10 scale is a set of radio buttons none of which is chosen at first: an untouched one
+    is absent from the post, so nothing (not a 5) is recorded for it."""
+    assert portal_rules.submission_from_form({"note": ["x"]}) == {"fields": {"note": "x"}, "submission_id": None}
 
 
 @pytest.mark.parametrize("value, expected", [(4, 4), ("5", 5), (" 1 ", 1)])

@@ -28,7 +28,7 @@ def test_due_soon_and_overdue_reminders_are_created_once(store, alice, carol):
     new_assignment(store, alice, sam["id"], due="2026-03-03")            # deadline: end of Tuesday
     later = new_assignment(store, alice, sam["id"], tool_id="later", due="2026-03-20")
     done = new_assignment(store, alice, sam["id"], tool_id="done", due="2026-03-03")
-    portal.submit(store, done["link"]["token"], fields={}, now=at(0))
+    portal.submit(store, done["link"]["token"], fields={"situation": "Done"}, now=at(0))
     new_assignment(store, carol, lee["id"], due="2026-03-02")
     first = reminders.due_reminders(store, now=at(0))   # Monday 09:00: Lee's is due by tonight
     assert [(r["client_id"], r["kind"]) for r in first] == [(lee["id"], "due_soon")]
