@@ -106,7 +106,8 @@ def assignment_page(token: str, view: dict) -> str:
     parts.append(f'<h2>How helpful was this?</h2><form method="post" action="{base}/rating">{_submission_id()}'
                  + "".join(f'<button name="rating" value="{n}">{n}</button> ' for n in range(1, 6))
                  + '</form><p class="muted">1 = not at all, 5 = very helpful</p>'
-                 f'<p><a href="{base}/progress">See my progress</a></p>')
+                 f'<p><a href="{base}/progress">See my progress</a></p>'
+                 f'<p><a href="{base}/paper">Filled the PDF at home? Send it here</a></p>')
     return page(tool["title"], "".join(parts))
 
 

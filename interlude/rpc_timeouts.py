@@ -33,7 +33,8 @@ from interlude.nameko_deps import settings_of
 log = get_logger(__name__)
 
 SLOW_METHODS = frozenset({"tool_pdf", "tool_audio", "portal_audio", "upload_media",
-                          "tool_page_count", "tool_thumbnail"})   # the web app's page thumbnails draw the PDF
+                          "tool_page_count", "tool_thumbnail",   # the web app's page thumbnails draw the PDF
+                          "portal_tool_pdf", "record_paper_pdf", "portal_paper_pdf"})   # paper round trip
 BREAKER_TIMEOUTS = 3
 INNER_SHARE = 0.6   # of the timeouts, for a service asking another
 

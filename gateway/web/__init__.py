@@ -8,10 +8,12 @@ from gateway.web.auth import AuthPages
 from gateway.web.catalogue import CataloguePages
 from gateway.web.clients import ClientPages
 from gateway.web.dashboard import DashboardPages
+from gateway.web.paper import PaperPages
 from gateway.web.static import StaticFiles
 from gateway.web.tools import ToolPages
 from gateway.web.workbooks import WorkbookPages
 
 
-class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages, StaticFiles):
+class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages, StaticFiles,
+             PaperPages):
     """Every page of the web app, as one mixin for GatewayService."""

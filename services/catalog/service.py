@@ -90,6 +90,11 @@ class CatalogService:
         return tool_files.tool_audio(self.blobs, self.portal_tool(clinic_id, tool_id), "mp3")
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_tool_pdf(self, clinic_id, tool_id, paper="a4", clinic_name=""):
+        """The fillable PDF behind a client's portal link (the gateway resolved the link first)."""
+        return tool_files.tool_pdf(self.blobs, self.portal_tool(clinic_id, tool_id), paper, clinic_name)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def tool_pdf(self, actor, tool_id, paper="a4", clinic_name=""):
         tool = self._any_tool(Actor.from_dict(actor), tool_id)
         return tool_files.tool_pdf(self.blobs, tool, paper, clinic_name)
