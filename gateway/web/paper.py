@@ -29,14 +29,30 @@ def readable(answers: dict | None) -> list[tuple[str, str]]:
 
 
 class PaperPages(WebBase):
+    def _portal_link_refused(self, request, token):
+        """The link's assignment, or the page saying why the link cannot be used (404 unknown,
+        403 withdrawn, 410 expired) and what to do, in the portal's words rather than the web app's."""
+        try:
+            return self.progress_rpc.portal_paper_stamp(token), None
+        except Exception as exc:
+            refused = refusal(exc)
+            if refused is None or refused[0] >= 500:
+                raise
+            return None, self.show(request, "paper_portal.html", status=refused[0], token=token, title="",
+                                   result=None, error=refused[1], link_unusable=True)
+
     @page("GET", "/portal/<string:token>/paper")
     def portal_paper_page(self, request, token):
-        view = self.progress_rpc.portal_paper_stamp(token)   # 404 / 403 withdrawn / 410 expired
+        view, refused = self._portal_link_refused(request, token)
+        if refused is not None:
+            return refused
         return self.show(request, "paper_portal.html", token=token, title=view["title"], result=None, error=None)
 
     @page("POST", "/portal/<string:token>/paper", max_body=paper.MAX_FORM_BYTES)
     def portal_paper_upload(self, request, token):
-        view = self.progress_rpc.portal_paper_stamp(token)
+        view, refused = self._portal_link_refused(request, token)
+        if refused is not None:
+            return refused
         try:
             result = self.progress_rpc.portal_paper_pdf(token, paper.upload_from_form(request))
         except Exception as exc:

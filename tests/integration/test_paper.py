@@ -98,6 +98,8 @@ def test_a_client_uploads_the_filled_pdf_through_the_portal(platform):
     assert kept.status_code == 200 and kept.content == pdf
     assert other_clinic.get(f"{base}/api/v1/clients/{client_id}/paper-pdfs/{entries[0]['id']}").status_code == 404
 
+    expired = requests.get(f"{base}/portal/{'x' * 43}/paper")      # an unknown link: the portal's words
+    assert expired.status_code == 404 and "Ask your practitioner for a new link" in expired.text
     not_pdf = home.post(f"{base}/portal/{token}/paper", data={"csrf_token": form_token(page.text)},
                         files={"pdf": ("photo.jpg", b"\xff\xd8\xff\xe0 a photo", "image/jpeg")})
     assert not_pdf.status_code == 415 and "not a PDF" in not_pdf.text

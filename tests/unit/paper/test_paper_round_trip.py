@@ -141,3 +141,16 @@ def test_a_measure_assignment_uses_the_measures_catalogue_pdf_and_is_scored(stor
     assert result["score"]["total"] == 8 and result["flags"] == []
     scored = [e for e in events.client_events(store, "cln_a", client["id"]) if e["type"] == "measure_scored"]
     assert scored[0]["data"]["taken_on"] == "2026-03-01"
+
+
+def test_a_pdf_of_too_many_pages_is_refused_before_its_fields_are_read():
+    import io
+
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for _ in range(paper_forms.MAX_PAGES + 1):
+        writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(InvalidInput, match=f"{paper_forms.MAX_PAGES + 1} pages"):
+        paper_forms.read_form(out.getvalue())
