@@ -10,22 +10,30 @@ Reading never trusts the file: a size and a page limit, a field limit, and any p
 InvalidInput (4xx) naming what to do. Only the AcroForm's field values are read, never the pages'
 content: what a client wrote by hand on a printout is not read.
 
-pypdf is pure Python: callers in a nameko worker run ``read_form`` and ``stamp_pdf`` in a thread
-pool (eventlet.tpool), so a large file never blocks the hub.
+An upload is read by ``read_form_isolated``: in a child process (interlude/paper_child.py) capped
+in memory, CPU and wall time, so a hostile file can neither exhaust a service nor block its hub.
+``stamp_pdf`` runs on our own renders only; the gateway calls it in a thread pool (eventlet.tpool).
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import io
+import json
 import re
 from dataclasses import dataclass
 
+from interlude import errors
 from interlude.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 40
 MAX_FIELDS = 2_000
+CHILD_MODULE = "interlude.paper_child"
+CHILD_MEMORY_BYTES = 768 * 1024 * 1024
+CHILD_SECONDS = 30.0
+UNREADABLE = ("This PDF could not be read (it may be damaged, or be no form of ours). Save the filled form "
+              "again from your PDF reader and upload that copy.")
 STAMP_KEY = "/InterludeStamp"
 KEYWORD_PREFIX = "interlude-stamp:"
 _STAMP = re.compile(r"^v1\.([A-Za-z0-9_-]{1,80})\.([A-Za-z0-9_-]{1,80})\.([A-Za-z0-9_-]{1,80})\.([0-9a-f]{32})$")
@@ -96,8 +104,7 @@ def _reader(data: bytes):
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
             OSError) as error:
-        raise InvalidInput("This PDF could not be read (it may be damaged). Save the filled form again from "
-                           "your PDF reader and upload that copy.") from error
+        raise InvalidInput(UNREADABLE) from error
     if pages > MAX_PAGES:
         raise InvalidInput(f"This PDF has {pages} pages; a tool's form has at most {MAX_PAGES}. Upload the "
                            "fillable PDF of this assignment.")
@@ -153,6 +160,23 @@ def read_form(data: bytes, max_bytes: int = MAX_PDF_BYTES) -> FilledForm:
         raise InvalidInput("The form fields of this PDF could not be read. Save the filled form again from "
                            "your PDF reader and upload that copy.") from error
     return FilledForm(stamp=stamp, values=values, pages=len(reader.pages))
+
+
+def read_form_isolated(data: bytes, max_bytes: int = MAX_PDF_BYTES) -> FilledForm:
+    """``read_form`` in a child process with a memory cap and a time limit (see paper_child)."""
+    from interlude.rendering.process import run_child
+    check_pdf_bytes(data, max_bytes)   # the plain refusals, before a process is started
+    outcome = run_child(data, CHILD_MEMORY_BYTES, CHILD_SECONDS, module=CHILD_MODULE)
+    try:
+        answer = json.loads(outcome.stdout) if outcome.returncode == 0 and not outcome.timed_out else None
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        raise InvalidInput(UNREADABLE)
+    if "error" in answer:
+        raise errors.BY_NAME.get(answer["error"], InvalidInput)(str(answer.get("message") or UNREADABLE))
+    return FilledForm(stamp=answer.get("stamp"), values=dict(answer.get("values") or {}),
+                      pages=int(answer.get("pages") or 0))
 
 
 def stamp_pdf(data: bytes, stamp: str, title: str = "") -> bytes:

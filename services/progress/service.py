@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import binascii
 
-from eventlet import tpool
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -258,9 +257,9 @@ class ProgressService:
         def tool_of(clinic_id, tool_id):
             with domain_errors():
                 return self.catalog_rpc.portal_tool(clinic_id, tool_id)
-        # pypdf is pure Python: a real thread keeps the hub serving other workers meanwhile
+        # an uploaded file is parsed in a capped child process, never in the service (interlude/paper_forms.py)
         return {"secret_key": self.settings.secret_key, "tool_of": tool_of,
-                "read_form": lambda data: tpool.execute(paper_forms.read_form, data)}
+                "read_form": paper_forms.read_form_isolated}
 
     def _announce(self, token, result):
         """Events for other services and partners: ids and scores, never answers or notes."""

@@ -87,8 +87,8 @@ def _stamped(pdf: bytes, view: dict, values: dict) -> bytes:
     return fill(paper_forms.stamp_pdf(pdf, view["stamp"], view["title"]), values)
 
 
-def _upload(store, blobs, token, pdf):
-    return paper.record_portal_pdf(store, blobs, token, pdf, secret_key=SECRET, read_form=paper_forms.read_form,
+def _upload(store, blobs, token, pdf, read_form=paper_forms.read_form):
+    return paper.record_portal_pdf(store, blobs, token, pdf, secret_key=SECRET, read_form=read_form,
                                    tool_of=lambda clinic_id, tool: WORKSHEET, now=T0)[0]
 
 
@@ -97,7 +97,7 @@ def test_a_client_upload_is_a_submission_recorded_once_with_its_pdf_kept(store, 
     client = new_client(store, alice)
     token = new_assignment(store, alice, client["id"], tool_id=WORKSHEET["id"])["link"]["token"]
     pdf = _stamped(worksheet_pdf, paper.portal_stamp_for(store, token, SECRET, now=T0), WORKSHEET_VALUES)
-    first = _upload(store, blobs, token, pdf)
+    first = _upload(store, blobs, token, pdf, read_form=paper_forms.read_form_isolated)   # as the service reads
     again = _upload(store, blobs, token, pdf)
     assert again["submission_id"] == first["submission_id"] and first["answers_read"] == WORKSHEET_FIELDS
     submitted = [e for e in events.client_events(store, "cln_a", client["id"]) if e["type"] == "submitted"]
@@ -154,3 +154,15 @@ def test_a_pdf_of_too_many_pages_is_refused_before_its_fields_are_read():
     writer.write(out)
     with pytest.raises(InvalidInput, match=f"{paper_forms.MAX_PAGES + 1} pages"):
         paper_forms.read_form(out.getvalue())
+
+
+def test_an_upload_is_read_in_a_capped_child_process(worksheet_pdf, monkeypatch):
+    filled = fill(worksheet_pdf, WORKSHEET_VALUES)
+    assert paper_forms.read_form_isolated(filled) == paper_forms.read_form(filled)
+    with pytest.raises(InvalidInput, match="could not be read"):
+        paper_forms.read_form_isolated(b"%PDF-1.7\n garbage that is no PDF at all")
+    with pytest.raises(UnsupportedMediaType):
+        paper_forms.read_form_isolated(b"GIF89a")                 # refused before any process starts
+    monkeypatch.setattr(paper_forms, "CHILD_MEMORY_BYTES", 20 * 1024 * 1024)   # too little to even start
+    with pytest.raises(InvalidInput, match="could not be read"):
+        paper_forms.read_form_isolated(filled)
