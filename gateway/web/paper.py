@@ -39,7 +39,8 @@ class PaperPages(WebBase):
             if refused is None or refused[0] >= 500:
                 raise
             return None, self.show(request, "paper_portal.html", status=refused[0], token=token, title="",
-                                   result=None, error=refused[1], link_unusable=True)
+                                   result=None, error=refused[1], link_unusable=refused[0] in (403, 404, 410),
+                                   no_form=True)
 
     @page("GET", "/portal/<string:token>/paper")
     def portal_paper_page(self, request, token):

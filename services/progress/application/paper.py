@@ -37,8 +37,8 @@ def tool_of_assignment(assignment: dict) -> str:
         return assignment["target"]["tool_id"]
     if assignment["kind"] == "measure":
         return catalogue_tool_id("", assignment["target"]["measure"], "adult", "measure")
-    raise InvalidInput("A workbook chapter has no fillable PDF of its own: the workbook's PDF carries its "
-                       "fields. Enter its answers on the client's page instead.")
+    raise InvalidInput("A workbook chapter has no fillable PDF of its own: its fields are in the workbook's PDF. "
+                       "Fill it in online from the homework's page instead.")
 
 
 def _stamp_view(assignment: dict, secret_key: str) -> dict:
