@@ -118,6 +118,14 @@ AUDITED: dict[str, Rule] = {
     "portal_audio_played": Rule("portal.audio_played", caller="portal_link"),
     "portal_audio": Rule("portal.audio", caller="portal_link"),
     "portal_progress": Rule("portal.progress", caller="portal_link"),
+    # paper and online meet (issue #16): an assignment's fillable PDF out, the filled one back in
+    "portal_fillable_pdf": Rule("portal.fillable_pdf", caller="portal_link"),
+    "portal_paper_page": Rule("portal.paper_page", caller="portal_link"),
+    "portal_paper_upload": Rule("portal.paper_upload", caller="portal_link"),
+    "assignment_fillable_pdf": Rule("assignment.fillable_pdf"),
+    "assignment_paper_pdf": Rule("submission.paper_pdf"),
+    "client_paper_upload": Rule("submission.paper_pdf"),
+    "client_paper_pdf": Rule("record.paper_pdf"),
     # a signed download link (an edition's PDF): the workbook service says whose it is
     "signed_file": Rule("file.download", caller="signed_link"),
     # the web app

@@ -18,6 +18,7 @@ from gateway.routes.admin import AdminRoutes
 from gateway.routes.catalogue import CatalogueRoutes
 from gateway.routes.clients import ClientRoutes
 from gateway.routes.files import FileRoutes
+from gateway.routes.paper import PaperRoutes
 from gateway.routes.portal import PortalRoutes
 from gateway.routes.probes import ProbeRoutes
 from gateway.routes.record import RecordRoutes
@@ -31,7 +32,7 @@ from interlude.rpc_timeouts import TimedRpcProxy
 
 class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes, ClientRoutes, RecordRoutes,
                      PortalRoutes, SearchRoutes, FileRoutes, ApiKeyRoutes, WebhookRoutes, AuditRoutes,
-                     WebApp, AdminRoutes):   # WebApp: the web app's pages, gateway/web/
+                     PaperRoutes, WebApp, AdminRoutes):   # WebApp: the web app's pages, gateway/web/
     name = "gateway"
     # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
     max_workers = 100

@@ -34,7 +34,8 @@ log = get_logger(__name__)
 
 SLOW_METHODS = frozenset({"tool_pdf", "tool_audio", "portal_audio", "upload_media",
                           "tool_page_count", "tool_thumbnail",   # the web app's page thumbnails draw the PDF
-                          "preview_clinic_tool", "clinic_tool_version_pdf"})   # a clinic tool's draft or version
+                          "preview_clinic_tool", "clinic_tool_version_pdf",
+                          "portal_tool_pdf", "record_paper_pdf", "portal_paper_pdf"})   # a clinic tool's draft or version; the paper round trip
 BREAKER_TIMEOUTS = 3
 INNER_SHARE = 0.6   # of the timeouts, for a service asking another
 

@@ -17,16 +17,17 @@ def running(settings, names=tuple(SERVICES)):
 PASSWORD = "integration password"
 
 
-def seeded_settings(data_dir, clinics, *, port: int):
+def seeded_settings(data_dir, clinics, *, port: int, **overrides):
     """Settings for an embedded platform whose store holds the published catalogue and one
-    clinic per ``(clinic name, admin email)``, each admin's password being PASSWORD."""
+    clinic per ``(clinic name, admin email)``, each admin's password being PASSWORD; ``overrides``
+    are more settings (e.g. broker_url, secret_key)."""
     from gateway.identity import Identity
     from interlude import settings as settings_module
     from interlude import wiring
     from services.catalog.cli import load_and_build
     from services.catalog.domain.catalogue import Catalogue
     from tests.conftest import make_env
-    settings = settings_module.load(make_env(data_dir, http_port=port))
+    settings = settings_module.load(make_env(data_dir, http_port=port, **overrides))
     store = wiring.documents(settings)
     Catalogue(store).publish(load_and_build()[1])
     for name, email in clinics:
@@ -42,3 +43,13 @@ def logged_in(base: str, email: str):
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
     return session
+
+
+def portal_csrf(base: str, token: str) -> dict:
+    """The header a client's portal form sends: the CSRF token of its link's page (portal POSTs
+    without it are refused, gateway/portal_security.py)."""
+    import re
+
+    import requests
+    page = requests.get(f"{base}/portal/{token}")
+    return {"X-CSRF-Token": re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)}

@@ -13,6 +13,7 @@ from gateway.web.clients import ClientPages
 from gateway.web.clinic_tools import ClinicToolPages
 from gateway.web.dashboard import DashboardPages
 from gateway.web.portal_language import PortalLanguagePages
+from gateway.web.paper import PaperPages
 from gateway.web.static import StaticFiles
 from gateway.web.tools import ToolPages
 from gateway.web.webhooks import WebhookPages
@@ -21,5 +22,5 @@ from gateway.web.workbooks import WorkbookPages
 
 class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages,
              ApiKeyPages, WebhookPages, AuditPages, StaticFiles, ClinicAdminPages, ClinicToolPages,
-             PortalLanguagePages):
+             PortalLanguagePages, PaperPages):
     """Every page of the web app, as one mixin for GatewayService."""

@@ -38,14 +38,14 @@ class ChildOutcome:
 
 
 class _Child:
-    def __init__(self, memory_limit_bytes: int):
+    def __init__(self, memory_limit_bytes: int, module: str = CHILD_MODULE):
         self.memory_limit_bytes = memory_limit_bytes
         # The child needs none of the platform's settings, and a document is better rendered
         # where the secrets among them (INTERLUDE_SECRET_KEY, store URLs) are not.
         environment = {name: value for name, value in os.environ.items()
                        if not name.startswith("INTERLUDE_")}
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", CHILD_MODULE, "--memory-limit", str(memory_limit_bytes)],
+            [sys.executable, "-m", module, "--memory-limit", str(memory_limit_bytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True,
             env=environment)
 
@@ -133,9 +133,13 @@ def _write_all(fd: int, data: bytes) -> None:
             view = view[written:]
 
 
-def run_child(job: bytes, memory_limit_bytes: int, time_limit_s: float) -> ChildOutcome:
-    """Give the job to a child and collect what it wrote; kill it once the time limit passes."""
-    child = _spares.take(memory_limit_bytes)
+def run_child(job: bytes, memory_limit_bytes: int, time_limit_s: float,
+              module: str = CHILD_MODULE) -> ChildOutcome:
+    """Give the job to a child and collect what it wrote; kill it once the time limit passes.
+    ``module``: another child program with the same contract (``--memory-limit``, the job on stdin,
+    the answer on stdout), e.g. interlude.paper_child, which reads an uploaded PDF's form; only
+    render children are kept spare."""
+    child = _spares.take(memory_limit_bytes) if module == CHILD_MODULE else _Child(memory_limit_bytes, module)
     popen = child.popen
     deadline = time.monotonic() + time_limit_s
     collected: dict[str, bytes] = {}
@@ -170,8 +174,9 @@ def run_child(job: bytes, memory_limit_bytes: int, time_limit_s: float) -> Child
         worker.join()
     returncode = popen.wait()
     child.discard()
-    # Restocked only now: a spare importing WeasyPrint beside the render slowed it by half on
-    # two cores (benchmarks/rendering.py).
-    _spares.prepare(memory_limit_bytes)
+    if module == CHILD_MODULE:
+        # Restocked only now: a spare importing WeasyPrint beside the render slowed it by half on
+        # two cores (benchmarks/rendering.py).
+        _spares.prepare(memory_limit_bytes)
     return ChildOutcome(returncode, collected.get("stdout", b""), collected.get("stderr", b""),
                         timed_out)

@@ -17,6 +17,7 @@ from services.catalog.domain.content import (AGE_GROUPS, APPROACHES, FORMATS, PH
                                              Problem, load_content)
 from services.catalog.domain.measures import MEASURES, Measure, Score, load_measures, score
 from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
+from services.catalog.domain.paper_answers import measure_answers, worksheet_fields
 from services.catalog.domain.tool_html import TOOL_CSS, field_html, tool_body_html
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "TOOL_CSS", "Content", "Fit", "Measure", "Problem", "Score", "build_catalogue", "clinic_tool_search_document",
     "field_html", "load_and_build", "load_content", "load_measures", "score", "search_document",
     "tool_body_html", "tool_id",
+    # a filled fillable PDF's field values read back as a submission (paper round trip)
+    "measure_answers", "worksheet_fields",
 ]
 
 

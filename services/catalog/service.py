@@ -97,6 +97,12 @@ class CatalogService:
         return tool_files.tool_audio(self.blobs, self._portal_tool(clinic_id, tool_id), "mp3")
 
     @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_tool_pdf(self, clinic_id, tool_id, paper="a4", clinic_name="", branding=None):
+        """The fillable PDF behind a client's portal link (the gateway resolved the link first),
+        in the paper's own wording (not the screen's)."""
+        return tool_files.tool_pdf(self.blobs, self._portal_tool(clinic_id, tool_id), paper, clinic_name, branding)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
     def tool_pdf(self, actor, tool_id, paper="a4", clinic_name="", branding=None):
         """``branding``: the clinic's ``{"name", "colour", "logo_key"}`` drawn on the PDF."""
         tool = self._any_tool(Actor.from_dict(actor), tool_id)

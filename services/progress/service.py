@@ -5,18 +5,21 @@ instead of an actor; everything else carries the acting practitioner and clinic.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from interlude import errors, events
+from interlude import errors, events, paper_forms
 from interlude.actor import Actor
 from interlude.logging import get_logger
 from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
-from interlude.nameko_deps import Config, RequestContext
+from interlude.nameko_deps import Blobs, Config, RequestContext
 from interlude.rpc import domain_errors
 from services.progress.application import (announcements, assignments, audit, clients, events as record, fhir_export,
-                                           measure_view as charts, overview, pathway, portal, projections,
+                                           measure_view as charts, overview, paper, pathway, portal, projections,
                                            records, reminders, webhook_deliveries as deliveries,
                                            webhook_subscriptions as subscriptions)
 from services.progress.dependencies import ProgressStore, Webhooks
@@ -43,6 +46,7 @@ class ProgressService:
 
     documents = ProgressStore()
     webhooks = Webhooks()
+    blobs = Blobs()   # the filled PDFs clients and practitioners upload (application/paper.py)
     settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
@@ -185,7 +189,10 @@ class ProgressService:
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def delete_client(self, actor, client_id):
-        return records.delete_client(self.documents, Actor.from_dict(actor), client_id)
+        deleted = records.delete_client(self.documents, Actor.from_dict(actor), client_id)
+        deleted["removed"]["paper_pdfs"] = paper.delete_client_pdfs(self.blobs, Actor.from_dict(actor).clinic_id,
+                                                                    deleted["client_id"])
+        return deleted
 
     # the audit log (application/audit.py) ---------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)
@@ -247,6 +254,45 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def portal_audio_played(self, token, seconds, request_key=None):
         return portal.audio_played(self.documents, token, seconds, request_key=request_key)
+
+    # paper and online meet: an assignment's fillable PDF goes out stamped, comes back filled ---
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def paper_stamp(self, actor, assignment_id):
+        return paper.stamp_for(self.documents, Actor.from_dict(actor), assignment_id, self.settings.secret_key)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_paper_stamp(self, token):
+        return paper.portal_stamp_for(self.documents, token, self.settings.secret_key)
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def record_paper_pdf(self, actor, assignment_id, upload):
+        """The practitioner's upload: ``{pdf_base64, filename?, taken_on?}``."""
+        upload = dict(upload or {})
+        return paper.record_practitioner_pdf(self.documents, self.blobs, Actor.from_dict(actor), assignment_id,
+                                             _pdf_of(upload), filename=upload.get("filename") or "",
+                                             taken_on=upload.get("taken_on") or None, **self._paper_reading())
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def portal_paper_pdf(self, token, upload):
+        """The client's upload through their link: ``{pdf_base64, filename?}``."""
+        upload = dict(upload or {})
+        result, _ = paper.record_portal_pdf(self.documents, self.blobs, token, _pdf_of(upload),
+                                            filename=upload.get("filename") or "", **self._paper_reading())
+        self._announce(token, result)
+        return result
+
+    @rpc(expected_exceptions=errors.EXPECTED)
+    def paper_pdf(self, actor, client_id, event_id):
+        """Where the kept PDF of a submission is (the gateway streams it): ``{key, filename, content_type}``."""
+        return paper.pdf_of(self.documents, Actor.from_dict(actor), client_id, event_id)
+
+    def _paper_reading(self) -> dict:
+        def tool_of(clinic_id, tool_id):
+            with domain_errors():
+                return self.catalog_rpc.portal_tool(clinic_id, tool_id)
+        # an uploaded file is parsed in a capped child process, never in the service (interlude/paper_forms.py)
+        return {"secret_key": self.settings.secret_key, "tool_of": tool_of,
+                "read_form": paper_forms.read_form_isolated}
 
     def _announce(self, token, result):
         """Events for other services and partners (webhook deliveries queued first): ids and scores only."""
@@ -325,3 +371,12 @@ class ProgressService:
     @rpc(expected_exceptions=errors.EXPECTED)
     def redeliver_webhook(self, actor, subscription_id, delivery_id):
         return subscriptions.redeliver(self.documents, Actor.from_dict(actor), subscription_id, delivery_id)
+
+
+def _pdf_of(upload: dict) -> bytes:
+    try:
+        data = base64.b64decode(upload.get("pdf_base64") or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise errors.InvalidInput("pdf_base64 must be the PDF file, base64-encoded.") from None
+    paper_forms.check_pdf_bytes(data)
+    return data

@@ -19,6 +19,7 @@ from interlude_app.runner import start_embedded_render_worker
 from tests.conftest import free_port
 from tests.integration.test_web_pages import browser, csrf_of
 from tests.integration.test_workbooks import REQUEST, render_and_wait, wait_for
+from tests.paper_helpers import fill, phq9_values
 from tests.platform import PASSWORD, logged_in, running, seeded_settings
 
 CLIENT_DATA_PATH = re.compile(r"<[^>]*(client_id|assignment_id|workbook_id|token|key)>|^/(api/v1/)?(clients|workbooks|"
@@ -111,6 +112,11 @@ class Walk:
             headers = {"X-CSRF-Token": re.search(r'name="csrf-token" content="([^"]+)"', link_page.text).group(1)}
         answer = requests.request(method, self.base + path, json=body, data=form, headers=headers,
                                   allow_redirects=False)
+        return self._check(route, answer, expect)
+
+    def raw(self, route, session, method, path, expect=None, **kwargs):
+        """Any request (a PDF body, a multipart upload) from the given session, checked the same way."""
+        answer = session.request(method, self.base + path, allow_redirects=False, **kwargs)
         return self._check(route, answer, expect)
 
     def _check(self, route, answer, expect):
@@ -244,6 +250,39 @@ def test_every_client_data_route_leaves_an_entry(platform):
     page("workbook_job_status", "GET", f"/workbooks/{workbook_id}/jobs/{job_id}", expect={"job_id": job_id})
     page("workbook_pathway", "POST", f"/workbooks/{workbook_id}/pathway", {"client_id": client_id,
                                                                           "start": "2030-04-01"}, expect=cid)
+    # paper and online meet: each of two PHQ-9s goes out as its fillable PDF and comes back filled,
+    # once over the API (then the kept PDF is read) and once from home through the portal
+    for way in ("api", "portal"):
+        made_paper = c["ana"].post(f"{c['base']}/api/v1/clients/{client_id}/assignments",
+                                   json={"measure": "phq9", "due": "2030-02-01"}).json()
+        paper_id, paper_token = made_paper["assignment"]["id"], made_paper["link"]["token"]
+        pid = {"assignment_id": paper_id}
+        if way == "api":
+            blank = walk.raw("assignment_fillable_pdf", c["ana"], "GET",
+                             f"/api/v1/assignments/{paper_id}/fillable-pdf", expect=pid).content
+            sent = walk.raw("assignment_paper_pdf", c["ana"], "POST", f"/api/v1/assignments/{paper_id}/paper-pdf",
+                            expect=pid, data=fill(blank, phq9_values([1] * 9)),
+                            headers={"Content-Type": "application/pdf"})
+            assert sent.status_code == 201
+            event_id = next(e["id"] for e in c["ana"].get(f"{c['base']}/api/v1/clients/{client_id}/timeline").json()
+                            if e["type"] == "submitted" and "Filled PDF" in e.get("summary", ""))
+            walk.raw("client_paper_pdf", c["ana"], "GET", f"/api/v1/clients/{client_id}/paper-pdfs/{event_id}",
+                     expect=cid)
+        else:
+            home = requests.Session()
+            blank = walk.raw("portal_fillable_pdf", home, "GET", f"/portal/{paper_token}/fillable.pdf").content
+            upload_page = walk.raw("portal_paper_page", home, "GET", f"/portal/{paper_token}/paper")
+            form_token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', upload_page.text).group(1)
+            walk.raw("portal_paper_upload", home, "POST", f"/portal/{paper_token}/paper",
+                     data={"csrf_token": form_token},
+                     files={"pdf": ("phq9.pdf", fill(blank, phq9_values([0] * 9)), "application/pdf")})
+    client_made = c["ana"].post(f"{c['base']}/api/v1/clients/{client_id}/assignments",
+                                json={"measure": "phq9", "due": "2030-03-01"}).json()["assignment"]["id"]
+    blank = c["ana"].get(f"{c['base']}/api/v1/assignments/{client_made}/fillable-pdf").content
+    web_token = csrf_of(c["web"].get(f"{c['base']}/clients/{client_id}").text)
+    walk.raw("client_paper_upload", c["web"], "POST", f"/clients/{client_id}/assignments/{client_made}/paper",
+             expect={"assignment_id": client_made}, data={"csrf_token": web_token, "taken_on": "2029-12-30"},
+             files={"pdf": ("phq9.pdf", fill(blank, phq9_values([2] * 9)), "application/pdf")})
     # the deliveries the walk's submissions made carry client ids and scores: reading and resending them is logged
     deliveries = wait_for(lambda: c["admin"].get(f"{c['base']}/api/v1/webhooks/{hook_id}/deliveries").json() or None)
     api("list_webhook_deliveries", "GET", f"/api/v1/webhooks/{hook_id}/deliveries", who="admin")

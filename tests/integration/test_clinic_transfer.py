@@ -12,7 +12,7 @@ from tests.conftest import free_port
 from tests.integration.test_audit_log import patient
 from tests.integration.test_catalogue_api import PNG
 from tests.integration.test_workbooks import REQUEST, render_and_wait
-from tests.platform import logged_in, running, seeded_settings
+from tests.platform import portal_csrf, logged_in, running, seeded_settings
 from tests.test_architecture import OWNERS
 
 NOT_A_CLINICS = {"sessions", "tools", "catalogue_versions"}   # sessions stay; the shared catalogue is each deployment's
@@ -42,8 +42,9 @@ def exported(tmp_path):
             client_id = admin.post(f"{base}/api/v1/clients", json={"display_name": "Robin"}).json()["id"]
             made = admin.post(f"{base}/api/v1/clients/{client_id}/assignments",
                               json={"measure": "phq9", "due": "2030-01-01"}).json()
-            assert requests.post(f"{base}/portal/{made['link']['token']}/submit",
-                                 json={"answers": [1] * 9}).status_code == 200
+            token = made["link"]["token"]
+            assert requests.post(f"{base}/portal/{token}/submit", json={"answers": [1] * 9},
+                                 headers=portal_csrf(base, token)).status_code == 200
             workbook = admin.post(f"{base}/api/v1/workbooks", json={**REQUEST, "client_id": client_id}).json()
             assert render_and_wait(base, admin, workbook["id"])["status"] == "done"
             media = admin.post(f"{base}/api/v1/media", params={"filename": "calm.png"}, data=PNG,

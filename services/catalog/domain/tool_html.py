@@ -191,8 +191,15 @@ def _table(field: dict, name: str) -> str:
 FIELD_WRITERS = {"lines": _lines, "list": _list, "scale": _scale, "checklist": _checklist, "table": _table}
 
 
+def pdf_field_name(field: dict, index: int, prefix: str = "") -> str:
+    """The form field name of a tool's field in its fillable PDF: ``f<index>_<field id>``, then
+    ``_<n>`` for a box of a scale or checklist and ``_r<row>_c<column>`` for a table cell
+    (paper_answers.py reads them back)."""
+    return f"{prefix}f{index}_{field.get('id', index)}"
+
+
 def _field(field: dict, index: int, prefix: str = "") -> str:
-    name = f"{prefix}f{index}_{field.get('id', index)}"
+    name = pdf_field_name(field, index, prefix)
     writer = FIELD_WRITERS.get(field.get("kind"), _lines)
     kind = escape(str(field.get("kind") or "lines"))
     return (f'<div class="field field-{kind}"><div class="field-label">{escape(field.get("label", ""))}</div>'

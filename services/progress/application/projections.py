@@ -26,6 +26,8 @@ def _summary(event: dict, titles: dict[str, str]) -> str:
     if kind == "draft_saved":
         return f"Draft of {title} saved ({len(data.get('fields') or {})} fields)"
     if kind == "submitted":
+        if data.get("paper_pdf"):
+            return f"Filled PDF of {title} uploaded by {'the client' if event['actor'] == 'client' else 'the practitioner'}"
         return f"{'Recorded from paper' if data.get('on_paper') else 'Submitted'} {title}"
     if kind == "rated":
         return f"Rated {title} {data.get('rating')}/5 for helpfulness"

@@ -57,9 +57,11 @@ def score_answers(measure: Measure, answers, extra) -> tuple[dict, dict | None]:
 
 def record_submission(store: DocumentStore, assignment: dict, *, actor: str, submission_id: str | None,
                       fields: dict | None = None, answers=None, extra: int | None = None,
-                      taken_on: str | None = None, crisis_lines=None, now: datetime | None = None) -> dict:
+                      taken_on: str | None = None, crisis_lines=None, paper: dict | None = None,
+                      now: datetime | None = None) -> dict:
     """Record one submission of ``assignment`` and return what to show and what was recorded:
-    ``{assignment_id, submission_id, submitted_at, score, flags, messages, crisis, events}``."""
+    ``{assignment_id, submission_id, submitted_at, score, flags, messages, crisis, events}``.
+    ``paper``: the kept filled PDF it was read from (application/paper.py), linked from the event."""
     clinic_id, client_id = assignment["clinic_id"], assignment["client_id"]
     submission_id = submission_id or uuid.uuid4().hex
     if not isinstance(submission_id, str) or not 0 < len(submission_id) <= 100:
@@ -68,6 +70,8 @@ def record_submission(store: DocumentStore, assignment: dict, *, actor: str, sub
     data = {"assignment_id": assignment["id"], "submission_id": submission_id, "kind": assignment["kind"]}
     if taken_on is not None:
         data.update(taken_on=storage.as_date(taken_on, "taken_on"), on_paper=True)
+    if paper is not None:
+        data.update(on_paper=True, paper_pdf=paper)
     measure, scored = None, None
     if assignment["kind"] == "measure":
         if fields is not None or answers is None:
