@@ -27,7 +27,8 @@ from interlude.rpc_timeouts import TimedRpcProxy
 
 
 class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes, ClientRoutes, RecordRoutes,
-                     PortalRoutes, SearchRoutes, FileRoutes, AuditRoutes, WebApp):   # WebApp: the web app's pages, gateway/web/
+                     PortalRoutes, SearchRoutes, FileRoutes, WebApp,   # WebApp: the web app's pages, gateway/web/
+                     AuditRoutes):
     name = "gateway"
     # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
     max_workers = 100
