@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import sys
 
+from werkzeug.wrappers import Response
+
+from gateway import portal_pages
 from gateway.audit_rules import AUDITED, Access, subjects_of
 from interlude import errors
 from interlude import logging as interlude_logging
@@ -64,9 +67,15 @@ def record(worker_ctx, result, exc_info):
     except Exception as exc:   # whatever failed, the answer must not leave unrecorded
         log.error("audit_not_recorded", route=worker_ctx.entrypoint.method_name, error_type=type(exc).__name__,
                   remote_type=getattr(exc, "exc_type", None))
+        message = "This could not be written to the audit log, so it was not shown: try again in a moment."
+        rule = AUDITED.get(worker_ctx.entrypoint.method_name)
+        request = worker_ctx.args[0]
+        if rule is not None and rule.caller == "portal_link" and request.mimetype != "application/json":
+            # a client in a browser gets the portal's own error page, as for any other failure there
+            return Response(portal_pages.error_page(503, message), status=503, mimetype="text/html",
+                            headers={"Referrer-Policy": "no-referrer"}), None
         try:
-            raise errors.ServiceUnavailable(
-                "This could not be written to the audit log, so it was not shown: try again in a moment.") from exc
+            raise errors.ServiceUnavailable(message) from exc
         except errors.ServiceUnavailable:
             return None, sys.exc_info()
     return result, exc_info

@@ -25,6 +25,10 @@ class FakeProgress:
 
 def worker_ctx(route, progress, **path):
     request = Request(EnvironBuilder(method="GET", path="/x", environ_base={"REMOTE_ADDR": "10.0.0.9"}).get_environ())
+    return worker_ctx_for(request, route, progress, **path)
+
+
+def worker_ctx_for(request, route, progress, **path):
     auth = SimpleNamespace(actor=lambda _request: Actor("usr_1", "cln_1", "practitioner"))
     service = SimpleNamespace(progress_rpc=progress, auth=auth)
     return SimpleNamespace(entrypoint=SimpleNamespace(method_name=route), args=(request,), kwargs=path,
@@ -44,6 +48,14 @@ def test_an_answer_that_cannot_be_recorded_is_not_sent():
     result, exc_info = audit.record(worker_ctx("get_client", FakeProgress(fail=True), client_id="cli_1"),
                                     {"display_name": "Robin"}, None)
     assert result is None and isinstance(exc_info[1], errors.ServiceUnavailable)
+
+
+def test_a_portal_page_that_cannot_be_recorded_is_the_portals_error_page():
+    request = Request(EnvironBuilder(method="GET", path="/portal/t").get_environ())
+    result, exc_info = audit.record(worker_ctx_for(request, "portal_page", FakeProgress(fail=True), token="t" * 30),
+                                    "<html>the page</html>", None)
+    assert exc_info is None and result.status_code == 503 and "the page" not in result.get_data(as_text=True)
+    assert "audit log" in result.get_data(as_text=True)
 
 
 def test_failed_requests_and_other_routes_record_nothing():
