@@ -13,7 +13,6 @@ import sys
 
 from werkzeug.wrappers import Response
 
-from gateway import portal_pages
 from gateway.audit_rules import AUDITED, Access, subjects_of
 from interlude import errors
 from interlude import logging as interlude_logging
@@ -72,6 +71,7 @@ def record(worker_ctx, result, exc_info):
         request = worker_ctx.args[0]
         if rule is not None and rule.caller == "portal_link" and request.mimetype != "application/json":
             # a client in a browser gets the portal's own error page, as for any other failure there
+            from gateway import portal_pages   # here: portal_pages -> gateway.web -> entrypoints -> this module
             return Response(portal_pages.error_page(503, message), status=503, mimetype="text/html",
                             headers={"Referrer-Policy": "no-referrer"}), None
         try:

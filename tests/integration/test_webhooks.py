@@ -20,7 +20,7 @@ import standardwebhooks
 from interlude_app.runner import SERVICES, build_runner, stop_runner
 from tests.conftest import RabbitVhost, free_port
 from tests.integration.test_web_pages import assert_secure, browser, csrf_of
-from tests.platform import logged_in, seeded_settings
+from tests.platform import logged_in, portal_csrf, seeded_settings
 
 HOOKS = "/api/v1/webhooks"
 
@@ -117,7 +117,7 @@ def submit_measure(base, session):
     assert assigned.status_code == 201, assigned.text
     token = assigned.json()["link"]["token"]
     answer = {"answers": {f"q{i}": 1 for i in range(1, 10)}, "submission_id": f"sub-{token[:12]}"}
-    submitted = requests.post(f"{base}/portal/{token}/submit", json=answer)
+    submitted = requests.post(f"{base}/portal/{token}/submit", json=answer, headers=portal_csrf(base, token))
     assert submitted.status_code == 200, submitted.text
     return client_id, assigned.json()["assignment"]["id"], (token, answer)
 
@@ -154,7 +154,8 @@ def test_a_healthy_receiver_gets_signed_events_once(platform):
         scored = by_type["measure.scored"][1]
         assert (scored["total"], scored["band"], scored["client_id"]) == (9, "Mild", client_id)
         assert by_type["homework.completed"][0] != by_type["measure.scored"][0]
-        again = requests.post(f"{base}/portal/{token}/submit", json=answer)   # the client presses send again
+        again = requests.post(f"{base}/portal/{token}/submit", json=answer,   # the client presses send again
+                              headers=portal_csrf(base, token))
         assert again.status_code == 200
         time.sleep(2.5)   # two relay passes
         assert len(receiver.received) == 2
