@@ -52,6 +52,11 @@ class Settings:
     # The address clients reach the gateway at: portal and download links start with it
     # (never with the request's Host header, which the caller chooses).
     public_url: str = ""
+    # Operations (issue #17): the port of a process's own /metrics, /healthz and /readyz server
+    # (interlude/metrics_server.py; None: none, the gateway's /metrics still answers), and how
+    # long a process asked to stop (SIGTERM) may finish its work: in-flight RPCs, a render.
+    metrics_port: int | None = None
+    shutdown_grace_seconds: float = 25.0
 
     @property
     def embedded(self) -> bool:
@@ -140,6 +145,19 @@ def _seconds(env: dict, name: str, default: str) -> float:
     return seconds
 
 
+def _port(env: dict, name: str, default: str | None) -> int | None:
+    text = _get(env, name, default)
+    if text is None:
+        return None
+    try:
+        port = int(text)
+        if not 0 <= port <= 65535:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={text!r} is not a port number (0-65535)") from None
+    return port
+
+
 def load(env: dict | None = None) -> Settings:
     """Read and validate the settings; raise SettingsError naming the first bad variable."""
     env = dict(os.environ if env is None else env)
@@ -168,13 +186,7 @@ def load(env: dict | None = None) -> Settings:
     _check_scheme("SEARCH_URL", search_url, ("http", "https", "file"),
                   "an index folder path or http(s)://elasticsearch-host:9200")
 
-    port_text = _get(env, "HTTP_PORT", "8080")
-    try:
-        http_port = int(port_text)
-        if not 0 <= http_port <= 65535:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(f"{PREFIX}HTTP_PORT={port_text!r} is not a port number (0-65535)") from None
+    http_port = _port(env, "HTTP_PORT", "8080")
 
     log_format = _get(env, "LOG_FORMAT", "console")
     if log_format not in ("console", "json"):
@@ -218,4 +230,6 @@ def load(env: dict | None = None) -> Settings:
         rpc_timeout_seconds=rpc_timeout,
         rpc_slow_timeout_seconds=max(rpc_slow_timeout, rpc_timeout),
         public_url=public_url or f"http://{_get(env, 'HTTP_HOST', '127.0.0.1')}:{http_port}",
+        metrics_port=_port(env, "METRICS_PORT", None),
+        shutdown_grace_seconds=_seconds(env, "SHUTDOWN_GRACE_SECONDS", "25"),
     )
