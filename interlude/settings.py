@@ -134,28 +134,26 @@ def _secret_key(env: dict, data_dir: Path, embedded: bool) -> str:
     return key_file.read_text().strip()
 
 
-def _seconds(env: dict, name: str, default: str) -> float:
-    text = _get(env, name, default)
-    try:
-        seconds = float(text)
-        if not 0.1 <= seconds <= 600:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(f"{PREFIX}{name}={text!r}: use a number of seconds, 0.1-600") from None
-    return seconds
-
-
-def _port(env: dict, name: str, default: str | None) -> int | None:
+def _number(env: dict, name: str, default: str | None, convert, low: float, high: float, problem: str):
+    """The variable as a number within [low, high], None when unset without a default."""
     text = _get(env, name, default)
     if text is None:
         return None
     try:
-        port = int(text)
-        if not 0 <= port <= 65535:
+        value = convert(text)
+        if not low <= value <= high:
             raise ValueError
     except ValueError:
-        raise SettingsError(f"{PREFIX}{name}={text!r} is not a port number (0-65535)") from None
-    return port
+        raise SettingsError(f"{PREFIX}{name}={text!r}{problem}") from None
+    return value
+
+
+def _seconds(env: dict, name: str, default: str) -> float:
+    return _number(env, name, default, float, 0.1, 600, ": use a number of seconds, 0.1-600")
+
+
+def _port(env: dict, name: str, default: str | None) -> int | None:
+    return _number(env, name, default, int, 0, 65535, " is not a port number (0-65535)")
 
 
 def load(env: dict | None = None) -> Settings:

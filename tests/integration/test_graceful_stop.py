@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,21 +22,12 @@ from services.workbook.application.workbooks import Workbooks
 from tests.conftest import TEST_SECRET, free_port, make_env
 from tests.metrics_samples import scrape, value
 from tests.platform import PASSWORD
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 INTERLUDE = str(Path(sys.executable).with_name("interlude"))
 BOOK = {"client_name": "Robin", "problems": ["insomnia", "generalised-worry", "depression"], "age_group": "adult",
         "goals": ["Sleep through most nights"], "length": "full"}   # ~60 pages: seconds of rendering
-
-
-def wait_for(check, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Prometheus metrics on the embedded platform: requests through the gateway move the HTTP, RPC,
 search and render metrics on its `/metrics`, with route templates and names as labels, never a
 path, an id, a token or a query (issue #17)."""
-import time
 
 import pytest
 import requests
@@ -10,6 +9,7 @@ from interlude_app.runner import start_embedded_render_worker
 from tests.conftest import free_port
 from tests.metrics_samples import scrape as scrape_url, value
 from tests.platform import logged_in, running, seeded_settings
+from tests.waiting import wait_for
 
 WORKBOOK = {"client_name": "Metrics", "problems": ["insomnia"], "age_group": "adult", "goals": ["Sleep"],
             "length": "short"}
@@ -31,16 +31,6 @@ def scrape(base):
 
 def moved(before, after, name, **labels):
     return value(after, name, **labels) - value(before, name, **labels)
-
-
-def wait_for(check, timeout=120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.3)
-    pytest.fail("timed out")
 
 
 def test_requests_move_http_rpc_and_search_metrics_labelled_by_template(platform):
@@ -88,7 +78,7 @@ def test_a_render_moves_the_render_metrics_and_the_queue_gauges_are_served(platf
     assert workbook.status_code == 201, workbook.text
     job = session.post(f"{base}/api/v1/workbooks/{workbook.json()['id']}/render").json()
     done = wait_for(lambda: (lambda j: j if j["status"] in ("done", "failed") else None)(
-        session.get(f"{base}/api/v1/workbooks/{workbook.json()['id']}/jobs/{job['id']}").json()))
+        session.get(f"{base}/api/v1/workbooks/{workbook.json()['id']}/jobs/{job['id']}").json()), 120, "the render")
     assert done["status"] == "done", done
     _, after = scrape(base)
     assert moved(before, after, "interlude_render_duration_seconds_count", outcome="done") == 1
