@@ -68,6 +68,11 @@ def validate_request(request) -> None:
             _VALID_WITHOUT_BODY.pop(next(iter(_VALID_WITHOUT_BODY)))   # the oldest
 
 
+def operation_of(method: str, path: str):
+    """The API document's operation for a request (its parameters, body and API key scopes)."""
+    return _VALIDATOR.find("GET" if method == "HEAD" else method, path)[0]
+
+
 def _documented_methods(environ) -> list[str]:
     """The methods the API document lists for this path (a literal path such as
     /api/v1/workbooks/plan also matches a template route, whose methods it does not have)."""

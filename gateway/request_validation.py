@@ -24,6 +24,7 @@ from interlude import errors
 SPEC_URI = "urn:interlude:openapi"
 METHODS = ("get", "put", "post", "delete", "patch")
 JSON_TYPES = ("application/json",)
+KEY_SCHEME = "apiKey"   # the security scheme of API keys; its requirement lists the scopes
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
@@ -43,6 +44,8 @@ class Operation:
     body_required: bool = False
     body_types: tuple[str, ...] = ()        # media types the body may have; () = no body described
     body_validator: Draft202012Validator | None = None
+    # The scope sets an API key may call this with (any one of them); () = API keys may not.
+    key_scopes: tuple[frozenset[str], ...] = ()
 
 
 def _pointer(*parts: str) -> str:
@@ -72,6 +75,8 @@ class RequestValidator:
 
     def _operation(self, template: str, method: str, item: dict) -> Operation:
         operation, declared = Operation(), item[method]
+        operation.key_scopes = tuple(frozenset(requirement[KEY_SCHEME]) for requirement in declared.get("security", ())
+                                     if KEY_SCHEME in requirement)
         merged: dict[tuple[str, str], tuple] = {}
         for owner, entries in ((("paths", template, "parameters"), item.get("parameters", [])),
                                (("paths", template, method, "parameters"), declared.get("parameters", []))):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from gateway.auth import Auth
 from gateway.conditional import KeptAnswers
 from gateway.routes.accounts import AccountRoutes
+from gateway.routes.api_keys import ApiKeyRoutes
 from gateway.routes.catalogue import CatalogueRoutes
 from gateway.routes.clients import ClientRoutes
 from gateway.routes.files import FileRoutes
@@ -27,7 +28,8 @@ from interlude.rpc_timeouts import TimedRpcProxy
 
 
 class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes, ClientRoutes, RecordRoutes,
-                     PortalRoutes, SearchRoutes, FileRoutes, WebApp):   # WebApp: the web app's pages, gateway/web/
+                     PortalRoutes, SearchRoutes, FileRoutes, ApiKeyRoutes,
+                     WebApp):   # WebApp: the web app's pages, gateway/web/
     name = "gateway"
     # Its workers mostly wait on services (each wait bounded by the RPC timeout): many are cheap.
     max_workers = 100

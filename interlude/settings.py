@@ -9,7 +9,11 @@ INTERLUDE_BROKER_URL       memory://                       amqp://user:pass@host
 INTERLUDE_DOCUMENTS_URL    sqlite:///<data>/documents.db   mongodb://host:27017/interlude
 INTERLUDE_BLOBS_URL        <data>/blobs (a folder)         s3://host:9000/bucket
 INTERLUDE_SEARCH_URL       <data>/search-index (a folder)  http(s)://host:9200
+INTERLUDE_REDIS_URL        (unset: API key rate limits     redis://host:6379/0 (shared by
+                           counted in this process)        every gateway process)
 =========================  ==============================  ==================================
+
+``REDIS_URL`` is read too when ``INTERLUDE_REDIS_URL`` is unset (the name hosting platforms set).
 
 A bad value stops the program with a message that names the variable and says what to do.
 """
@@ -57,6 +61,10 @@ class Settings:
     # long a process asked to stop (SIGTERM) may finish its work: in-flight RPCs, a render.
     metrics_port: int | None = None
     shutdown_grace_seconds: float = 25.0
+    # API keys' rate limits (gateway/rate_limits.py): counted in Redis when set, else in memory.
+    redis_url: str = field(default="", repr=False)
+    # Requests a key may make per minute unless its own limit says otherwise.
+    api_key_requests_per_minute: int = 600
 
     @property
     def embedded(self) -> bool:
@@ -153,7 +161,12 @@ def _seconds(env: dict, name: str, default: str) -> float:
 
 
 def _port(env: dict, name: str, default: str | None) -> int | None:
+    """A port, or None when unset without a default (INTERLUDE_METRICS_PORT: off)."""
     return _number(env, name, default, int, 0, 65535, " is not a port number (0-65535)")
+
+
+def _whole_number(env: dict, name: str, default: str, low: int, high: int, problem: str) -> int:
+    return _number(env, name, default, int, low, high, f" {problem}")
 
 
 def load(env: dict | None = None) -> Settings:
@@ -184,7 +197,7 @@ def load(env: dict | None = None) -> Settings:
     _check_scheme("SEARCH_URL", search_url, ("http", "https", "file"),
                   "an index folder path or http(s)://elasticsearch-host:9200")
 
-    http_port = _port(env, "HTTP_PORT", "8080")
+    http_port = _whole_number(env, "HTTP_PORT", "8080", 0, 65535, "is not a port number (0-65535)")
 
     log_format = _get(env, "LOG_FORMAT", "console")
     if log_format not in ("console", "json"):
@@ -210,6 +223,13 @@ def load(env: dict | None = None) -> Settings:
         raise SettingsError(f"{PREFIX}PUBLIC_URL={public_url!r}: use the gateway's address as clients reach it, "
                             "e.g. https://interlude.example.org")
 
+    redis_url = _get(env, "REDIS_URL", "") or env.get("REDIS_URL", "")
+    _check_scheme("REDIS_URL", redis_url, ("redis", "rediss", "unix"), "redis://host:6379/0")
+    if redis_url and "://" not in redis_url:
+        raise SettingsError(f"{PREFIX}REDIS_URL is not a URL: use redis://host:6379/0")
+    per_minute = _whole_number(env, "API_KEY_REQUESTS_PER_MINUTE", "600", 1, 100_000,
+                               "use a whole number of requests, 1-100000")
+
     return Settings(
         data_dir=data_dir,
         broker_url=broker_url,
@@ -230,4 +250,6 @@ def load(env: dict | None = None) -> Settings:
         public_url=public_url or f"http://{_get(env, 'HTTP_HOST', '127.0.0.1')}:{http_port}",
         metrics_port=_port(env, "METRICS_PORT", None),
         shutdown_grace_seconds=_seconds(env, "SHUTDOWN_GRACE_SECONDS", "25"),
+        redis_url=redis_url,
+        api_key_requests_per_minute=per_minute,
     )

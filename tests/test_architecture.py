@@ -22,7 +22,7 @@ OWNERS = {
     "workbook": (("services/workbook/",), ("workbooks", "workbook_jobs", "workbook_editions")),
     "progress": (("services/progress/",), ("progress_events", "clients", "assignments", "portal_tokens",
                                           "reminder_outbox", "audit")),
-    "identity": (("gateway/identity.py",), ("clinics", "users", "sessions")),
+    "identity": (("gateway/identity.py", "gateway/api_keys.py"), ("clinics", "users", "sessions", "api_keys")),
 }
 # A collection named where it is used (``collection("users")``) or where a constant names it
 # (``EVENTS = "progress_events"``, ``JOBS, EDITIONS = "workbook_jobs", "workbook_editions"``).

@@ -83,11 +83,12 @@ def test_every_variable_is_one_the_settings_read_and_the_settings_accept_them():
         settings = settings_module.load(env)       # every value valid, as the process will check
         assert not settings.embedded and settings.documents_kind == "mongodb"
         assert settings.blobs_kind == "s3" and settings.search_kind == "elasticsearch"
+        assert settings.redis_url.startswith("redis://")   # rate limits shared by the gateway replicas
 
 
 def test_credentials_come_from_the_secret_never_the_configmap():
     for secret in ("INTERLUDE_BROKER_URL", "INTERLUDE_DOCUMENTS_URL", "INTERLUDE_SECRET_KEY",
-                   "INTERLUDE_S3_ACCESS_KEY", "INTERLUDE_S3_SECRET_KEY"):
+                   "INTERLUDE_S3_ACCESS_KEY", "INTERLUDE_S3_SECRET_KEY", "INTERLUDE_REDIS_URL"):
         assert secret in SECRET and secret not in CONFIG
     kustomization = BY_KIND["Kustomization"][""]
     assert "secret.example.yaml" not in kustomization["resources"]   # placeholders are never applied

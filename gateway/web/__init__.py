@@ -4,6 +4,7 @@ Each area's routes are a mixin class (nameko's @http entrypoints must be methods
 class); ``WebApp`` gathers them and GatewayService lists it among its bases. Templates in
 templates/, static files in static/, UI wording in translations/ (gettext, compiled by Babel).
 """
+from gateway.web.api_keys import ApiKeyPages
 from gateway.web.auth import AuthPages
 from gateway.web.catalogue import CataloguePages
 from gateway.web.clients import ClientPages
@@ -13,5 +14,6 @@ from gateway.web.tools import ToolPages
 from gateway.web.workbooks import WorkbookPages
 
 
-class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages, StaticFiles):
+class WebApp(AuthPages, DashboardPages, CataloguePages, ToolPages, ClientPages, WorkbookPages,
+             ApiKeyPages, StaticFiles):
     """Every page of the web app, as one mixin for GatewayService."""

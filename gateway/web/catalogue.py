@@ -84,7 +84,8 @@ class CataloguePages(WebBase):
             page_number = max(1, min(500, int(request.args.get("page", "1"))))
         except ValueError:
             page_number = 1
-        params = {"q": q, "page": page_number, "per_page": PER_PAGE,
+        # The page shows each tool's summary, not snippets: not asking for them halves a new query's cost.
+        params = {"q": q, "page": page_number, "per_page": PER_PAGE, "highlight": "false",
                   **{param: ",".join(values) for param, values in filters.items()}}
         result = self.search_rpc.search(actor, params)
         minutes = self.catalog_rpc.tool_summaries(actor, [hit["id"] for hit in result["hits"]])

@@ -83,7 +83,8 @@ class WorkbookPages(WebBase):
         actor = self.web_actor(request)
         workbook = self.workbook_rpc.get(actor, workbook_id)
         q = (request.args.get("q") or "").strip()[:300]
-        found = self.search_rpc.search(actor, {"q": q, "per_page": 8, "age": workbook["plan"]["age_group"]})["hits"] \
+        found = self.search_rpc.search(actor, {"q": q, "per_page": 8, "age": workbook["plan"]["age_group"],
+                                                   "highlight": "false", "facets": "false"})["hits"] \
             if q else []
         editions = list(reversed(self.workbook_rpc.editions(actor, workbook_id)))
         job_id = request.args.get("job")

@@ -60,3 +60,17 @@ def test_summary_never_shows_credentials(tmp_path):
     text = str(settings.safe_summary()) + repr(settings)
     assert "hunter2" not in text and "s3cret" not in text and TEST_SECRET not in text
     assert settings.s3_access_key == "key" and settings.s3_secret_key == "s3cret"
+
+
+def test_redis_url_and_api_key_limit(tmp_path):
+    assert (load(tmp_path).redis_url, load(tmp_path).api_key_requests_per_minute) == ("", 600)
+    settings = load(tmp_path, redis_url="redis://:pw@127.0.0.1:6379/0", api_key_requests_per_minute="30")
+    assert settings.redis_url == "redis://:pw@127.0.0.1:6379/0" and settings.api_key_requests_per_minute == 30
+    assert "pw" not in repr(settings)
+    # the name hosting platforms set is read when ours is not
+    assert settings_module.load({**make_env(tmp_path), "REDIS_URL": "redis://cache:6379/1"}).redis_url == \
+        "redis://cache:6379/1"
+    with pytest.raises(SettingsError, match="INTERLUDE_REDIS_URL"):
+        load(tmp_path, redis_url="http://cache:6379")
+    with pytest.raises(SettingsError, match="INTERLUDE_API_KEY_REQUESTS_PER_MINUTE"):
+        load(tmp_path, api_key_requests_per_minute="0")

@@ -30,13 +30,15 @@ def load(path: Path, fingerprint: str) -> QueryExpander | None:
         return None
     concepts = [Concept(c["kind"], c["slug"], tuple(c["names"]), tuple(c["lay_phrases"]), c["domain"])
                 for c in kept["concepts"]]
-    return QueryExpander(concepts, extra_words=frozenset(kept["extra_words"]))
+    return QueryExpander(concepts, extra_words=frozenset(kept["extra_words"]),
+                         approaches={name: tuple(slugs) for name, slugs in kept.get("approaches", {}).items()})
 
 
 def save(path: Path, fingerprint: str, expander: QueryExpander) -> None:
     """Best effort: a folder that cannot be written only means the next command builds again."""
     data = {"fingerprint": fingerprint, "concepts": [asdict(c) for c in expander.concepts],
-            "extra_words": sorted(expander.extra_words)}
+            "extra_words": sorted(expander.extra_words),
+            "approaches": {name: list(slugs) for name, slugs in expander.approaches.items()}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")

@@ -34,6 +34,17 @@ AGE_PATTERNS = {
     "teen": r"\b(teen|teens|teenager|teenagers|teenage|adolescent|gcses?|a levels|sixth form|1[3-7][ -]?(yo|year[ -]old))\b",
 }
 
+# Words that ask for a kind of practice rather than a problem: "mindfulness exercises" wants the
+# mindfulness techniques (their tools are tagged with the approach), not tools whose text says
+# "mind" (the stem of "mindfulness") nor problems that mention calm. Matched on the plain word.
+APPROACH_WORDS = {"mindfulness": frozenset({"mindfulness", "mindful"}),
+                  "relaxation": frozenset({"relaxation", "relax", "relaxing", "relaxed"})}
+APPROACH_WEIGHT = 0.8         # as sure as a technique named by most of its name
+# Words for a kind of tool. Beside a technique or approach ("mindfulness exercises") they say what
+# to find, not a problem: without this, "exercises" named over-exercising (restrictive eating).
+TOOL_WORDS = frozenset(stems("exercise exercises activity activities worksheet worksheets handout "
+                             "handouts audio recording recordings tracker game games tool tools script"))
+
 # A slot is one idea in the query: the word typed and its synonyms, as alternatives
 # (stems, weight). A problem matching "anxiety" and "nerves" has matched one idea, not two.
 Slot = list[tuple[tuple[str, ...], float]]
@@ -58,10 +69,13 @@ class Concept:
 
 
 class QueryExpander:
-    def __init__(self, concepts: list[Concept], extra_groups=GENERAL_GROUPS, extra_words=frozenset()):
-        """``extra_words``: more words known to be spelt right (the catalogue's own text)."""
+    def __init__(self, concepts: list[Concept], extra_groups=GENERAL_GROUPS, extra_words=frozenset(),
+                 approaches: dict[str, tuple[str, ...]] | None = None):
+        """``extra_words``: more words known to be spelt right (the catalogue's own text);
+        ``approaches``: approach (a key of APPROACH_WORDS) -> the slugs of its techniques."""
         self.concepts = concepts
         self.extra_words = frozenset(extra_words)
+        self.approaches = {name: tuple(slugs) for name, slugs in (approaches or {}).items()}
         self.synonyms = SynonymIndex([*extra_groups, *groups_from_names(c.names for c in concepts)])
         self.profiles = {(c.kind, c.slug): c.profile() for c in concepts}
         self.phrases = {c.slug: [stem_sequence(p) for p in c.lay_phrases] for c in concepts}
@@ -72,6 +86,14 @@ class QueryExpander:
                 self.idf[(kind, stem)] = math.log(1 + len(profiles) / sum(1 for p in profiles if stem in p))
         self.unknown_idf = {kind: math.log(1 + sum(1 for k, _ in self.profiles if k == kind))
                             for kind in ("problem", "technique")}
+        # Which concepts each stem appears in: a query is scored against the few concepts that
+        # share a stem with it, not all of them (a concept sharing none scores 0 and is dropped).
+        self.concepts_with: dict[tuple[str, str], list[str]] = {}
+        for (kind, slug), profile in self.profiles.items():
+            for stem in profile:
+                self.concepts_with.setdefault((kind, stem), []).append(slug)
+        self.technique_weight = {slug: sum(self.idf[("technique", s)] for s in profile)
+                                 for (kind, slug), profile in self.profiles.items() if kind == "technique"}
         self.vocabulary: dict[str, int] = {}
         texts = [t for c in concepts for t in (*c.names, *c.lay_phrases, c.domain)]
         for word in plain(" ".join(texts + [m for g in self.synonyms.groups for m in g])).split():
@@ -85,7 +107,9 @@ class QueryExpander:
                             tuple(p.lay_phrases), p.domain_name) for p in content.problems.values()]
         # A technique is known by its name alone: a query must contain most of it to count.
         concepts += [Concept("technique", t.slug, (t.name,)) for t in content.techniques.values()]
-        return cls(concepts, extra_words=extra_words)
+        approaches = {name: tuple(t.slug for t in content.techniques.values() if t.approach == name)
+                      for name in APPROACH_WORDS}
+        return cls(concepts, extra_words=extra_words, approaches=approaches)
 
     def corrections(self, text: str) -> dict[str, str]:
         """Misspelt word -> the catalogue word it most likely meant (one or two edits away)."""
@@ -119,13 +143,28 @@ class QueryExpander:
             slots = [s for s in slots if not set(s[0][0]) <= set(typed)] + [slot]
         techniques = self._techniques(slots)
         named = {s for slug, _ in techniques for s in self.profiles[("technique", slug)]}
-        # Words that name a technique ("thought record") are no evidence of a problem.
+        asked = [name for name, words in APPROACH_WORDS.items() if words.intersection(plain(understood).split())]
+        named |= {s for name in asked for s in stems(" ".join(APPROACH_WORDS[name]))}
+        techniques = self._with_approaches(techniques, asked)
+        if techniques:
+            named |= TOOL_WORDS
+        # Words that name a technique ("thought record") or an approach are no evidence of a problem.
         problem_slots = [slot for slot in slots if not set(slot[0][0]) <= named]
         return QueryExpansion(
             terms=tuple(sorted(terms.items())), techniques=techniques,
             problems=self._problems(problem_slots, stem_sequence(understood)),
             age_groups=tuple((age, 1.0) for age, pattern in AGE_PATTERNS.items()
                              if re.search(pattern, understood)))
+
+    def _with_approaches(self, techniques: tuple[tuple[str, float], ...], asked: list[str]):
+        """The techniques named, plus those of each approach asked for (the higher weight kept)."""
+        if not asked:
+            return techniques
+        weights = dict(techniques)
+        for name in asked:
+            for slug in self.approaches.get(name, ()):
+                weights[slug] = max(weights.get(slug, 0.0), APPROACH_WEIGHT)
+        return tuple(sorted(weights.items(), key=lambda item: (-item[1], item[0])))
 
     def _slot_score(self, kind: str, slot: Slot, profile: dict[str, float] | None) -> float:
         """The best alternative's idf-weighted overlap; with no profile, the most it could be."""
@@ -147,13 +186,19 @@ class QueryExpander:
                 best = max(best, whole * sum(self.idf.get(("problem", s), 0.0) for s in dict.fromkeys(run)))
         return PHRASE_BONUS * best
 
+    def _sharing(self, kind: str, stems_: set[str]) -> list[str]:
+        """The concepts of ``kind`` whose profile holds one of the stems, in catalogue order."""
+        found = {slug for stem in stems_ for slug in self.concepts_with.get((kind, stem), ())}
+        return [slug for (k, slug) in self.profiles if k == kind and slug in found]
+
     def _problems(self, slots: list[Slot], sequence: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
         scores = {}
-        for (kind, slug), profile in self.profiles.items():
-            if kind == "problem":
-                score = sum(self._slot_score(kind, slot, profile) for slot in slots)
-                if score > 0:
-                    scores[slug] = score + self._phrase_bonus(slug, sequence)
+        typed = {stem for slot in slots for alternative, _weight in slot for stem in alternative}
+        for slug in self._sharing("problem", typed):
+            profile = self.profiles[("problem", slug)]
+            score = sum(self._slot_score("problem", slot, profile) for slot in slots)
+            if score > 0:
+                scores[slug] = score + self._phrase_bonus(slug, sequence)
         possible = sum(self._slot_score("problem", slot, None) for slot in slots)
         if not scores or possible <= 0:
             return ()
@@ -173,10 +218,9 @@ class QueryExpander:
                 for stem in alternative:
                     weighted[stem] = max(weight, weighted.get(stem, 0.0))
         found = []
-        for (kind, slug), profile in self.profiles.items():
-            if kind == "technique" and profile:
-                whole = sum(self.idf[(kind, s)] for s in profile)
-                covered = sum(self.idf[(kind, s)] * weighted[s] for s in profile if s in weighted)
-                if covered / whole >= TECHNIQUE_COVERAGE:
-                    found.append((slug, round(covered / whole, 3)))
+        for slug in self._sharing("technique", set(weighted)):
+            profile, whole = self.profiles[("technique", slug)], self.technique_weight[slug]
+            covered = sum(self.idf[("technique", s)] * weighted[s] for s in profile if s in weighted)
+            if covered / whole >= TECHNIQUE_COVERAGE:
+                found.append((slug, round(covered / whole, 3)))
         return tuple(sorted(found, key=lambda item: (-item[1], item[0])))

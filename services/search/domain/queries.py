@@ -37,6 +37,14 @@ def _text(params: dict, name: str = "q") -> str:
     return text
 
 
+def _switch(params: dict, name: str) -> bool:
+    """An on/off parameter, on unless given as false."""
+    raw = str(params.get(name, "true")).strip().lower()
+    if raw not in ("true", "false"):
+        raise InvalidInput(f"{name} must be true or false.")
+    return raw == "true"
+
+
 def parse_query(clinic_id: str, params: dict, expander=None) -> SearchQuery:
     """``expander`` (services.search.adapters.expansion.QueryExpander) adds what lay words mean."""
     params = dict(params or {})
@@ -55,7 +63,8 @@ def parse_query(clinic_id: str, params: dict, expander=None) -> SearchQuery:
     assert set(filters) <= set(KEYWORD_FIELDS)
     expansion = expander.expand(text) if expander is not None and text.strip() else QueryExpansion()
     return SearchQuery(text=text, clinic_id=clinic_id, filters={k: v for k, v in filters.items() if v},
-                       page=page, per_page=per_page, sort=sort, expansion=expansion)
+                       page=page, per_page=per_page, sort=sort, expansion=expansion,
+                       highlight=_switch(params, "highlight"), facets=_switch(params, "facets"))
 
 
 def parse_suggest(params: dict) -> tuple[str, int]:

@@ -91,3 +91,22 @@ def test_word_helpers():
 def test_issue_examples_name_the_right_problems(catalogue, text, expected):
     named = problems(catalogue.expander.expand(text))
     assert named and named[0] in expected
+
+
+def test_an_approach_asked_for_names_its_techniques_not_a_problem():
+    expander = QueryExpander(CONCEPTS + [Concept("technique", "body-scan", ("Body scan",)),
+                                         Concept("problem", "exercise-overuse", ("Exercising too much",))],
+                             approaches={"mindfulness": ("body-scan", "grounding-54321")})
+    asked = expander.expand("mindfulness exercises")
+    assert {slug for slug, _ in asked.techniques} == {"body-scan", "grounding-54321"}
+    assert not asked.problems                     # "exercises" is the kind of tool wanted here
+    assert not expander.expand("my mind goes blank").techniques   # "mind" is not "mindfulness"
+    assert problems(expander.expand("exercising too much")) == ["exercise-overuse"]
+
+
+def test_the_catalogue_finds_mindfulness_and_relaxation_techniques(catalogue):
+    for text, approach in (("mindfulness", "mindfulness"), ("relaxation audio", "relaxation")):
+        expansion = catalogue.expander.expand(text)
+        assert expansion.techniques and not expansion.problems
+        techniques = {t.slug for t in catalogue.content.techniques.values() if t.approach == approach}
+        assert {slug for slug, _ in expansion.techniques} == techniques

@@ -18,6 +18,12 @@ def test_parameters_become_a_query():
 def test_defaults():
     query = parse_query("", {})
     assert (query.page, query.per_page, query.sort, query.filters) == (1, 20, "relevance", {})
+    assert query.highlight and query.facets
+
+
+def test_snippets_and_facets_can_be_left_out():
+    query = parse_query("", {"highlight": "false", "facets": "False"})
+    assert not query.highlight and not query.facets
 
 
 def test_source_filter_accepts_clinic_and_shared():
@@ -28,7 +34,7 @@ def test_source_filter_accepts_clinic_and_shared():
 
 
 @pytest.mark.parametrize("params", [{"q": "x" * 301}, {"page": "0"}, {"page": "two"},
-                                    {"per_page": "101"}, {"sort": "newest"}])
+                                    {"per_page": "101"}, {"sort": "newest"}, {"highlight": "no"}])
 def test_bad_parameters_say_what_is_wrong(params):
     with pytest.raises(InvalidInput):
         parse_query("", params)
