@@ -25,6 +25,7 @@ from interlude import errors
 import interlude.rendering.errors  # noqa: F401  (registers the render errors' HTTP statuses)
 from interlude import logging as interlude_logging
 from gateway import audit
+from gateway.http_metrics import ObservedApp
 from gateway.request_validation import RequestValidator
 
 log = interlude_logging.get_logger(__name__)
@@ -118,7 +119,7 @@ class JsonWsgiApp(WsgiApp):
 
 class JsonWebServer(WebServer):
     def get_wsgi_app(self):
-        return JsonWsgiApp(self)
+        return ObservedApp(JsonWsgiApp(self))   # HTTP metrics by route, and /metrics
 
     def process_request(self, sock, address):
         # eventlet's WSGI server writes the headers and the body in separate sends; with Nagle on,

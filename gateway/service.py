@@ -26,6 +26,7 @@ from gateway.routes.search import SearchRoutes
 from gateway.routes.webhooks import WebhookRoutes
 from gateway.routes.workbooks import WorkbookRoutes
 from gateway.web import WebApp
+from interlude.metrics import Metrics
 from interlude.nameko_deps import Blobs, Config, Documents, RequestContext
 from interlude.rpc_timeouts import TimedRpcProxy
 
@@ -44,6 +45,7 @@ class GatewayService(ProbeRoutes, AccountRoutes, CatalogueRoutes, WorkbookRoutes
     catalogue_reads = KeptAnswers()     # catalogue answers, until the catalog's events say otherwise
     search_answers = KeptAnswers()      # search answers, until the search service's events do
     request_id = RequestContext()
+    metrics = Metrics()                 # RPC, event and timer workers (HTTP: gateway/http_metrics.py)
     catalog_rpc = TimedRpcProxy("catalog")
     search_rpc = TimedRpcProxy("search")
     workbook_rpc = TimedRpcProxy("workbook")

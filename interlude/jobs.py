@@ -35,6 +35,13 @@ class PermanentJobError(Exception):
     """A job that can never succeed (bad input): dead-lettered at once, without retries."""
 
 
+class JobHandedBack(BaseException):
+    """Raised in a job's handler when its worker must stop before the job is done
+    (interlude/shutdown.py): the message goes back to the queue for another worker, and the worker
+    stops. A BaseException, like KeyboardInterrupt, so that no ``except Exception`` takes it for
+    the job failing (which would retry or dead-letter it)."""
+
+
 @dataclass(frozen=True)
 class Job:
     job_id: str
@@ -46,6 +53,7 @@ class Job:
 
 Handler = Callable[[Job], None]
 OnDead = Callable[[Job, str], None]
+OnHandBack = Callable[[Job], None]
 
 
 class JobQueue:
@@ -101,13 +109,26 @@ class JobQueue:
             self.publish(job.job_id, job.kind, job.payload, attempt=job.attempt + 1,
                          routing_key=f"{self.name}.retry.{delay}s", conn=conn)
 
-    def _handle(self, conn, message, handler: Handler, on_dead: OnDead) -> None:
+    def _handle(self, conn, message, handler: Handler, on_dead: OnDead, on_hand_back: OnHandBack | None,
+                stop: threading.Event) -> None:
+        if stop.is_set():
+            # Delivered while stopping (the consumer's cancel can bring one): left unacknowledged,
+            # the broker gives it back when this connection closes, a moment from now.
+            return
         body = message.decode()
         job = Job(job_id=str(body.get("job_id")), kind=str(body.get("kind")), payload=body.get("payload") or {},
                   attempt=int((message.headers or {}).get(ATTEMPT_HEADER, 1)),
                   redelivered=bool(message.delivery_info.get("redelivered")))
         try:
             handler(job)
+        except JobHandedBack:
+            if on_hand_back is not None:
+                on_hand_back(job)   # before the broker has it again: another worker may take it at once
+            log.warning("job_handed_back", job_id=job.job_id, attempt=job.attempt)
+            # Never acknowledged, so the broker gives the job back when this connection closes (on
+            # the way out). Not message.requeue(): that would hand it straight back to this
+            # consumer, which is still subscribed until its cancel.
+            raise
         except Exception as exc:  # any failure of the job: retry or dead-letter, never lose it
             reason = f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}"[:500]
             if isinstance(exc, PermanentJobError) or job.attempt >= self.max_attempts:
@@ -120,16 +141,25 @@ class JobQueue:
         message.ack()
 
     def work_forever(self, handler: Handler, on_dead: OnDead, *, stop: threading.Event | None = None,
-                     idle_timeout: float = 1.0) -> None:
-        """Take jobs one at a time until ``stop`` is set; reconnect if the broker goes away."""
+                     idle_timeout: float = 1.0, on_hand_back: OnHandBack | None = None) -> None:
+        """Take jobs one at a time until ``stop`` is set (the job in hand is finished first, or
+        handed back: ``JobHandedBack``); reconnect if the broker goes away."""
         stop = stop or threading.Event()
+        try:
+            self._consume(handler, on_dead, stop, idle_timeout, on_hand_back)
+        except JobHandedBack:
+            stop.set()
+
+    def _consume(self, handler: Handler, on_dead: OnDead, stop: threading.Event, idle_timeout: float,
+                 on_hand_back: OnHandBack | None) -> None:
         while not stop.is_set():
             try:
                 with self.connection() as conn:
                     self.declare(conn)
                     channel = conn.channel()
-                    consumer = kombu.Consumer(channel, queues=[self.work], prefetch_count=1, accept=["json"],
-                                              on_message=lambda m: self._handle(conn, m, handler, on_dead))
+                    consumer = kombu.Consumer(
+                        channel, queues=[self.work], prefetch_count=1, accept=["json"],
+                        on_message=lambda m: self._handle(conn, m, handler, on_dead, on_hand_back, stop))
                     with consumer:
                         while not stop.is_set():
                             try:

@@ -60,6 +60,11 @@ class Settings:
     # The address clients reach the gateway at: portal and download links start with it
     # (never with the request's Host header, which the caller chooses).
     public_url: str = ""
+    # Operations (issue #17): the port of a process's own /metrics, /healthz and /readyz server
+    # (interlude/metrics_server.py; None: none, the gateway's /metrics still answers), and how
+    # long a process asked to stop (SIGTERM) may finish its work: in-flight RPCs, a render.
+    metrics_port: int | None = None
+    shutdown_grace_seconds: float = 25.0
     # API keys' rate limits (gateway/rate_limits.py): counted in Redis when set, else in memory.
     redis_url: str = field(default="", repr=False)
     # Requests a key may make per minute unless its own limit says otherwise.
@@ -141,26 +146,31 @@ def _secret_key(env: dict, data_dir: Path, embedded: bool) -> str:
     return key_file.read_text().strip()
 
 
-def _seconds(env: dict, name: str, default: str) -> float:
+def _number(env: dict, name: str, default: str | None, convert, low: float, high: float, problem: str):
+    """The variable as a number within [low, high], None when unset without a default."""
     text = _get(env, name, default)
+    if text is None:
+        return None
     try:
-        seconds = float(text)
-        if not 0.1 <= seconds <= 600:
+        value = convert(text)
+        if not low <= value <= high:
             raise ValueError
     except ValueError:
-        raise SettingsError(f"{PREFIX}{name}={text!r}: use a number of seconds, 0.1-600") from None
-    return seconds
+        raise SettingsError(f"{PREFIX}{name}={text!r}{problem}") from None
+    return value
+
+
+def _seconds(env: dict, name: str, default: str) -> float:
+    return _number(env, name, default, float, 0.1, 600, ": use a number of seconds, 0.1-600")
+
+
+def _port(env: dict, name: str, default: str | None) -> int | None:
+    """A port, or None when unset without a default (INTERLUDE_METRICS_PORT: off)."""
+    return _number(env, name, default, int, 0, 65535, " is not a port number (0-65535)")
 
 
 def _whole_number(env: dict, name: str, default: str, low: int, high: int, problem: str) -> int:
-    text = _get(env, name, default)
-    try:
-        number = int(text)
-        if not low <= number <= high:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(f"{PREFIX}{name}={text!r} {problem}") from None
-    return number
+    return _number(env, name, default, int, low, high, f" {problem}")
 
 
 def load(env: dict | None = None) -> Settings:
@@ -233,6 +243,8 @@ def load(env: dict | None = None) -> Settings:
         rpc_timeout_seconds=rpc_timeout,
         rpc_slow_timeout_seconds=max(rpc_slow_timeout, rpc_timeout),
         public_url=public_url or f"http://{_get(env, 'HTTP_HOST', '127.0.0.1')}:{http_port}",
+        metrics_port=_port(env, "METRICS_PORT", None),
+        shutdown_grace_seconds=_seconds(env, "SHUTDOWN_GRACE_SECONDS", "25"),
         redis_url=redis_url,
         api_key_requests_per_minute=per_minute,
     )

@@ -71,25 +71,41 @@ def cmd_serve(args) -> int:
                        "set INTERLUDE_BROKER_URL=amqp://user:pass@host:5672/ (or use `interlude run`).")
     from interlude_app import runner
     service_runner = runner.build_runner(settings, [args.service])
+    readiness = start_metrics_server(settings)
     runner.run_until_signalled(
-        service_runner, lambda: print(f"{args.service} service started", flush=True))
+        service_runner, lambda: print(f"{args.service} service started", flush=True),
+        grace_s=settings.shutdown_grace_seconds, readiness=readiness)
     return 0
 
 
+def start_metrics_server(settings):
+    """This process's /metrics, /healthz and /readyz when INTERLUDE_METRICS_PORT is set; returns
+    the Readiness those probes report (kept by the caller either way)."""
+    from interlude.metrics_server import Readiness, start_metrics_server as start
+    readiness = Readiness()
+    if settings.metrics_port is not None:
+        try:
+            start(settings.http_host, settings.metrics_port, readiness)
+        except OSError as exc:
+            raise CliError(f"INTERLUDE_METRICS_PORT={settings.metrics_port}: cannot listen there "
+                           f"({exc.strerror}): choose a free port, or unset it.") from None
+    return readiness
+
+
 def cmd_render_worker(args) -> int:
-    """A plain process, not monkey-patched: it blocks on one render at a time by design."""
-    import signal
-    import threading
+    """A plain process, not monkey-patched: it blocks on one render at a time by design. SIGTERM:
+    the render in hand finishes within INTERLUDE_SHUTDOWN_GRACE_SECONDS or goes back to the queue."""
     settings = load_settings()
     if settings.embedded:
         raise CliError("Render workers take jobs from a shared broker: set INTERLUDE_BROKER_URL=amqp://… "
                        "(the embedded `interlude run` has its own render worker).")
+    from interlude.shutdown import GracefulStop
     from services.workbook.worker import run_render_worker
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    readiness = start_metrics_server(settings)
+    graceful = GracefulStop(settings.shutdown_grace_seconds, on_stop=readiness.stopping).install()
+    readiness.started()
     print("render worker started", flush=True)
-    run_render_worker(settings, stop)
+    run_render_worker(settings, graceful=graceful)
     return 0
 
 

@@ -38,13 +38,16 @@ def build_runner(settings: Settings, names) -> ServiceRunner:
     return runner
 
 
-def stop_runner(runner: ServiceRunner) -> None:
-    """Stop gracefully; kill what does not stop in time (the in-memory transport can hang here)."""
+def stop_runner(runner: ServiceRunner, grace_s: float = STOP_TIMEOUT_SECONDS) -> None:
+    """Stop gracefully: each container stops taking work, waits for its running workers (RPCs in
+    flight are answered) and then stops; kill what has not stopped within ``grace_s`` (the
+    in-memory transport can hang here)."""
     stopped = False
-    with eventlet.Timeout(STOP_TIMEOUT_SECONDS, False):
+    with eventlet.Timeout(grace_s, False):
         runner.stop()
         stopped = True
     if not stopped:
+        log.warning("stop_grace_expired", grace_s=grace_s)
         runner.kill()
 
 
@@ -61,7 +64,11 @@ def start_embedded_render_worker(settings: Settings):
     return eventlet.spawn(run_render_worker, settings)
 
 
-def run_until_signalled(runner: ServiceRunner, on_started=None) -> None:
+def run_until_signalled(runner: ServiceRunner, on_started=None, *, grace_s: float = STOP_TIMEOUT_SECONDS,
+                        readiness=None) -> None:
+    """Run until SIGTERM or SIGINT (or a container dies), then drain within ``grace_s``.
+    ``readiness`` (interlude.metrics_server.Readiness) turns ready once started and not ready
+    the moment a stop is asked for."""
     stopping = eventlet.event.Event()
 
     def request_stop(signum, _frame):
@@ -71,6 +78,8 @@ def run_until_signalled(runner: ServiceRunner, on_started=None) -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     runner.start()
+    if readiness is not None:
+        readiness.started()
     if on_started:
         on_started()
     watcher = eventlet.spawn(runner.wait)
@@ -80,7 +89,9 @@ def run_until_signalled(runner: ServiceRunner, on_started=None) -> None:
     watcher.link(lambda gt: done.ready() or done.send("crashed"))
     waiter.link(lambda gt: done.ready() or done.send("signal"))
     reason = done.wait()
-    log.info("stopping", reason=reason)
-    stop_runner(runner)
+    if readiness is not None:
+        readiness.stopping()
+    log.info("stopping", reason=reason, grace_s=grace_s)
+    stop_runner(runner, grace_s)
     watcher.kill()
     waiter.kill()

@@ -11,6 +11,7 @@ from nameko.timer import timer
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
+from interlude.metrics import Metrics
 from interlude.nameko_deps import Blobs, Documents, RequestContext
 from services.catalog import previews, thumbnails, tool_files
 from services.catalog.dependencies import CatalogueContent, CatalogueReadModel
@@ -34,6 +35,7 @@ class CatalogService:
     reads = CatalogueReadModel()
     request_id = RequestContext()
     dispatch = EventDispatcher()
+    metrics = Metrics()
 
     # the shared catalogue ------------------------------------------------------------------
     @rpc(expected_exceptions=errors.EXPECTED)

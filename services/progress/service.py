@@ -15,6 +15,7 @@ from nameko.timer import timer
 from interlude import errors, events, paper_forms
 from interlude.actor import Actor
 from interlude.logging import get_logger
+from interlude.metrics import Metrics
 from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Blobs, Config, RequestContext
 from interlude.rpc import domain_errors
@@ -50,6 +51,7 @@ class ProgressService:
     settings = Config()
     request_id = RequestContext()
     dispatch = EventDispatcher()
+    metrics = Metrics()
     catalog_rpc = TimedRpcProxy(events.CATALOG, share=INNER_SHARE)
 
     @rpc

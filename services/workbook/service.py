@@ -8,11 +8,12 @@ from nameko.timer import timer
 from interlude import errors, events
 from interlude.actor import Actor
 from interlude.logging import get_logger
+from interlude.metrics import Metrics, record_render_queue
 from interlude.rpc_timeouts import INNER_SHARE, TimedRpcProxy
 from interlude.nameko_deps import Blobs, Documents, RequestContext
 from services.workbook.adapters.catalogue import CatalogOverRpc
 from services.workbook.adapters.progress import ProgressOverRpc
-from services.workbook.application.render_jobs import publish_pending
+from services.workbook.application.render_jobs import oldest_waiting_age_s, publish_pending
 from services.workbook.application.workbooks import (PRIVATE_WORKBOOK_FIELDS, Workbooks, edition_owner, ensure_indexes,
                                                      public_job)
 from services.workbook.dependencies import PublishedCatalogue, RenderQueue
@@ -22,6 +23,8 @@ URL_SECONDS = 900
 RELAY_INTERVAL_SECONDS = 2
 # A request publishes its own job at once; the relay takes what is still unpublished after this.
 RELAY_GRACE_SECONDS = 5
+# How often the render queue's depth and oldest waiting job are measured for /metrics.
+QUEUE_METRICS_SECONDS = 10
 
 
 def public(workbook: dict) -> dict:
@@ -36,6 +39,7 @@ class WorkbookService:
     catalogue = PublishedCatalogue()
     render_queue = RenderQueue()
     request_id = RequestContext()
+    metrics = Metrics()
     catalog_rpc = TimedRpcProxy(events.CATALOG, share=INNER_SHARE)
     progress_rpc = TimedRpcProxy(events.PROGRESS, share=INNER_SHARE)
 
@@ -89,6 +93,11 @@ class WorkbookService:
         published = publish_pending(self.documents, self.render_queue, older_than_s=RELAY_GRACE_SECONDS)
         if published:
             log.info("render_jobs_relayed", count=published)
+
+    @timer(interval=QUEUE_METRICS_SECONDS, eager=True)
+    def observe_render_queue(self):
+        """The render queue's depth (the broker's count) and its oldest waiting job, for /metrics."""
+        record_render_queue(self.render_queue.size(), oldest_waiting_age_s(self.documents))
 
     @rpc(expected_exceptions=errors.EXPECTED)
     def edition_owner(self, key):

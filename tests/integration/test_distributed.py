@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.conftest import TEST_SECRET, free_port
+from tests.metrics_samples import scrape, total
 
 pytestmark = pytest.mark.slow
 INTERLUDE = str(Path(sys.executable).with_name("interlude"))
@@ -46,8 +47,10 @@ def cluster(tmp_path, fresh_rabbit_url):
 
     def start(name):
         logs[name] = tmp_path / f"{name}.log"
-        processes[name] = subprocess.Popen([INTERLUDE, "serve", name], env=env, stdout=subprocess.DEVNULL,
-                                           stderr=open(logs[name], "a"))
+        metrics_port = free_port()   # each process's own /metrics, /healthz, /readyz
+        processes[name] = subprocess.Popen([INTERLUDE, "serve", name], env={**env, "INTERLUDE_METRICS_PORT":
+                                           str(metrics_port)}, stdout=subprocess.DEVNULL, stderr=open(logs[name], "a"))
+        processes[name].metrics_url = f"http://127.0.0.1:{metrics_port}"
 
     for name in ("catalog", "search", "workbook", "progress", "gateway"):
         start(name)
@@ -88,6 +91,19 @@ def test_request_crosses_processes_through_rpc_and_events(cluster):
     assert "distributed-test-0001" in logs["catalog"].read_text()
     # Health data stays out of logs: the tool's text never appears.
     assert "Naming the Worry" not in search_log + logs["catalog"].read_text() + logs["gateway"].read_text()
+
+    # Each process serves its own metrics and probes on INTERLUDE_METRICS_PORT (issue #17).
+    for name, process in processes.items():
+        assert requests.get(f"{process.metrics_url}/healthz").status_code == 200, name
+        assert requests.get(f"{process.metrics_url}/readyz").json() == {"status": "ready"}, name
+    _, catalog = scrape(f"{processes['catalog'].metrics_url}/metrics")
+    assert total(catalog, "interlude_rpc_duration_seconds_count", service="catalog", outcome="ok") >= 1
+    _, search = scrape(f"{processes['search'].metrics_url}/metrics")
+    assert total(search, "interlude_search_duration_seconds_count", operation="search") >= 1
+    assert total(search, "interlude_handler_duration_seconds_count", service="search", kind="event") >= 1
+    _, gateway = scrape(f"{base}/metrics")   # the gateway's own port serves it too
+    assert total(gateway, "interlude_http_request_duration_seconds_count", route="/api/v1/search") >= 1
+    assert total(gateway, "interlude_rpc_duration_seconds_count") == 0   # the catalog's are not here
 
     for process in processes.values():
         process.send_signal(signal.SIGTERM)

@@ -68,6 +68,15 @@ def mark_unpublished(store: DocumentStore) -> int:
     return len(unfinished)
 
 
+def oldest_waiting_age_s(store: DocumentStore) -> float:
+    """How long the oldest job still waiting for a worker (queued, published or not) has waited:
+    what operations watch to scale render workers (0 when none waits)."""
+    oldest = store.collection(JOBS).find({"status": "queued"}, sort=[("requested_at", 1)], limit=1)
+    if not oldest:
+        return 0.0
+    return max(0.0, (clock.utcnow() - clock.parse_iso(oldest[0]["requested_at"])).total_seconds())
+
+
 # rendering ---------------------------------------------------------------------------------
 def changes_since(previous: dict | None, plan: dict) -> dict:
     """What changed in the plan since the last edition, for the editions list."""
@@ -132,6 +141,13 @@ def render_workbook_job(store: DocumentStore, blobs: BlobStore, job: Job, on_ren
         on_rendered({"workbook_id": workbook_id, "clinic_id": record["clinic_id"], "edition": number,
                      "job_id": job.job_id, "client_id": book.get("client_id"),
                      "requested_by": record.get("requested_by")})   # the audit log's "who"
+
+
+def hand_back(store: DocumentStore, job: Job) -> None:
+    """A worker stopping mid-render gives the job back: waiting again (its message is requeued
+    next, so the relay has nothing to publish), for the next worker."""
+    store.collection(JOBS).update(job.job_id, {"status": "queued", "handed_back_at": clock.iso()})
+    log.info("render_job_handed_back", job_id=job.job_id)
 
 
 def mark_failed(store: DocumentStore, job: Job, reason: str) -> None:
