@@ -72,8 +72,10 @@ def record(worker_ctx, result, exc_info):
         if rule is not None and rule.caller == "portal_link" and request.mimetype != "application/json":
             # a client in a browser gets the portal's own error page, as for any other failure there
             from gateway import portal_pages   # here: portal_pages -> gateway.web -> entrypoints -> this module
-            return Response(portal_pages.error_page(503, message), status=503, mimetype="text/html",
-                            headers={"Referrer-Policy": "no-referrer"}), None
+            page = portal_pages.PortalPage(portal_pages.locale_for(None, request), getattr(request, "portal_nonce", ""))
+            answer = portal_pages.error_page(page, 503, message)
+            answer.headers["Referrer-Policy"] = "no-referrer"
+            return answer, None
         try:
             raise errors.ServiceUnavailable(message) from exc
         except errors.ServiceUnavailable:
