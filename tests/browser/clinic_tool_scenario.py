@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.scenario import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS, Path_, nav
+from tests.browser.scenario import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, TIMEOUT_MS, Path_, nav
 
 TITLE = f"Harbour Wind-Down {secrets.token_hex(2)}"
 MARKDOWN = f"""# {TITLE}
@@ -120,17 +120,35 @@ def run(base: str, shots: Path, email: str, password: str) -> dict:
         page.get_by_label("New client's name or pseudonym").fill(client)
         page.get_by_role("button", name="Add client").click()
         expect(page.get_by_role("heading", name=client, level=1)).to_be_visible()
+        page.get_by_label("Language of the client's portal").select_option("es")   # this client reads Spanish
+        page.get_by_role("button", name="Save language").click()
+        expect(page.locator("#portal-language [role=status]")).to_be_visible()
         page.goto(tool_url)
         page.get_by_label(client, exact=True).check()
         page.get_by_label("Due", exact=True).fill((date.today() + timedelta(days=7)).isoformat())
         page.get_by_role("button", name="Assign", exact=True).click()
         expect(page.locator("a.portal-link")).to_have_count(1)
         link = page.locator("a.portal-link").get_attribute("href")
-        portal = context.new_page()
+        # the client does it on a phone, with the portal in Spanish (the tool's own text stays as written)
+        phone = browser.new_context(locale="es-US", **PHONE)
+        phone.set_default_timeout(TIMEOUT_MS)
+        portal = phone.new_page()
         portal.goto(link)
+        expect(portal.locator("html")).to_have_attribute("lang", "es")
         expect(portal.get_by_text(TITLE).first).to_be_visible()
         expect(portal.get_by_text("How ready for sleep do I feel?")).to_be_visible()
         steps.shot(portal, "clinic-tool-portal")
+        portal.locator("#tool-form textarea").first.tap()
+        portal.keyboard.type("La reunión de mañana")
+        portal.locator('#tool-form label.scale-point:has(input[value="6"])').first.tap()
+        portal.get_by_role("button", name="Enviar a mi profesional").tap()
+        expect(portal.get_by_role("heading", name="Gracias", level=1)).to_be_visible()
+        steps.shot(portal, "clinic-tool-portal-sent")
+        phone.close()
+        page.goto(page.url.split("/tools/")[0] + "/clients")
+        page.get_by_role("link", name=client).click()
+        expect(page.get_by_text(f"Submitted “{TITLE}”").first).to_be_visible()   # in the client's timeline
+        report["completed_in_spanish"] = True
         report["console_errors"] = errors
         assert not errors, f"console errors: {errors}"
         report["axe_pages"] = steps.checked

@@ -1,5 +1,6 @@
 """A clinic admin authors a clinic tool in Chromium with the live preview, publishes it and assigns
-it (tests/browser/clinic_tool_scenario.py, in its own process); axe-core finds no serious or
+it to a client whose portal is in Spanish, who completes it on a phone-sized touch screen
+(tests/browser/clinic_tool_scenario.py, in its own process); axe-core finds no serious or
 critical violation on the editor or the tool's page."""
 import json
 from pathlib import Path
@@ -29,4 +30,5 @@ def test_a_clinic_admin_authors_previews_publishes_and_assigns_a_tool(authoring_
     assert done.returncode == 0, failure(done, "clinic-tool")
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert {"clinic-tool-editor", "clinic-tool-editor-error", "clinic-tool-form", "clinic-tool-published"} <= set(report["axe_pages"])
+    assert report["completed_in_spanish"]       # the client did it on a phone, the portal in Spanish
     print(json.dumps(report, indent=1))

@@ -83,7 +83,9 @@ def _clean_field(field, index: int) -> dict:
     if not isinstance(field, dict):
         raise InvalidInput(f"field {index + 1} must be an object.")
     what = f"field {index + 1}"
-    cleaned = {"label": plain_text(field.get("label"), f"{what} label", max_len=200),
+    # An id by position, as the catalogue's fields have: the portal's form, a draft, the fillable
+    # PDF and the record key answers by it (a label such as "What is on my mind?" is no id).
+    cleaned = {"id": f"field_{index + 1}", "label": plain_text(field.get("label"), f"{what} label", max_len=200),
                "kind": _choice(field.get("kind", "lines"), FIELD_KINDS, f"{what} kind")}
     kind = cleaned["kind"]
     if kind == "lines":
