@@ -84,7 +84,7 @@ def login_with_keyboard(page, base: str, email: str, password: str) -> None:
 
 
 def nav(page, name: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()   # "Clinic" is not "Clinic tools"
 
 
 def focus_visible(page) -> None:
