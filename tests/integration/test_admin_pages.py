@@ -62,7 +62,7 @@ def test_practitioners_get_403_and_forms_need_the_csrf_token(web):
                        ("/admin/checklist/dismiss", {})):
         refused = ana.post(base + path, data=data)
         assert refused.status_code == 403 and "expired" in refused.text, path
-    assert "Clinic" not in pat.get(f"{base}/").text.split("<main")[0]   # no admin link in a practitioner's menu
+    assert 'href="/admin/team"' not in pat.get(f"{base}/").text.split("<main")[0]   # no admin link in their menu
 
 
 def test_an_invited_user_sets_a_password_once_then_is_deactivated_and_reactivated(web):
