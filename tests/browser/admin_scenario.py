@@ -8,7 +8,6 @@ page; axe-core finds no serious or critical violation on any of these pages.
 from __future__ import annotations
 
 import io
-import json
 import secrets
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 from pypdf import PdfReader
 
-from tests.browser.scenario import DESKTOP, TIMEOUT_MS, Path_, desktop_page, login_with_keyboard, nav
+from tests.browser.scenario import DESKTOP, TIMEOUT_MS, Path_, desktop_page, login_with_keyboard, nav, run_signed_in
 
 NEWCOMER = f"sam.{secrets.token_hex(3)}@harbour.example"
 NEWCOMER_PASSWORD = "sam's long password"
@@ -121,11 +120,5 @@ def run(base: str, shots: Path, admin_email: str, password: str) -> dict:
     return report
 
 
-def main(argv: list[str]) -> int:
-    base, shots, admin_email, password = argv
-    print(json.dumps(run(base.rstrip("/"), Path(shots), admin_email, password)))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run_signed_in(run, sys.argv[1:]))

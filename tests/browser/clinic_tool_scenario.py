@@ -8,7 +8,6 @@ report; exits non-zero on the first failed expectation.
 """
 from __future__ import annotations
 
-import json
 import secrets
 import sys
 from datetime import date, timedelta
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.scenario import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, TIMEOUT_MS, Path_, nav
+from tests.browser.scenario import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, TIMEOUT_MS, Path_, nav, run_signed_in
 
 TITLE = f"Harbour Wind-Down {secrets.token_hex(2)}"
 MARKDOWN = f"""# {TITLE}
@@ -157,11 +156,5 @@ def run(base: str, shots: Path, email: str, password: str) -> dict:
     return report
 
 
-def main(argv: list[str]) -> int:
-    base, shots, email, password = argv
-    print(json.dumps(run(base.rstrip("/"), Path(shots), email, password)))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run_signed_in(run, sys.argv[1:]))

@@ -20,7 +20,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.scenario import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Path_, login_with_keyboard, no_overflow
+from tests.browser.scenario import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Path_, login_with_keyboard, no_overflow, run_signed_in
 
 TIMEOUT_MS = 60_000
 MIN_TARGET = 44
@@ -138,11 +138,5 @@ def run(base: str, shots: Path, email: str, password: str) -> dict:
     return report
 
 
-def main(argv: list[str]) -> int:
-    base, shots, email, password = argv
-    print(json.dumps(run(base.rstrip("/"), Path(shots), email, password)))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run_signed_in(run, sys.argv[1:]))

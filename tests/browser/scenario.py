@@ -304,6 +304,14 @@ def run(base: str, shots: Path, email_a: str, email_b: str, password: str) -> di
     return report
 
 
+def run_signed_in(run, argv: list[str]) -> int:
+    """The command line of a scenario that one user runs: ``BASE SHOTS EMAIL PASSWORD``; prints
+    the scenario's report as the JSON line its test reads."""
+    base, shots, email, password = argv
+    print(json.dumps(run(base.rstrip("/"), Path(shots), email, password)))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     base, shots, email_a, email_b, password = argv
     print(json.dumps(run(base.rstrip("/"), Path(shots), email_a, email_b, password)))
