@@ -73,6 +73,15 @@ def test_the_form_comes_at_your_turn_before_looking_back_and_no_scale_is_chosen(
     assert html.count('name="mood"') == 11 and not re.search(r"<input[^>]*\schecked", html)
 
 
+def test_a_scale_anchor_says_its_number_once():
+    numbered = {**WORKSHEET, "fields": [{"id": "mood", "kind": "scale", "label": "Mood", "low": "0 = not at all",
+                                         "high": "10 = the most I can imagine"}]}
+    for tool, low in ((WORKSHEET, "0 = calm"), (numbered, "0 = not at all")):
+        html = portal_pages.assignment_page(frame(), {"client_name": "S", "due": None, "draft": {}, "submitted": False,
+                                                      "has_audio": False, "tool": tool}).get_data(as_text=True)
+        assert f"<span>{low}</span>" in html and "0 = 0 =" not in html and "10 = 10 =" not in html
+
+
 def test_crisis_numbers_beside_a_risk_item_and_in_the_crisis_message():
     tool = {"title": "PHQ-9", "measure": True, "summary": portal_rules.MEASURE_SUMMARY, "instructions": "Over the last 2 weeks",
             "sections": [], "fields": [{"id": "q9", "kind": "scale", "label": "Thoughts", "risk": True,
