@@ -85,7 +85,8 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
                 qualifier = f" — {parts.tracker_days(text)}-day log"
             title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
             sections = parts.fit_sections(text, problem, fmt)
-            timing = {"minutes": technique.minutes}
+            # A handout is read, not practised: its header gives the reading time its steps state.
+            timing = {"minutes": HANDOUT_MINUTES if fmt == "handout" else technique.minutes}
             if fmt == "audio":
                 # An audio tool states the length of its recording, not of the whole practice.
                 script = next(s["text"] for s in sections if s["id"] == "script")

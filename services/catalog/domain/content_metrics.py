@@ -15,7 +15,7 @@ address a child or a parent.
 
 What is counted is what a reader reads: the title, summary, steps, section texts and items, and
 the fields' labels, anchors, options and columns. Headings are the page's frame, not its text, and
-are left out. A sentence is counted once per tool however often it appears in it. Published
+are left out, as is the fixed closing line of "Looking back". A sentence is counted once per tool however often it appears in it. Published
 measures are left out: they have no peers and their wording may not change.
 """
 from __future__ import annotations
@@ -25,6 +25,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from services.catalog.domain.tool_sections import NEXT_SESSION
+
+_FIXED_LINES = frozenset(NEXT_SESSION.values())
 
 # The targets the issue sets; the committed ceiling file may only move toward them.
 TARGETS = {"across_problems": 35.0, "across_ages": 45.0, "child_adult_matters": 0, "teen_addressed_as_child": 0,
@@ -92,13 +96,14 @@ def sentences(text: str) -> list[str]:
 
 
 def readable_texts(tool: dict) -> Iterable[str]:
-    """Every string a reader reads in the tool, headings left out."""
+    """Every string a reader reads in the tool, headings and the fixed closing line of "Looking
+    back" (tool_sections.NEXT_SESSION, the same on every page by design, like a heading) left out."""
     yield tool["title"]
     yield tool.get("summary", "")
     yield from tool.get("instructions", ())
     for section in tool.get("sections", ()):
         yield section.get("text", "")
-        yield from section.get("items", ())
+        yield from (item for item in section.get("items", ()) if item not in _FIXED_LINES)
     for entry in tool.get("fields", ()):
         yield entry.get("label", "")
         for key in ("low", "high"):

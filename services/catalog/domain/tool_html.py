@@ -39,7 +39,38 @@ h2 + p, h2 + ul, h2 + ol { break-before: avoid; }
 .write-line { display: block; width: 100%; border: none; border-bottom: 0.8pt solid #777; height: 18pt; }
 ol.write-list { margin: 0; padding-left: 16pt; }
 ol.write-list li { margin: 0 0 2pt; }
-textarea.write-lines { width: 100%; border: 0.8pt solid #999; min-height: 0; }
+/* Room to write by hand: one ruled 8 mm line per line the field asks for (WeasyPrint ignores a
+   textarea's rows, so the height is set by a class per line count). */
+textarea.write-lines { display: block; width: 100%; border: 0.8pt solid #999; min-height: 0; box-sizing: border-box;
+                       background: repeating-linear-gradient(to bottom, transparent 0, transparent 7.6mm,
+                                                             #c9d3dc 7.6mm, #c9d3dc 8mm); }
+textarea.write-lines.lines-1 { height: 9mm; }
+textarea.write-lines.lines-2 { height: 17mm; }
+textarea.write-lines.lines-3 { height: 25mm; }
+textarea.write-lines.lines-4 { height: 33mm; }
+textarea.write-lines.lines-5 { height: 41mm; }
+textarea.write-lines.lines-6 { height: 49mm; }
+textarea.write-lines.lines-7 { height: 57mm; }
+textarea.write-lines.lines-8 { height: 65mm; }
+textarea.write-lines.lines-9 { height: 73mm; }
+textarea.write-lines.lines-10 { height: 81mm; }
+textarea.write-lines.lines-11 { height: 89mm; }
+textarea.write-lines.lines-12 { height: 97mm; }
+/* A child writes bigger: 10 mm lines. */
+.age-child textarea.write-lines { background: repeating-linear-gradient(to bottom, transparent 0, transparent 9.6mm,
+                                                                        #c9d3dc 9.6mm, #c9d3dc 10mm); }
+.age-child textarea.write-lines.lines-1 { height: 11mm; }
+.age-child textarea.write-lines.lines-2 { height: 21mm; }
+.age-child textarea.write-lines.lines-3 { height: 31mm; }
+.age-child textarea.write-lines.lines-4 { height: 41mm; }
+.age-child textarea.write-lines.lines-5 { height: 51mm; }
+.age-child textarea.write-lines.lines-6 { height: 61mm; }
+.age-child textarea.write-lines.lines-7 { height: 71mm; }
+.age-child textarea.write-lines.lines-8 { height: 81mm; }
+.age-child textarea.write-lines.lines-9 { height: 91mm; }
+.age-child textarea.write-lines.lines-10 { height: 101mm; }
+.age-child textarea.write-lines.lines-11 { height: 111mm; }
+.age-child textarea.write-lines.lines-12 { height: 121mm; }
 /* 0-10 scales: eleven numbered boxes in a row, with the two anchors underneath at either end.
    Block layout, not flex: the same look, and WeasyPrint lays flex boxes out several times slower. */
 .scale { display: block; white-space: nowrap; }
@@ -135,7 +166,7 @@ def _section(section: dict, age: str = "adult", seed: str = "") -> str:
 
 def _lines(field: dict, name: str) -> str:
     count = max(1, min(int(field.get("lines") or 3), 12))
-    return f'<textarea class="write-lines" name="{name}" rows="{count}"></textarea>'
+    return f'<textarea class="write-lines lines-{count}" name="{name}" rows="{count}"></textarea>'
 
 
 def _list(field: dict, name: str) -> str:
@@ -218,6 +249,17 @@ NAME_DATE = ('<div class="name-date"><span>Name</span><input type="text" name="{
              "</div>")
 
 
+def _summary_html(tool: dict) -> str:
+    """The one-line summary under the title, unless the first section opens with the same words
+    (a problem handout's summary is the start of its "What is going on"): said once, not twice."""
+    summary = " ".join(str(tool.get("summary") or "").split())
+    sections = tool.get("sections") or []
+    opening = " ".join(str(sections[0].get("text") or "").split()) if sections else ""
+    if not summary or opening.startswith(summary.rstrip(".")):
+        return ""
+    return f'<p class="tool-summary">{escape(summary)}</p>'
+
+
 def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
     """The tool's body (title, meta, summary, sections, fields) without the document around it,
     for books that lay out many tools in one document. ``field_prefix`` keeps the form field
@@ -233,7 +275,7 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
             f'<h1 class="tool-title">{escape(tool["title"])}</h1>',
             f'<p class="tool-meta">{escape(meta)}</p>',
             NAME_DATE.format(prefix=escape(field_prefix)),
-            f'<p class="tool-summary">{escape(tool.get("summary", ""))}</p>']
+            _summary_html(tool)]
     if tool.get("format") == "measure" and tool.get("measure"):
         sections = [s for s in tool.get("sections", []) if s["id"] != "questions"]
         body.append(measure_body_html(tool, escape(field_prefix)))

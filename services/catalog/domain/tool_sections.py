@@ -91,8 +91,28 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     elif fmt == "game":
         sections += [*_game_sections(technique, problem, age), example]
     if fmt != "handout":
-        sections.append(section("looking_back", items=own.get("reflection") or text.reflection()))
+        reflection = list(own.get("reflection") or text.reflection())
+        sections.append(section("looking_back", items=with_next_session(reflection, fmt, age)))
     return sections
+
+
+# The guide's "Looking back" ends with what to bring to the next session; where a fit's prompts
+# do not say it, the page does, in words that fit what the reader has in hand.
+NEXT_SESSION = {
+    ("page", "adult"): "Bring this page to your next session.",
+    ("page", "teen"): "Bring this page to your next session.",
+    ("page", "child"): "Bring this page to your next session with your grown-up.",
+    ("practice", "adult"): "At your next session, say how the practice went.",
+    ("practice", "teen"): "At your next session, say how the practice went.",
+    ("practice", "child"): "At your next session, you and your grown-up can say how it went.",
+}
+
+
+def with_next_session(reflection: list[str], fmt: str, age: str) -> list[str]:
+    if any("session" in prompt.lower() or "practitioner" in prompt.lower() for prompt in reflection):
+        return reflection
+    kind = "page" if fmt in ("worksheet", "tracker") else "practice"
+    return [*reflection, NEXT_SESSION[(kind, age)]]
 
 
 def _game_sections(technique: Technique, problem: Problem, age: str) -> list[dict]:

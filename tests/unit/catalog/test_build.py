@@ -56,7 +56,8 @@ def test_a_worksheet_joins_technique_and_fit_text(content):
     assert sections["your_turn"]["heading"] == "Your turn: worries that pop up"
     assert sections["for_adult"]["text"] == "Do it together and keep it light."
     assert sections["safety"]["text"].startswith("If you feel unsafe")
-    assert sections["looking_back"]["items"] == ["What changed when you practised?"]
+    assert sections["looking_back"]["items"] == [   # the fit's prompt, then what to bring next time
+        "What changed when you practised?", "Bring this page to your next session with your grown-up."]
     assert [field["id"] for field in tool["fields"]] == ["feeling_before", "notes"]
     assert (tool["problems"], tool["technique"], tool["approach"], tool["phase"], tool["minutes"]) == (
         ["worry"], "worry-log", "CBT", "practice", 10)

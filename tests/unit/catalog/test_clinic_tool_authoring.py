@@ -102,7 +102,7 @@ def test_every_field_kind_is_laid_out_as_fillable_inputs():
     tool = {**clean_form({"markdown": MARKDOWN}), "id": "ct_x"}
     html = tool_html(tool)
     assert html.count('class="write-line" type="text"') == 3          # the list of 3
-    assert '<textarea class="write-lines" name="f0_field_1" rows="4">' in html
+    assert '<textarea class="write-lines lines-4" name="f0_field_1" rows="4">' in html
     assert html.count("<th>") == 3 and html.count('name="f5_field_6_r1_c2"') == 1
 
 

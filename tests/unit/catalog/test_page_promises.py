@@ -1,0 +1,53 @@
+"""What a printed tool says of itself is true of the page: room to write what a field asks for,
+a summary said once, the reading time of a handout, and what to bring to the next session."""
+from pathlib import Path
+
+import pytest
+
+from services.catalog.domain.build import HANDOUT_MINUTES, build_catalogue
+from services.catalog.domain.content import load_content
+from services.catalog.domain.tool_html import _summary_html, tool_body_html
+from services.catalog.domain.tool_sections import NEXT_SESSION, with_next_session
+
+CONTENT = Path(__file__).resolve().parents[3] / "services" / "catalog" / "content"
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return build_catalogue(load_content(CONTENT))
+
+
+def test_a_lines_field_is_as_tall_as_the_lines_it_asks_for():
+    html = tool_body_html({"title": "T", "format": "worksheet", "age_group": "adult", "sections": [],
+                           "fields": [{"id": "a", "kind": "lines", "label": "A", "lines": 4}]})
+    assert 'class="write-lines lines-4"' in html
+
+
+def test_a_summary_the_first_section_opens_with_is_printed_once():
+    tool = {"summary": "Loneliness is a gap.", "sections": [{"id": "about", "text": "Loneliness is a gap. More."}]}
+    assert _summary_html(tool) == ""
+    assert "tool-summary" in _summary_html({**tool, "summary": "You will read about loneliness."})
+
+
+def test_no_problem_handout_repeats_its_opening(tools):
+    handouts = [t for t in tools if t["approach"] == "psychoeducation"]
+    assert handouts and all(_summary_html(t) == "" for t in handouts)
+
+
+def test_every_handout_states_its_reading_time(tools):
+    assert {t["minutes"] for t in tools if t["format"] == "handout"} == {HANDOUT_MINUTES}
+
+
+def test_looking_back_says_what_to_bring_to_the_next_session(tools):
+    for tool in tools:
+        looking_back = [s for s in tool["sections"] if s["id"] == "looking_back"]
+        if looking_back:
+            prompts = " ".join(looking_back[0]["items"]).lower()
+            assert "session" in prompts or "practitioner" in prompts, tool["slug"]
+
+
+def test_the_next_session_line_is_added_only_where_the_prompts_lack_it():
+    assert with_next_session(["Bring it to your next session."], "worksheet", "adult") == [
+        "Bring it to your next session."]
+    assert with_next_session(["What helped?"], "tracker", "child")[-1] == NEXT_SESSION[("page", "child")]
+    assert with_next_session(["What helped?"], "audio", "teen")[-1] == NEXT_SESSION[("practice", "teen")]
