@@ -283,7 +283,7 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
         body.append("</div>")
         return "".join(body)
     sections = list(tool.get("sections", []))
-    if tool.get("instructions") and not any(s["id"] == "how" for s in sections):
+    if tool.get("instructions") and not any(s["id"] in ("how", "rules") for s in sections):
         # Clinic-authored tools carry their steps as instructions rather than a section.
         sections.insert(0, {"id": "how", "heading": "How to use it", "text": "", "items": tool["instructions"]})
     fields_written = False

@@ -70,7 +70,8 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     sections = [section("why", why)]
     sections += _optional(("for_adult", text.note_for_adult()), ("cautions", cautions),
                           ("safety", problem.safety_for(age)))
-    sections.append(section("how", items=text.steps(fmt)))
+    if not borrowed_steps(technique, fmt):
+        sections.append(section("how", items=text.steps(fmt)))
     example = section("example", text.example())
     focus = text.focus()
     if fmt == "worksheet":
@@ -89,7 +90,10 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
             sections.append(section("list", items=items, heading=heading))
         sections += [example, *_optional(("remember", text.remember()))]
     elif fmt == "game":
-        sections += [*_game_sections(technique, problem, age), example]
+        # A game that shares its technique with a worksheet is played by its rules: the worksheet's
+        # steps and worked example (a 1-5 thermometer to draw) would contradict them.
+        sections += [*_game_sections(technique, problem, age),
+                     *([] if borrowed_steps(technique, fmt) else [example])]
     if fmt != "handout":
         reflection = list(own.get("reflection") or text.reflection())
         sections.append(section("looking_back", items=with_next_session(reflection, fmt, age)))
@@ -113,6 +117,15 @@ def with_next_session(reflection: list[str], fmt: str, age: str) -> list[str]:
         return reflection
     kind = "page" if fmt in ("worksheet", "tracker") else "practice"
     return [*reflection, NEXT_SESSION[(kind, age)]]
+
+
+def borrowed_steps(technique: Technique, fmt: str) -> bool:
+    """True for a game whose fit's steps and example were written for the technique's worksheet."""
+    return fmt == "game" and len(technique.formats) > 1
+
+
+def game_rules(sections: list[dict]) -> list[str]:
+    return next((list(s["items"]) for s in sections if s["id"] == "rules"), [])
 
 
 def _game_sections(technique: Technique, problem: Problem, age: str) -> list[dict]:
