@@ -218,6 +218,13 @@ NAME_DATE = ('<div class="name-date"><span>Name</span><input type="text" name="{
              "</div>")
 
 
+def _summary_is_read_below(tool: dict) -> bool:
+    """A handout's summary is the opening of its "What is going on": the page says it once."""
+    summary = " ".join(str(tool.get("summary") or "").split())
+    return bool(summary) and any(" ".join(section.get("text", "").split()).startswith(summary)
+                                 for section in tool.get("sections", ()))
+
+
 def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
     """The tool's body (title, meta, summary, sections, fields) without the document around it,
     for books that lay out many tools in one document. ``field_prefix`` keeps the form field
@@ -233,7 +240,7 @@ def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:
             f'<h1 class="tool-title">{escape(tool["title"])}</h1>',
             f'<p class="tool-meta">{escape(meta)}</p>',
             NAME_DATE.format(prefix=escape(field_prefix)),
-            f'<p class="tool-summary">{escape(tool.get("summary", ""))}</p>']
+            "" if _summary_is_read_below(tool) else f'<p class="tool-summary">{escape(tool.get("summary", ""))}</p>']
     if tool.get("format") == "measure" and tool.get("measure"):
         sections = [s for s in tool.get("sections", []) if s["id"] != "questions"]
         body.append(measure_body_html(tool, escape(field_prefix)))
