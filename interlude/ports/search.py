@@ -158,7 +158,7 @@ def word_start_pattern(prefix: str) -> re.Pattern | None:
 def pick_suggestions(prefix: str, problem_names: list[str], titles: list[tuple[str, str]],
                      limit: int) -> list[Suggestion]:
     """Problem names (most tools first) then titles (those starting with the prefix, then the
-    shortest: the plain title before its "— handout (for teens)" variants)."""
+    shortest). The formats and ages of one exercise share its title: it is suggested once."""
     pattern = word_start_pattern(prefix)
     if pattern is None:
         return []
@@ -167,8 +167,11 @@ def pick_suggestions(prefix: str, problem_names: list[str], titles: list[tuple[s
     starts = prefix.strip().casefold()
     ranked = sorted((not title.casefold().startswith(starts), len(title), title, tool_id)
                     for tool_id, title in titles if pattern.search(title))
+    unique = {}
+    for _later, _length, title, tool_id in ranked:
+        unique.setdefault(title, tool_id)
     found += [Suggestion(text=title, kind="title", id=tool_id)
-              for _later, _length, title, tool_id in ranked[: limit - len(found)]]
+              for title, tool_id in list(unique.items())[: limit - len(found)]]
     return found
 
 

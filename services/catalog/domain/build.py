@@ -23,10 +23,6 @@ from services.catalog.domain import tool_sections as parts
 # progress(done, total): called after each fit, problem and measure is composed.
 Progress = Callable[[int, int], None]
 
-AGE_QUALIFIERS = {"child": " (for children)", "teen": " (for teens)", "adult": " (for adults)"}
-FORMAT_QUALIFIERS = {"worksheet": " — worksheet", "handout": " — handout", "tracker": " — 7-day log",
-                     "audio": " — audio"}
-GAME_QUALIFIERS = {"cards": " — card game", "bingo": " — bingo", "board": " — board game"}
 HANDOUT_MINUTES = 5
 
 
@@ -67,11 +63,6 @@ def formats_for(age: str, formats: tuple[str, ...], game_ages: tuple[str, ...] =
     return formats
 
 
-def _base_age(ages: tuple[str, ...]) -> str:
-    """The age group whose title carries no qualifier: adult where present, else the first."""
-    return "adult" if "adult" in ages else ages[0]
-
-
 def _fit_tools(fit: Fit, content: Content) -> list[dict]:
     technique, problem = content.techniques[fit.technique], content.problems[fit.problem]
     tools = []
@@ -79,11 +70,9 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
         text = FitText(fit, technique, age)
         formats = formats_for(age, text.formats(), technique.game.ages if technique.game else ())
         for fmt in formats:
-            qualifier = "" if fmt == formats[0] else (
-                GAME_QUALIFIERS[technique.game.kind] if fmt == "game" else FORMAT_QUALIFIERS[fmt])
-            if qualifier and fmt == "tracker":
-                qualifier = f" — {parts.tracker_days(text)}-day log"
-            title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
+            # Every format and age of a fit carries the fit's own title, as a clinician would name
+            # it; the line under the title ("for teens · CBT · audio") says which one this is.
+            title = fit.title
             sections = parts.fit_sections(text, problem, fmt)
             # A handout is read, not practised: its header gives the reading time its steps state.
             timing = {"minutes": HANDOUT_MINUTES if fmt == "handout" else technique.minutes}
@@ -108,8 +97,7 @@ def _handouts(problem: Problem) -> list[dict]:
     if name[:2] != name[:2].upper():
         name = name[0].lower() + name[1:]
     return [_tool((problem.slug, PSYCHOEDUCATION, age, "handout"), kind="psychoeducation",
-                  title=f"Understanding {name}" + ("" if age == _base_age(problem.ages)
-                                                    else AGE_QUALIFIERS[age]),
+                  title=f"Understanding {name}",
                   summary=_first_sentences(problem.about(age)),
                   instructions=parts.HANDOUT_STEPS[age], sections=parts.handout_sections(problem, age),
                   fields=[], approach=PSYCHOEDUCATION, phase="understand", minutes=HANDOUT_MINUTES)
@@ -157,15 +145,25 @@ def _first_sentences(text: str, limit: int = 240) -> str:
 
 
 def _check_unique(tools: list[dict]) -> None:
+    """No two tools share an id, and no two exercises share a title.
+
+    An exercise is a fit, a problem's handout or a measure: its formats and ages share its title
+    (the page's subtitle line, "for teens · CBT · audio", says which one a page is)."""
     issues, seen = [], {}
     for tool in tools:
-        for key in ("id", "title"):
-            other = seen.setdefault((key, tool[key]), tool["slug"])
-            if other != tool["slug"]:
-                issues.append(f"tools '{other}' and '{tool['slug']}' share the {key} '{tool[key]}': "
+        for key, value, owner in (("id", tool["id"], tool["slug"]),
+                                  ("title", tool["title"], exercise_of(tool))):
+            other = seen.setdefault((key, value), (owner, tool["slug"]))
+            if other[0] != owner:
+                issues.append(f"tools '{other[1]}' and '{tool['slug']}' share the {key} '{value}': "
                               "change the fit or problem text so that they differ")
     if issues:
         raise ContentError(issues)
+
+
+def exercise_of(tool: dict) -> str:
+    """The exercise a tool is one format and age of: its slug without the age and format."""
+    return tool["slug"].rsplit("--", 2)[0]
 
 
 def search_document(tool: dict, problems: Mapping[str, Problem],

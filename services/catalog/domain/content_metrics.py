@@ -15,8 +15,10 @@ address a child or a parent.
 
 What is counted is what a reader reads: the title, summary, steps, section texts and items, and
 the fields' labels, anchors, options and columns. Headings are the page's frame, not its text, and
-are left out, as is the fixed closing line of "Looking back". A sentence is counted once per tool however often it appears in it. Published
-measures are left out: they have no peers and their wording may not change.
+are left out, as is the fixed closing line of "Looking back". The title names the exercise and is the
+same for all its formats and ages by design: its words count as the tool's own, never as shared. A
+sentence is counted once per tool however often it appears in it. Published measures are left out:
+they have no peers and their wording may not change.
 """
 from __future__ import annotations
 
@@ -141,7 +143,9 @@ def _shared_shares(tools: list[dict], texts: dict[str, dict[str, int]], group_of
         total = sum(words.values())
         if not total:
             continue
-        shared = sum(count for sentence, count in words.items() if owners[group][sentence] - {member})
+        title = set(sentences(tool["title"]))
+        shared = sum(count for sentence, count in words.items()
+                     if sentence not in title and owners[group][sentence] - {member})
         shares[tool["slug"]] = 100.0 * shared / total
     return shares
 
@@ -192,7 +196,11 @@ def shared_sentences(tools: list[dict], slug: str) -> list[tuple[str, list[str],
     age_peers = [t for t in tools if (tuple(t["problems"]), t["technique"], t["format"]) ==
                  (own_problems, tool["technique"], tool["format"]) and t["age_group"] != tool["age_group"]]
     peer_texts = {t["slug"]: tool_sentences(t) for t in problem_peers + age_peers}
+    title = set(sentences(tool["title"]))
     for sentence in texts:
+        if sentence in title:
+            rows.append((sentence, [], []))
+            continue
         problems = sorted({p for t in problem_peers if sentence in peer_texts[t["slug"]] for p in t["problems"]})
         ages = sorted({t["age_group"] for t in age_peers if sentence in peer_texts[t["slug"]]})
         rows.append((sentence, problems, ages))

@@ -102,6 +102,10 @@ class FitText:
             return adapted.cautions
         return self.technique.cautions
 
+    def cautions_are_general(self) -> bool:
+        """Whether the cautions are the technique's (for any problem), not written for this fit."""
+        return self._pick("cautions", empty=(None,)) is None
+
     def fields(self) -> tuple[Field, ...]:
         picked = self._pick("fields", empty=(None,))
         if picked is not None:

@@ -7,6 +7,8 @@ HANDOUT_STEPS and MEASURE_STEP, kept together so that a clinician can review the
 """
 from __future__ import annotations
 
+import re
+
 from services.catalog.domain import audio_scripts, game_decks
 from services.catalog.domain.content import Field, Measure, Problem, Technique
 from services.catalog.domain.fit_text import FitText
@@ -34,6 +36,10 @@ HANDOUT_STEPS = {
               "Take your questions to your next session."),
 }
 MEASURE_STEP = "Choose one answer for each question."
+# Where a problem's own safety note points to emergency help, a technique's general caution need
+# not point there too: each warning is given once, in "When to stop and get help".
+CRISIS_POINTER = re.compile(r"emergency number|crisis line", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 TRACKER_DAYS = 7
 
 
@@ -67,9 +73,10 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     own = {key: game.get(key) for key in ("why", "cautions", "reflection")} if not text.written else {}
     why = f'{" ".join(own["why"].split())}\n\n{text.fit.why}' if own.get("why") else text.why()
     cautions = " ".join(own["cautions"].split()) if own.get("cautions") else text.cautions()
+    safety = problem.safety_for(age)
+    cautions = cautions_given_once(cautions, safety, general=not own.get("cautions") and text.cautions_are_general())
     sections = [section("why", why)]
-    sections += _optional(("for_adult", text.note_for_adult()), ("cautions", cautions),
-                          ("safety", problem.safety_for(age)))
+    sections += _optional(("for_adult", text.note_for_adult()), ("cautions", cautions), ("safety", safety))
     if not borrowed_steps(technique, fmt):
         sections.append(section("how", items=text.steps(fmt)))
     example = section("example", text.example())
@@ -126,6 +133,20 @@ def borrowed_steps(technique: Technique, fmt: str) -> bool:
 
 def game_rules(sections: list[dict]) -> list[str]:
     return next((list(s["items"]) for s in sections if s["id"] == "rules"), [])
+
+
+def cautions_given_once(cautions: str, safety: str, general: bool) -> str:
+    """The cautions without what the problem's safety note already says: a sentence it repeats
+    word for word, and, where the cautions are the technique's general ones and the safety note
+    points to emergency help, the general pointer to emergency help."""
+    if not cautions or not safety:
+        return cautions
+    said = {" ".join(sentence.split()) for sentence in _SENTENCE_END.split(safety)}
+    points_to_help = general and CRISIS_POINTER.search(safety)
+    sentences = _SENTENCE_END.split(cautions.strip())
+    kept = [sentence for sentence in sentences if " ".join(sentence.split()) not in said
+            and not (points_to_help and CRISIS_POINTER.search(sentence))]
+    return cautions if len(kept) == len(sentences) else " ".join(kept)
 
 
 def _game_sections(technique: Technique, problem: Problem, age: str) -> list[dict]:

@@ -1,5 +1,6 @@
 """The catalogue build on a small fixture: shape, titles, determinism, stable ids, speed."""
 import dataclasses
+import re
 import time
 
 import pytest
@@ -34,17 +35,19 @@ def test_tools_come_from_fit_by_age_by_format_plus_handouts_and_measures(content
         "worry--psychoeducation--adult--handout", "mini--adult--measure"])
 
 
-def test_titles_carry_an_age_and_format_qualifier_only_where_needed(content):
+def test_every_format_and_age_of_a_fit_carries_its_own_title_without_a_generated_qualifier(content):
+    # The subtitle line ("for teens · CBT · audio") says which format and age a page is; the
+    # title reads as a clinician would name the exercise, never "— audio (for teens)".
     titles = {tool["slug"]: tool["title"] for tool in build_catalogue(content)}
-    assert titles["panic--slow-breathing--adult--worksheet"] == "Slowing Your Breath When Panic Rises"
-    assert titles["panic--slow-breathing--adult--audio"] == "Slowing Your Breath When Panic Rises — audio"
-    assert titles["panic--slow-breathing--teen--audio"] == (
-        "Slowing Your Breath When Panic Rises — audio (for teens)")
-    assert titles["worry--worry-log--child--tracker"] == "Parking Worries for Later — 7-day log (for children)"
+    for slug in ("panic--slow-breathing--adult--worksheet", "panic--slow-breathing--adult--audio",
+                 "panic--slow-breathing--teen--audio"):
+        assert titles[slug] == "Slowing Your Breath When Panic Rises"
+    assert titles["worry--worry-log--child--tracker"] == "Parking Worries for Later"
     assert titles["worry--slow-breathing--child--worksheet"] == "Balloon Breathing for Worries"
     assert titles["panic--psychoeducation--adult--handout"] == "Understanding panic attacks"
-    assert titles["worry--psychoeducation--child--handout"] == "Understanding constant worry (for children)"
+    assert titles["worry--psychoeducation--child--handout"] == "Understanding constant worry"
     assert titles["mini--adult--measure"] == "Mini test scale"
+    assert not [title for title in titles.values() if re.search(r" — |\(for (children|teens|adults)\)", title)]
 
 
 def test_a_worksheet_joins_technique_and_fit_text(content):
@@ -156,3 +159,18 @@ def test_building_thousands_of_tools_is_fast(content):
     elapsed = time.perf_counter() - started
     assert len(tools) == 200 * 15 + 1
     assert elapsed < 30, f"building {len(tools)} tools took {elapsed:.1f} s"
+
+
+def test_a_warning_is_given_once_where_the_problems_safety_note_already_gives_it():
+    from services.catalog.domain.tool_sections import cautions_given_once
+    safety = "If you feel unsafe, call your local emergency number or crisis line. Tell your practitioner."
+    general = ("Go gently at first. If your mood drops very low, contact a crisis line straight away. "
+               "Tell your practitioner.")
+    # The technique's general pointer to emergency help goes, and so does a sentence said word for word.
+    assert cautions_given_once(general, safety, general=True) == "Go gently at first."
+    # Cautions written for this fit keep their own pointer; only the word-for-word repeat goes.
+    assert cautions_given_once(general, safety, general=False) == (
+        "Go gently at first. If your mood drops very low, contact a crisis line straight away.")
+    # Without a safety note the cautions are left whole.
+    assert cautions_given_once(general, "", general=True) == general
+    assert cautions_given_once("Tell your practitioner.", safety, general=False) == ""

@@ -11,7 +11,7 @@ import pytest
 import textstat
 
 from services.catalog.domain import content as content_module
-from services.catalog.domain.build import build_catalogue
+from services.catalog.domain.build import build_catalogue, exercise_of
 from services.catalog.domain.content import load_content
 from services.catalog.domain.stats import catalogue_stats
 
@@ -97,17 +97,76 @@ def test_every_tool_has_instructions_and_something_to_read_or_fill_in(tools):
     assert not empty
 
 
-def test_no_two_tools_share_a_title_or_an_id(tools):
-    for key in ("title", "id", "slug"):
+def test_no_two_tools_share_an_id_and_no_two_exercises_a_title(tools):
+    # One fit's formats and ages share its title; the page's subtitle says which one it is.
+    for key in ("id", "slug"):
         values = [tool[key] for tool in tools]
         duplicates = sorted({value for value in values if values.count(value) > 1})
         assert not duplicates, f"duplicate {key}s: {duplicates[:10]}"
+    exercises = {}
+    for tool in tools:
+        exercises.setdefault(tool["title"], set()).add(exercise_of(tool))
+    shared = sorted(title for title, owners in exercises.items() if len(owners) > 1)
+    assert not shared, f"titles of more than one exercise: {shared[:10]}"
+
+
+def test_no_title_carries_a_generated_format_or_age_qualifier(tools):
+    # "— worksheet", "— 7-day log", "(for teens)" read as generated; the subtitle line says these.
+    qualified = sorted({t["title"] for t in tools
+                        if re.search(r" — (worksheet|handout|audio|\d+-day log|card game|bingo|board game)\b"
+                                     r"|\((for )?(children|teens|adults)\)$", t["title"])})
+    assert not qualified, qualified[:10]
 
 
 def test_no_placeholder_text(tools):
     found = sorted({(tool["slug"], match.group(0)) for tool in tools for text in strings(tool)
                     for match in PLACEHOLDER.finditer(text)})
     assert not found, found[:20]
+
+
+# A page stands alone: "The tools here help you..." points at a set of tools the reader cannot see.
+GENERATED_JOIN = re.compile(r"\b(the|these) tools (here|help|are for|will|do not)\b", re.I)
+# In a child's tool the child reads the steps, example, fields and reflection with a grown-up:
+# "your child" belongs only in the note for the grown-up (and its safety and game-keeping parts).
+# Parenting tools are written to the parent throughout.
+TO_A_PARENT = re.compile(r"\byour (child|children|son|daughter|kid|kids)\b|\bthe child\b", re.I)
+CHILD_FACING = ("why", "how", "example", "your_turn", "looking_back", "list", "remember", "script", "log",
+                "game_items", "caller")
+
+
+def test_no_tool_points_at_tools_it_cannot_show(tools):
+    found = sorted({(t["slug"], m.group(0)) for t in tools for text in strings(
+        [t["summary"], t["instructions"], t["sections"], [f["label"] for f in t["fields"]]])
+        for m in GENERATED_JOIN.finditer(" ".join(text.split()))})
+    assert not found, found[:20]
+
+
+def test_a_childs_tool_speaks_to_the_child_outside_the_grown_ups_parts(tools):
+    found = []
+    for t in tools:
+        if t["age_group"] != "child" or t["approach"] == "parenting":
+            continue
+        texts = [t["summary"], *t["instructions"], *(f["label"] for f in t["fields"]),
+                 *(o for f in t["fields"] for o in f.get("options", []) if isinstance(o, str))]
+        texts += [x for s in t["sections"] if s["id"] in CHILD_FACING for x in (s["text"], *s["items"])]
+        found += [(t["slug"], m.group(0)) for text in texts for m in TO_A_PARENT.finditer(text)]
+    assert not found, found[:20]
+
+
+def test_no_tool_gives_a_warning_twice(tools):
+    # "Before you start" and "When to stop and get help" never repeat a sentence of each other.
+    def said(tool, key):
+        text = " ".join(s["text"] for s in tool["sections"] if s["id"] == key)
+        return {" ".join(x.split()) for x in re.split(r"(?<=[.!?])\s+", text) if len(x.split()) > 3}
+    twice = sorted((t["slug"], sentence) for t in tools for sentence in said(t, "cautions") & said(t, "safety"))
+    assert not twice, twice[:20]
+
+
+def test_only_a_worksheet_calls_itself_a_worksheet(tools):
+    said = sorted({(t["slug"], s["id"]) for t in tools if t["format"] != "worksheet"
+                   for s in [*t["sections"], {"id": "how", "text": " ".join(t["instructions"]), "items": []}]
+                   for text in [s["text"], *s["items"]] if re.search(r"\bthis worksheet\b", text, re.I)})
+    assert not said, said[:20]
 
 
 def test_every_fit_names_an_existing_technique_and_problem(content):

@@ -76,6 +76,14 @@ def test_ages_are_compared_within_one_problem():
     assert result.across_ages > 0
 
 
+def test_a_title_shared_by_the_ages_of_one_exercise_counts_as_each_tools_own_words():
+    tools = [{**tool("adult-one", "p1", text="Notice the urge."), "title": "Riding the Wave"},
+             {**tool("child-one", "p1", age="child", text="Tell your grown-up."), "title": "Riding the Wave"}]
+    result = cm.measure(tools)
+    assert result.per_tool["child-one"]["across_ages"] == 0
+    assert cm.shared_sentences(tools, "child-one")[0] == ("Riding the Wave", [], [])
+
+
 def test_headings_and_repeats_within_a_tool_are_not_counted():
     text = "Same words here. Same words here."
     tools = [tool("a", "p1", text=text), tool("b", "p2", text="Other words entirely.")]

@@ -43,3 +43,12 @@ def test_clinic_tools_show_their_instructions():
     html = tool_html({"title": "Ours", "summary": "s", "instructions": ["First step", "Second step"],
                       "fields": [{"label": "Notes", "kind": "lines"}]})
     assert "<ol><li>First step</li><li>Second step</li></ol>" in html and "textarea" in html
+
+
+def test_a_handouts_summary_is_printed_once(tools):
+    handout = next(t for t in tools if t["slug"] == "depression--psychoeducation--adult--handout")
+    opening = handout["summary"]
+    assert handout["sections"][0]["text"].startswith(opening)
+    assert tool_html(handout).count(escape(opening)) == 1
+    worksheet = next(t for t in tools if t["format"] == "worksheet")
+    assert '<p class="tool-summary">' in tool_html(worksheet)
