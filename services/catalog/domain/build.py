@@ -86,6 +86,9 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
             title = fit.title + qualifier + ("" if age == _base_age(fit.ages) else AGE_QUALIFIERS[age])
             sections = parts.fit_sections(text, problem, fmt)
             timing = {"minutes": technique.minutes}
+            if fmt == "tracker":
+                # A log is filled in a row a day: it states the minutes a day, not a worksheet's sitting.
+                timing = {"minutes": text.tracker_minutes()}
             if fmt == "audio":
                 # An audio tool states the length of its recording, not of the whole practice.
                 script = next(s["text"] for s in sections if s["id"] == "script")
@@ -93,7 +96,7 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
                 timing = {"minutes": max(1, round(seconds / 60)), "audio_seconds": seconds}
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
-                summary=text.summary(), instructions=text.steps(fmt), sections=sections,
+                summary=text.tracker_summary() if fmt == "tracker" else text.summary(), instructions=text.steps(fmt), sections=sections,
                 fields=parts.fit_fields(text, fmt), approach=technique.approach, phase=fit.phase,
                 focus=text.focus(), **timing))
     return tools

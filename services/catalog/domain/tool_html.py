@@ -210,7 +210,10 @@ def duration_text(tool: dict) -> str:
     """What the tool says about its length: an audio tool, its recording's; others, the practice's."""
     if tool.get("audio_seconds"):
         return "recording: " + audio_scripts.stated_minutes(tool["audio_seconds"])
-    return f"about {tool['minutes']} minutes" if tool.get("minutes") else ""
+    if not tool.get("minutes"):
+        return ""
+    # A tracker is filled in a row a day for a week: its time is a day's.
+    return f"about {tool['minutes']} minutes" + (" a day" if tool.get("format") == "tracker" else "")
 
 
 NAME_DATE = ('<div class="name-date"><span>Name</span><input type="text" name="{prefix}name" aria-label="Name">'

@@ -43,7 +43,7 @@ def section(key: str, text: str = "", items=(), heading: str | None = None) -> d
 
 def tracker_days(text: FitText) -> int:
     """The rows of a tracker's grid: what its steps ask for, two weeks where they say so."""
-    words = " ".join((*text.steps("tracker"), text.summary())).lower()
+    words = " ".join((*text.steps("tracker"), text.tracker_summary())).lower()
     return 2 * TRACKER_DAYS if "two weeks" in words else TRACKER_DAYS
 
 
@@ -55,7 +55,8 @@ def fit_fields(text: FitText, fmt: str) -> list[dict]:
         days = tracker_days(text)
         label = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
         grid = Field("log", "table", label, columns=tracker.columns).to_dict()
-        return [{**grid, "rows": days}]   # the legend is the section's text
+        # Any plan the rows tick off comes first; the legend is the section's text.
+        return [*(field.to_dict() for field in text.tracker_fields()), {**grid, "rows": days}]
     return []
 
 
@@ -71,7 +72,7 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     sections += _optional(("for_adult", text.note_for_adult()), ("cautions", cautions),
                           ("safety", problem.safety_for(age)))
     sections.append(section("how", items=text.steps(fmt)))
-    example = section("example", text.example())
+    example = section("example", text.tracker_example() if fmt == "tracker" else text.example())
     focus = text.focus()
     if fmt == "worksheet":
         # The fields themselves are this section's content; renderers put them right after it.
