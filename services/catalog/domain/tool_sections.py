@@ -55,8 +55,11 @@ def fit_fields(text: FitText, fmt: str) -> list[dict]:
         days = tracker_days(text)
         label = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
         grid = Field("log", "table", label, columns=tracker.columns).to_dict()
-        # Any plan the rows tick off comes first; the legend is the section's text.
-        return [*(field.to_dict() for field in text.tracker_fields()), {**grid, "rows": days}]
+        plan = [field.to_dict() for field in text.tracker_fields()]
+        if plan:
+            # The plan the rows tick off comes first; the legend then stays with the grid, under it.
+            grid["legend"] = tracker.legend
+        return [*plan, {**grid, "rows": days}]   # without a plan the legend is the section's text
     return []
 
 
@@ -80,7 +83,8 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     elif fmt == "tracker":
         days = tracker_days(text)
         log = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
-        sections += [example, section("your_turn", text.tracker().legend, heading=f"{log}: {focus}")]
+        legend = "" if text.tracker_fields() else text.tracker().legend
+        sections += [example, section("your_turn", legend, heading=f"{log}: {focus}")]
     elif fmt == "audio":
         script = audio_scripts.script_for(technique.slug, technique.script, problem.slug, age)
         sections += [section("script", script), example]
