@@ -16,7 +16,7 @@ adaptation) or none.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.catalog.domain.content import Field, Fit, Technique, Tracker
 
@@ -164,7 +164,9 @@ class FitText:
 
     def tracker_fields(self) -> tuple[Field, ...]:
         """What a tracker asks before its grid (the plan its rows tick off); most ask nothing."""
-        return self._tracker_piece("fields") or ()
+        # A technique's plan field names this fit's focus: "{focus}" in its label.
+        return tuple(replace(field, label=field.label.replace("{focus}", self.focus()))
+                     for field in self._tracker_piece("fields") or ())
 
     def tracker_minutes(self) -> int:
         """The minutes a tracker takes a day: its own where written, else a row's five."""

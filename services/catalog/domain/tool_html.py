@@ -54,6 +54,7 @@ table.grid { width: 100%; border-collapse: collapse; font-size: 9pt; table-layou
 table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-align: top; }
 table.grid td { height: 20pt; }
 table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
+table.grid th.day-head { width: 15mm; }
 table.grid input { width: 95%; border: none; min-height: 0; }
 .legend { font-size: 8.5pt; color: #444; margin-top: 3pt; }
 .source { font-size: 8.5pt; color: #444; }
@@ -175,7 +176,9 @@ def _table(field: dict, name: str) -> str:
     # A first column named "Day" is printed, not left empty: each row is one day, a week by default.
     numbered = str(columns[0]).strip().lower() == "day"
     rows = max(1, min(int(field.get("rows") or (7 if numbered else 5)), 14))
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    # The day column needs only "Day 7": the rest of the width goes to what is written.
+    day_head = ' class="day-head"'
+    head = "".join(f"<th{day_head if numbered and i == 0 else ''}>{escape(c)}</th>" for i, c in enumerate(columns))
 
     def row(r: int) -> str:
         cells = [f'<th class="day" scope="row">Day {r + 1}</th>'] if numbered else []

@@ -43,3 +43,18 @@ def test_clinic_tools_show_their_instructions():
     html = tool_html({"title": "Ours", "summary": "s", "instructions": ["First step", "Second step"],
                       "fields": [{"label": "Notes", "kind": "lines"}]})
     assert "<ol><li>First step</li><li>Second step</li></ol>" in html and "textarea" in html
+
+
+def test_a_tracker_states_its_time_a_day_and_every_grid_holds_what_its_example_logs(tools):
+    """A 7-day log is filled a row a day: its header says so ('about 5 minutes a day'), never a
+    worksheet's sitting; and no worked example on a 7-row log spans weeks or months."""
+    import re
+    trackers = [t for t in tools if t["format"] == "tracker"]
+    for tracker in trackers:
+        assert re.search(r"· about \d+ minutes a day</p>", tool_html(tracker)), tracker["slug"]
+        grid = next(f for f in tracker["fields"] if f.get("kind") == "table")
+        example = next(s["text"] for s in tracker["sections"] if s["id"] == "example")
+        if grid["rows"] == 7:
+            assert not re.search(r"\b(over|after|in) (a|one) month\b|\bfor a month\b(?! of)|\b(over|after|in) (two|three|four) weeks\b"
+                                 r"|\bweek (two|three|four)\b|\bby the (second|third|fourth) week\b", example, re.I), \
+                tracker["slug"]
