@@ -96,7 +96,8 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
                 timing = {"minutes": max(1, round(seconds / 60)), "audio_seconds": seconds}
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
-                summary=text.tracker_summary() if fmt == "tracker" else text.summary(), instructions=text.steps(fmt), sections=sections,
+                summary=text.tracker_summary() if fmt == "tracker" else text.summary(),
+                instructions=text.steps(fmt), sections=sections,
                 fields=parts.fit_fields(text, fmt), approach=technique.approach, phase=fit.phase,
                 focus=text.focus(), **timing))
     return tools

@@ -164,7 +164,8 @@ def _tracker(item: Item) -> Tracker:
     if not grid and found.steps:
         item.fail("gives `steps` without `columns`: steps ask for what its own grid holds, so give both")
     if not grid and not (found.summary or found.example or found.fields or found.minutes):
-        item.fail("is empty: give `columns` and `legend`, or the tracker's own `summary`, `example`, `fields` or `minutes`")
+        item.fail("is empty: give `columns` and `legend`, or the tracker's own `summary`, `example`, "
+                  "`fields` or `minutes`")
     if "log" in {field.id for field in found.fields}:
         item.fail("has a field with id `log`: that is the grid's own id, choose another")
     return found

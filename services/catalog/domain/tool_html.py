@@ -54,7 +54,7 @@ table.grid { width: 100%; border-collapse: collapse; font-size: 9pt; table-layou
 table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-align: top; }
 table.grid td { height: 20pt; }
 table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
-table.grid th.day-head { width: 15mm; }
+table.grid.days thead th:first-child { width: 15mm; }
 table.grid input { width: 95%; border: none; min-height: 0; }
 .legend { font-size: 8.5pt; color: #444; margin-top: 3pt; }
 .source { font-size: 8.5pt; color: #444; }
@@ -176,9 +176,7 @@ def _table(field: dict, name: str) -> str:
     # A first column named "Day" is printed, not left empty: each row is one day, a week by default.
     numbered = str(columns[0]).strip().lower() == "day"
     rows = max(1, min(int(field.get("rows") or (7 if numbered else 5)), 14))
-    # The day column needs only "Day 7": the rest of the width goes to what is written.
-    day_head = ' class="day-head"'
-    head = "".join(f"<th{day_head if numbered and i == 0 else ''}>{escape(c)}</th>" for i, c in enumerate(columns))
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
 
     def row(r: int) -> str:
         cells = [f'<th class="day" scope="row">Day {r + 1}</th>'] if numbered else []
@@ -188,7 +186,9 @@ def _table(field: dict, name: str) -> str:
 
     body = "".join(row(r) for r in range(rows))
     legend = f'<div class="legend">{escape(field["legend"])}</div>' if field.get("legend") else ""
-    return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
+    # The day column needs only "Day 7": the rest of the width goes to what is written.
+    kind = "grid days" if numbered else "grid"
+    return f'<table class="{kind}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
 
 
 FIELD_WRITERS = {"lines": _lines, "list": _list, "scale": _scale, "checklist": _checklist, "table": _table}
