@@ -55,6 +55,9 @@ table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-
 table.grid td { height: 20pt; }
 table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
 table.grid.days thead th:first-child { width: 15mm; }
+/* A log's legend printed under its grid (a plan above it) reads at the page's own size. */
+.format-tracker .legend { font-size: 10pt; color: #333; }
+.age-child.format-tracker .legend { font-size: 12pt; }
 table.grid input { width: 95%; border: none; min-height: 0; }
 .legend { font-size: 8.5pt; color: #444; margin-top: 3pt; }
 .source { font-size: 8.5pt; color: #444; }
