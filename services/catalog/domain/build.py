@@ -76,6 +76,9 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
             sections = parts.fit_sections(text, problem, fmt)
             # A handout is read, not practised: its header gives the reading time its steps state.
             timing = {"minutes": HANDOUT_MINUTES if fmt == "handout" else technique.minutes}
+            if fmt == "tracker":
+                # A log is filled in a row a day: it states the minutes a day, not a worksheet's sitting.
+                timing = {"minutes": text.tracker_minutes()}
             if fmt == "audio":
                 # An audio tool states the length of its recording, not of the whole practice.
                 script = next(s["text"] for s in sections if s["id"] == "script")
@@ -83,7 +86,7 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
                 timing = {"minutes": max(1, round(seconds / 60)), "audio_seconds": seconds}
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
-                summary=text.summary(), sections=sections,
+                summary=text.tracker_summary() if fmt == "tracker" else text.summary(), sections=sections,
                 # A game played by its rules has them as its steps.
                 instructions=parts.game_rules(sections) if parts.borrowed_steps(technique, fmt) else text.steps(fmt),
                 fields=parts.fit_fields(text, fmt), approach=technique.approach, phase=fit.phase,

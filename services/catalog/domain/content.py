@@ -75,6 +75,13 @@ class Tracker:
     legend: str
     # Steps that ask for exactly what the grid holds; without them the tool's steps are used.
     steps: tuple[str, ...] = ()
+    # A tracker's own words where the worksheet's would promise what a grid does not hold: the
+    # summary, a worked example that logs only the grid's columns for the grid's days, fields printed
+    # above the grid (the plan the rows tick off), and the minutes it takes a day.
+    summary: str = ""
+    example: str = ""
+    fields: tuple["Field", ...] = ()
+    minutes: int = 0
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def _technique(item: Item, file: str) -> Technique:
         summary=item.text("summary"), why=item.text("why"), steps=item.texts("steps"), fields=fields,
         example=item.text("example"), reflection=item.texts("reflection"),
         adaptations=_adaptations(item), file=file,
-        tracker=_tracker(item.child("tracker")) if "tracker" in formats and item.has("tracker") else None,
+        tracker=_technique_tracker(item) if "tracker" in formats and item.has("tracker") else None,
         script=item.text("script", required=False),
         game=_game(item.child("game")) if "game" in formats and item.has("game") else None,
         cautions=item.text("cautions", required=False),
@@ -139,9 +139,36 @@ def _adaptations(item: Item) -> dict[str, Adaptation]:
     return found
 
 
+def _technique_tracker(item: Item) -> Tracker:
+    """A technique's own grid: every fit without columns of its own falls back to it."""
+    found = _tracker(item.child("tracker"))
+    if not found.columns:
+        item.fail("`tracker` needs `columns` and `legend`: it is the grid every fit falls back to")
+    return found
+
+
+_TRACKER_KEYS = {"columns", "legend", "steps", "summary", "example", "fields", "minutes"}
+
+
 def _tracker(item: Item) -> Tracker:
-    return Tracker(columns=item.texts("columns", at_least=2), legend=item.text("legend"),
-                   steps=item.texts("steps", required=False))
+    """A 7-day grid; a block without `columns` only words the tracker (summary, example, fields,
+    minutes a day) and takes its grid from the next tracker along (the fit's, then the technique's)."""
+    _unknown_keys(item, _TRACKER_KEYS, "a tracker")
+    grid = "columns" in item.raw
+    found = Tracker(columns=item.texts("columns", at_least=2) if grid else (),
+                    legend=item.text("legend") if grid else item.text("legend", required=False),
+                    steps=item.texts("steps", required=False), summary=item.text("summary", required=False),
+                    example=item.text("example", required=False),
+                    fields=_fields(item) if "fields" in item.raw else (),
+                    minutes=item.integer("minutes", minimum=1, required=False))
+    if not grid and found.steps:
+        item.fail("gives `steps` without `columns`: steps ask for what its own grid holds, so give both")
+    if not grid and not (found.summary or found.example or found.fields or found.minutes):
+        item.fail("is empty: give `columns` and `legend`, or the tracker's own `summary`, `example`, "
+                  "`fields` or `minutes`")
+    if "log" in {field.id for field in found.fields}:
+        item.fail("has a field with id `log`: that is the grid's own id, choose another")
+    return found
 
 
 def _handout(item: Item) -> Handout:

@@ -16,9 +16,11 @@ adaptation) or none.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.catalog.domain.content import Field, Fit, Technique, Tracker
+
+TRACKER_MINUTES_A_DAY = 5   # filling in one row of a log, where a tracker does not say
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,38 @@ class FitText:
         items = self._handout_piece("list_items")
         return (self._handout_piece("list_heading"), items) if items else ("", ())
 
-    def tracker(self) -> Tracker | None:
+    def _trackers(self) -> list[Tracker]:
+        """Every tracker text for this reader, nearest first: this age's, the fit's, the technique's
+        for this age (its adaptation's), the technique's own."""
         adapted = self.technique.adaptations.get(self.age)
-        return self._pick("tracker") or (adapted.tracker if adapted is not None else None) or self.technique.tracker
+        found = [self._age.tracker if self._age else None, self.fit.tracker,
+                 adapted.tracker if adapted is not None else None, self.technique.tracker]
+        return [tracker for tracker in found if tracker is not None]
+
+    def tracker(self) -> Tracker | None:
+        """The grid (columns, legend, the steps asking for them): the nearest that has columns."""
+        return next((tracker for tracker in self._trackers() if tracker.columns), None)
+
+    def _tracker_piece(self, name: str, *, technique: bool = False):
+        """A tracker's own wording where the nearest text has it. The technique's adult tracker
+        speaks for an adult only (unless ``technique``: its minutes a day serve every reader)."""
+        trackers = self._trackers()
+        if not technique and self.age != "adult" and self.technique.tracker in trackers[-1:]:
+            trackers = trackers[:-1]
+        return next((getattr(t, name) for t in trackers if getattr(t, name)), None)
+
+    def tracker_summary(self) -> str:
+        return self._tracker_piece("summary") or self.summary()
+
+    def tracker_example(self) -> str:
+        return self._tracker_piece("example") or self.example()
+
+    def tracker_fields(self) -> tuple[Field, ...]:
+        """What a tracker asks before its grid (the plan its rows tick off); most ask nothing."""
+        # A technique's plan field names this fit's focus: "{focus}" in its label.
+        return tuple(replace(field, label=field.label.replace("{focus}", self.focus()))
+                     for field in self._tracker_piece("fields") or ())
+
+    def tracker_minutes(self) -> int:
+        """The minutes a tracker takes a day: its own where written, else a row's five."""
+        return self._tracker_piece("minutes", technique=True) or TRACKER_MINUTES_A_DAY

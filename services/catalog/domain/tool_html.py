@@ -85,6 +85,10 @@ table.grid { width: 100%; border-collapse: collapse; font-size: 9pt; table-layou
 table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-align: top; }
 table.grid td { height: 20pt; }
 table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
+table.grid.days thead th:first-child { width: 15mm; }
+/* A log's legend printed under its grid (a plan above it) reads at the page's own size. */
+.format-tracker .legend { font-size: 10pt; color: #333; }
+.age-child.format-tracker .legend { font-size: 12pt; }
 table.grid input { width: 95%; border: none; min-height: 0; }
 .legend { font-size: 8.5pt; color: #444; margin-top: 3pt; }
 .source { font-size: 8.5pt; color: #444; }
@@ -216,7 +220,9 @@ def _table(field: dict, name: str) -> str:
 
     body = "".join(row(r) for r in range(rows))
     legend = f'<div class="legend">{escape(field["legend"])}</div>' if field.get("legend") else ""
-    return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
+    # The day column needs only "Day 7": the rest of the width goes to what is written.
+    kind = "grid days" if numbered else "grid"
+    return f'<table class="{kind}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
 
 
 FIELD_WRITERS = {"lines": _lines, "list": _list, "scale": _scale, "checklist": _checklist, "table": _table}
@@ -241,7 +247,10 @@ def duration_text(tool: dict) -> str:
     """What the tool says about its length: an audio tool, its recording's; others, the practice's."""
     if tool.get("audio_seconds"):
         return "recording: " + audio_scripts.stated_minutes(tool["audio_seconds"])
-    return f"about {tool['minutes']} minutes" if tool.get("minutes") else ""
+    if not tool.get("minutes"):
+        return ""
+    # A tracker is filled in a row a day for a week: its time is a day's.
+    return f"about {tool['minutes']} minutes" + (" a day" if tool.get("format") == "tracker" else "")
 
 
 NAME_DATE = ('<div class="name-date"><span>Name</span><input type="text" name="{prefix}name" aria-label="Name">'

@@ -49,7 +49,7 @@ def section(key: str, text: str = "", items=(), heading: str | None = None) -> d
 
 def tracker_days(text: FitText) -> int:
     """The rows of a tracker's grid: what its steps ask for, two weeks where they say so."""
-    words = " ".join((*text.steps("tracker"), text.summary())).lower()
+    words = " ".join((*text.steps("tracker"), text.tracker_summary())).lower()
     return 2 * TRACKER_DAYS if "two weeks" in words else TRACKER_DAYS
 
 
@@ -61,7 +61,11 @@ def fit_fields(text: FitText, fmt: str) -> list[dict]:
         days = tracker_days(text)
         label = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
         grid = Field("log", "table", label, columns=tracker.columns).to_dict()
-        return [{**grid, "rows": days}]   # the legend is the section's text
+        plan = [field.to_dict() for field in text.tracker_fields()]
+        if plan:
+            # The plan the rows tick off comes first; the legend then stays with the grid, under it.
+            grid["legend"] = tracker.legend
+        return [*plan, {**grid, "rows": days}]   # without a plan the legend is the section's text
     return []
 
 
@@ -79,7 +83,7 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     sections += _optional(("for_adult", text.note_for_adult()), ("cautions", cautions), ("safety", safety))
     if not borrowed_steps(technique, fmt):
         sections.append(section("how", items=text.steps(fmt)))
-    example = section("example", text.example())
+    example = section("example", text.tracker_example() if fmt == "tracker" else text.example())
     focus = text.focus()
     if fmt == "worksheet":
         # The fields themselves are this section's content; renderers put them right after it.
@@ -87,7 +91,8 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     elif fmt == "tracker":
         days = tracker_days(text)
         log = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
-        sections += [example, section("your_turn", text.tracker().legend, heading=f"{log}: {focus}")]
+        legend = "" if text.tracker_fields() else text.tracker().legend
+        sections += [example, section("your_turn", legend, heading=f"{log}: {focus}")]
     elif fmt == "audio":
         script = audio_scripts.script_for(technique.slug, technique.script, problem.slug, age)
         sections += [section("script", script), example]

@@ -52,3 +52,19 @@ def test_a_handouts_summary_is_printed_once(tools):
     assert tool_html(handout).count(escape(opening)) == 1
     worksheet = next(t for t in tools if t["format"] == "worksheet")
     assert '<p class="tool-summary">' in tool_html(worksheet)
+
+
+def test_a_tracker_states_its_time_a_day_and_every_grid_holds_what_its_example_logs(tools):
+    """A 7-day log is filled a row a day: its header says so ('about 5 minutes a day'), never a
+    worksheet's sitting; and no worked example on a 7-row log spans weeks or months."""
+    import re
+    trackers = [t for t in tools if t["format"] == "tracker"]
+    for tracker in trackers:
+        assert re.search(r"· about \d+ minutes a day</p>", tool_html(tracker)), tracker["slug"]
+        grid = next(f for f in tracker["fields"] if f.get("kind") == "table")
+        example = next(s["text"] for s in tracker["sections"] if s["id"] == "example")
+        if grid["rows"] == 7:
+            spans = (r"\b(over|after|in) (a|one) month\b|\bfor a month\b(?! of)"
+                     r"|\b(over|after|in) (two|three|four) weeks\b|\bweek (two|three|four)\b"
+                     r"|\bby the (second|third|fourth) week\b")
+            assert not re.search(spans, example, re.I), tracker["slug"]

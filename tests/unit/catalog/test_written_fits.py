@@ -79,6 +79,30 @@ def test_a_tracker_can_have_columns_written_for_the_problem(tools):
     assert tools["worry--worry-log--child--tracker"]["fields"][0]["columns"] == ["Day", "Worry", "Strength 0-10"]
 
 
+def test_a_tracker_words_itself_where_a_worksheet_would_promise_what_a_grid_does_not_hold(tmp_path):
+    """Its own summary, a worked example of one week's rows, the plan its rows tick off (above the grid,
+    the legend then under it) and its minutes a day; a block without columns keeps the next grid along."""
+    child = {**WRITTEN["ages"]["child"], "tracker": {"example": "Kofi, 9, parked two worries on Monday."}}
+    adult = {**WRITTEN["ages"]["adult"], "tracker": {
+        **WRITTEN["ages"]["adult"]["tracker"], "summary": "Each evening for a week, count the worries you parked.",
+        "example": "Dev, 42. Monday: parked 4, 1 still there at six.", "minutes": 3,
+        "fields": [{"id": "plan", "kind": "lines", "label": "My worry time for {focus}", "lines": 1}]}}
+    files = written_files(ages={**WRITTEN["ages"], "child": child, "adult": adult})
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    tracker, worksheet = tools["worry--worry-log--adult--tracker"], tools["worry--worry-log--adult--worksheet"]
+    assert tracker["summary"] == "Each evening for a week, count the worries you parked."
+    assert worksheet["summary"] != tracker["summary"]
+    assert section(tracker, "example")["text"].startswith("Dev, 42. Monday")
+    assert section(worksheet, "example")["text"].startswith("Dev, 42, wrote")
+    plan, grid = tracker["fields"]
+    assert plan["label"] == "My worry time for worries that pop up" and grid["id"] == "log"
+    assert grid["legend"].startswith("One row a day") and section(tracker, "your_turn")["text"] == ""
+    assert tracker["minutes"] == 3 and worksheet["minutes"] != 3
+    kid = tools["worry--worry-log--child--tracker"]
+    assert section(kid, "example")["text"] == "Kofi, 9, parked two worries on Monday."
+    assert kid["fields"][0]["columns"] == ["Day", "Worry", "Strength 0-10"]
+
+
 def test_a_tracker_asks_for_what_its_grid_holds_and_a_handout_carries_its_list(tmp_path):
     ages = {**WRITTEN["ages"], "adult": {
         **WRITTEN["ages"]["adult"],
