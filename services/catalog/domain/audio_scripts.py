@@ -2,7 +2,10 @@
 
 The adult script is the technique's own (techniques/*.yaml, ``script``). audio.yaml adds a script
 per age group for children (short, concrete, playful, done with a grown-up) and teens, and, where
-naming the problem helps, an opening line for that problem, spoken first. The length a tool states
+naming the problem helps, an opening line for that problem, spoken first. Where a problem's
+recording is listened to in a particular setting (in bed, at lights-out), ``problems.<problem>.ending``
+names one of the technique's ``endings``, which replaces the script's own ending from a given
+sentence on: a bedtime recording ends by letting the listener rest, not by getting them up. The length a tool states
 is the length of its recording: espeak-ng's speech, measured by the model in audio_script
 (calibrated against real synthesis; tests/unit/catalog/test_audio_durations.py checks it), plus
 the silence the recording adds at each end.
@@ -34,12 +37,30 @@ def load_audio(path: Path = AUDIO_FILE) -> dict:
 
 
 def parts_for(technique_slug: str, adult_script: str, problem: str, age: str) -> tuple[str, str]:
-    """(opening line for the problem, or "", the age group's script)."""
+    """(opening line for the problem, or "", the age group's script, with the problem's ending)."""
     entry = load_audio().get(technique_slug) or {}
-    script = entry.get(age) if age != "adult" else None
+    script = str(entry.get(age) if age != "adult" and entry.get(age) else adult_script).strip()
     openings = (entry.get("problems") or {}).get(problem) or {}
     opening = openings.get(age) or openings.get("all") or "" if isinstance(openings, dict) else str(openings)
-    return " ".join(str(opening).split()), str(script or adult_script).strip()
+    setting = openings.get("ending") if isinstance(openings, dict) else None
+    if setting:
+        script = with_ending(script, ending_for(entry, setting, age))
+    return " ".join(str(opening).split()), script
+
+
+def ending_for(entry: dict, setting: str, age: str) -> dict:
+    """The technique's ending for a setting at this age ({"from": sentence, "text": ending}), or {}."""
+    ending = ((entry.get("endings") or {}).get(setting) or {}).get(age) or {}
+    return ending if isinstance(ending, dict) else {}
+
+
+def with_ending(script: str, ending: dict) -> str:
+    """``script`` with everything from the ending's ``from`` sentence on replaced by its ``text``.
+    A script that does not contain the sentence (already ended, or none written) is kept."""
+    start = ending.get("from", "")
+    if not start or start not in script:
+        return script
+    return script[: script.index(start)].rstrip() + " " + " ".join(str(ending["text"]).split())
 
 
 def script_for(technique_slug: str, adult_script: str, problem: str, age: str) -> str:

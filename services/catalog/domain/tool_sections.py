@@ -56,6 +56,11 @@ def tracker_days(text: FitText) -> int:
 def fit_fields(text: FitText, fmt: str) -> list[dict]:
     if fmt == "worksheet":
         return [field.to_dict() for field in text.fields()]
+    if fmt == "audio":
+        # An audio tool shares its steps with the worksheet ("rate how tense you feel before and
+        # after", "jot down what you noticed"), so it carries the worksheet's ratings and lines
+        # to write them on (its longer tables and checklists stay on the worksheet).
+        return [field.to_dict() for field in audio_fields(text)]
     tracker = text.tracker()
     if fmt == "tracker" and tracker is not None:
         days = tracker_days(text)
@@ -67,6 +72,12 @@ def fit_fields(text: FitText, fmt: str) -> list[dict]:
             grid["legend"] = tracker.legend
         return [*plan, {**grid, "rows": days}]   # without a plan the legend is the section's text
     return []
+
+
+def audio_fields(text: FitText) -> list[Field]:
+    """The worksheet's ratings and lines to write on (its tables and checklists stay on the
+    worksheet)."""
+    return [field for field in text.fields() if field.kind in ("scale", "lines")]
 
 
 def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
@@ -96,6 +107,8 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     elif fmt == "audio":
         script = audio_scripts.script_for(technique.slug, technique.script, problem.slug, age)
         sections += [section("script", script), example]
+        if audio_fields(text):
+            sections.append(section("your_turn", heading=f"{HEADINGS['your_turn']}: {focus}"))
     elif fmt == "handout":
         heading, items = text.handout_list()
         if items:
