@@ -110,3 +110,39 @@ def test_bingo_callers_ask_about_the_problem(games):
     tool = next(t for t in games if t["slug"] == "pet-loss--feelings-bingo--child--game")
     caller = _section(tool, "caller")["items"]
     assert "Sad: What do you miss most about your pet?" in caller
+
+
+# Cards written for the problem and age that every printed deck leads with (a deck of the age
+# group's general cards with one or two for the problem reads as generic).
+MIN_OWN_CARDS = 6
+
+
+def test_every_deck_and_board_has_enough_cards_made_for_its_problem_and_age(games):
+    decks = load_games()
+    thin = []
+    for tool in games:
+        items = _section(tool, "game_items")
+        if items.get("game_kind") == "bingo":
+            continue
+        own = ((decks.get(tool["technique"], {}).get("problems") or {}).get(tool["problems"][0]) or {}).get(
+            tool["age_group"], [])
+        if len(own) < MIN_OWN_CARDS:
+            thin.append(f"{tool['slug']}: {len(own)}")
+        if items.get("game_kind") == "board":   # the brave-step cards printed below the board
+            steps = next(s for s in tool["sections"] if s["id"] == "game_items" and s.get("game_kind") == "cards")
+            assert steps["items"][:len(own)] == [" ".join(card.split()) for card in own], tool["slug"]
+    assert not thin, thin
+
+
+def test_a_feelings_deck_deals_each_feeling_once(games):
+    for tool in (t for t in games if t["technique"] == "emotion-naming"):
+        feelings = [card.split(": ", 1)[0].lower() for card in _section(tool, "game_items")["items"]]
+        assert len(feelings) == len(set(feelings)) >= 20, tool["slug"]
+
+
+def test_every_bingo_game_prints_cards_that_differ(games):
+    bingo = [t for t in games if _section(t, "game_items").get("game_kind") == "bingo"]
+    assert len(bingo) >= 5
+    for tool in bingo:
+        cards = bingo_cards(_section(tool, "game_items")["items"], tool["slug"])
+        assert len({tuple(card) for card in cards}) == BINGO_CARDS, tool["slug"]
