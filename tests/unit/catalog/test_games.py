@@ -146,3 +146,11 @@ def test_every_bingo_game_prints_cards_that_differ(games):
     for tool in bingo:
         cards = bingo_cards(_section(tool, "game_items")["items"], tool["slug"])
         assert len({tuple(card) for card in cards}) == BINGO_CARDS, tool["slug"]
+
+
+def test_what_to_print_counts_the_cards_and_blanks_printed(games):
+    for tool in games:
+        materials = _section(tool, "materials")["text"]
+        for items in (s for s in tool["sections"] if s["id"] == "game_items" and s.get("game_kind") == "cards"):
+            if items.get("blank_cards"):
+                assert f"{items['blank_cards']} blank" in materials, (tool["slug"], materials)
