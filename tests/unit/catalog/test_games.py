@@ -146,6 +146,13 @@ def test_every_bingo_game_prints_cards_that_differ(games):
     for tool in bingo:
         cards = bingo_cards(_section(tool, "game_items")["items"], tool["slug"])
         assert len({tuple(card) for card in cards}) == BINGO_CARDS, tool["slug"]
+        # The caller's slips: one for every square, with the problem's own questions among them,
+        # and no word of blank cards where none is printed.
+        caller = _section(tool, "caller")["items"]
+        own = (load_games()["feelings-bingo"]["problems"].get(tool["problems"][0]) or {}).get("child", [])
+        assert len(own) >= 6 and all(" ".join(line.split()) in caller for line in own), tool["slug"]
+        slips = tool_html(tool).split('class="section-caller', 1)[1]
+        assert ("The last cards are blank" in slips.split("</section>")[0]) == (len(caller) % 3 != 0)
 
 
 def test_what_to_print_counts_the_cards_and_blanks_printed(games):
