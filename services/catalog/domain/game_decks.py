@@ -48,7 +48,8 @@ def game_for(technique_slug: str, game: Game, problem: str, age: str) -> dict:
         items, blanks = base_items, 0
     else:
         size = int(entry.get("deck_size", len(base_items)))
-        items = list(dict.fromkeys(own + base_items))[:max(size, len(own))]
+        by_feeling = entry.get("one_card_per") == "feeling"
+        items = _first_of_each(own + base_items, by_feeling)[:max(size, len(own))]
         blanks = int(entry.get("blank_cards", DEFAULT_BLANKS))
     # The board game's brave-step cards: examples for the problem, then blanks to fill in.
     step_cards = own if game.kind == "board" else []
@@ -61,3 +62,23 @@ def game_for(technique_slug: str, game: Game, problem: str, age: str) -> dict:
     framing = {key: override.get(key) for key in ("why", "cautions", "reflection")}
     return {**text, **framing, "materials": materials, "rules": rules, "items": items, "blank_cards": blanks,
             "caller_prompts": caller, "step_cards": step_cards, "blank_steps": blank_steps}
+
+
+def _card_key(card: str, by_feeling: bool) -> str:
+    """What makes two cards the same card: its text, or in a feelings deck its feeling ("Worried")."""
+    head, sep, _rest = card.partition(": ")
+    return head.strip().lower() if by_feeling and sep else card
+
+
+def _first_of_each(cards: list[str], by_feeling: bool) -> list[str]:
+    """The cards in order, each card once. In a feelings deck (``one_card_per: feeling``) a
+    problem's own "Worried: ..." replaces the age group's "Worried: ...", so a guessing game never
+    deals the same feeling twice."""
+    seen: set[str] = set()
+    kept = []
+    for card in cards:
+        key = _card_key(card, by_feeling)
+        if key not in seen:
+            seen.add(key)
+            kept.append(card)
+    return kept

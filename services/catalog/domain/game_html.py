@@ -61,7 +61,9 @@ def cards_html(cards: list[str], blanks: int) -> str:
     while len(cells) % 3:
         cells.append(f'<td class="blank">{escape(BLANK_CARD_TEXT)}</td>')
     rows = "".join("<tr>" + "".join(cells[i:i + 3]) + "</tr>" for i in range(0, len(cells), 3))
-    return (f'<p class="cut-note">Cut along the dashed lines. The last cards are blank: write your own.</p>'
+    # Only a sheet that ends with blank cards says so (the bingo caller's slips have none).
+    note = " The last cards are blank: write your own." if len(cells) > len(cards) else ""
+    return (f'<p class="cut-note">Cut along the dashed lines.{note}</p>'
             f'<table class="cut-cards"><tbody>{rows}</tbody></table>')
 
 

@@ -36,6 +36,10 @@ h2 + p, h2 + ul, h2 + ol { break-before: avoid; }
 .field-label { font-weight: bold; margin-bottom: 3pt; break-after: avoid; }
 /* Scales that come in pairs (before and after, now and later) stay on one page together. */
 .field-scale + .field-scale { break-before: avoid; }
+/* A tool's closing section (looking back, what to remember) is never stranded on a page of its own:
+   it stays whole and takes the block before it along, on its own and in a workbook alike. */
+.tool-body > section:last-of-type,
+.tool-body > section:nth-last-of-type(2) > :last-child { break-inside: avoid; break-before: avoid; }
 .write-line { display: block; width: 100%; border: none; border-bottom: 0.8pt solid #777; height: 18pt; }
 ol.write-list { margin: 0; padding-left: 16pt; }
 ol.write-list li { margin: 0 0 2pt; }
@@ -136,6 +140,8 @@ table.key-table td { padding: 1pt 4mm 1pt 2mm; }
 .kid-sun { float: right; margin: -4pt 0 4pt 8pt; }
 /* Printable games: see game_html.GAME_CSS. */
 .section-key h2, .section-source h2 { font-size: 11pt; margin-top: 8pt; }
+/* A measure's scoring key is read whole, with the question before it. */
+.section-key { break-inside: avoid; break-before: avoid; }
 .section-key p, .section-source p { margin: 0 0 3pt; }
 """
 

@@ -46,6 +46,9 @@ h1, h2, h3, h4 { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-seri
 .glance th.group { background: #e4ebf2; }
 .glance td.why { font-size: 9.5pt; color: #333; }
 .glance td { font-size: 10pt; }
+/* The plan at a glance and the contents never leave a row or two alone on a page. */
+.glance tbody tr:nth-last-child(-n+3), .toc > ul > li:last-child { break-before: avoid; }
+.toc > ul > li:last-child { break-inside: avoid; }
 
 .toc ul { list-style: none; padding: 0; margin: 0; }
 .toc > ul > li { margin: 3mm 0 1mm; font-weight: bold; }

@@ -110,3 +110,54 @@ def test_bingo_callers_ask_about_the_problem(games):
     tool = next(t for t in games if t["slug"] == "pet-loss--feelings-bingo--child--game")
     caller = _section(tool, "caller")["items"]
     assert "Sad: What do you miss most about your pet?" in caller
+
+
+# Cards written for the problem and age that every printed deck leads with (a deck of the age
+# group's general cards with one or two for the problem reads as generic).
+MIN_OWN_CARDS = 6
+
+
+def test_every_deck_and_board_has_enough_cards_made_for_its_problem_and_age(games):
+    decks = load_games()
+    thin = []
+    for tool in games:
+        items = _section(tool, "game_items")
+        if items.get("game_kind") == "bingo":
+            continue
+        own = ((decks.get(tool["technique"], {}).get("problems") or {}).get(tool["problems"][0]) or {}).get(
+            tool["age_group"], [])
+        if len(own) < MIN_OWN_CARDS:
+            thin.append(f"{tool['slug']}: {len(own)}")
+        if items.get("game_kind") == "board":   # the brave-step cards printed below the board
+            steps = next(s for s in tool["sections"] if s["id"] == "game_items" and s.get("game_kind") == "cards")
+            assert steps["items"][:len(own)] == [" ".join(card.split()) for card in own], tool["slug"]
+    assert not thin, thin
+
+
+def test_a_feelings_deck_deals_each_feeling_once(games):
+    for tool in (t for t in games if t["technique"] == "emotion-naming"):
+        feelings = [card.split(": ", 1)[0].lower() for card in _section(tool, "game_items")["items"]]
+        assert len(feelings) == len(set(feelings)) >= 20, tool["slug"]
+
+
+def test_every_bingo_game_prints_cards_that_differ(games):
+    bingo = [t for t in games if _section(t, "game_items").get("game_kind") == "bingo"]
+    assert len(bingo) >= 5
+    for tool in bingo:
+        cards = bingo_cards(_section(tool, "game_items")["items"], tool["slug"])
+        assert len({tuple(card) for card in cards}) == BINGO_CARDS, tool["slug"]
+        # The caller's slips: one for every square, with the problem's own questions among them,
+        # and no word of blank cards where none is printed.
+        caller = _section(tool, "caller")["items"]
+        own = (load_games()["feelings-bingo"]["problems"].get(tool["problems"][0]) or {}).get("child", [])
+        assert len(own) >= 6 and all(" ".join(line.split()) in caller for line in own), tool["slug"]
+        slips = tool_html(tool).split('class="section-caller', 1)[1]
+        assert ("The last cards are blank" in slips.split("</section>")[0]) == (len(caller) % 3 != 0)
+
+
+def test_what_to_print_counts_the_cards_and_blanks_printed(games):
+    for tool in games:
+        materials = _section(tool, "materials")["text"]
+        for items in (s for s in tool["sections"] if s["id"] == "game_items" and s.get("game_kind") == "cards"):
+            if items.get("blank_cards"):
+                assert f"{items['blank_cards']} blank" in materials, (tool["slug"], materials)

@@ -1,11 +1,12 @@
 """Real renders of small books through the shared renderer, read back with pypdf: the cover, the
 contents' page numbers against the pages themselves, every tool's title, the outline, fillable
-fields, and a second edition's progress record with its chart."""
+fields, a second edition's progress record with its chart, and how full every page is."""
 import io
 import re
 import unicodedata
 
 import pypdf
+import pypdfium2
 import pytest
 
 from interlude.rendering import render_pdf
@@ -16,6 +17,12 @@ from tests.unit.rendering.pdf_helpers import tiny_png
 pytestmark = pytest.mark.slow  # every test renders a book in a render child
 
 _TOC_LINE = re.compile(r"^\s*(\S.*?)\s{2,}(\d+)\s*$")
+# The book's page margins (book_css): the running header sits above the top one, the footer below
+# the bottom one. A page whose content reaches less than MIN_PAGE_REACH of the space between them
+# carries only a few lines (a quarter is about six lines of text).
+TOP_MM, BOTTOM_MM, PAGE_MM = 24, 22, 297
+MIN_PAGE_REACH = 0.25
+_CELL = re.compile(r"^(.+)_r\d+_c\d+$")
 
 
 def normal(text: str) -> str:
@@ -152,3 +159,47 @@ def test_a_second_edition_with_progress_logo_colour_and_letter_paper(content, to
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
     cover_images = reader.pages[0]["/Resources"].get("/XObject") or {}
     assert any(obj.get_object().get("/Subtype") == "/Image" for obj in cover_images.values())
+
+
+def page_reach(page) -> float:
+    """How far down its content area (0 to 1) the lowest ink of a rendered page sits."""
+    image = page.render(scale=0.25).to_pil().convert("L")
+    width, height = image.size
+    pixels = image.load()
+    top, bottom = int(height * TOP_MM / PAGE_MM), int(height * (1 - BOTTOM_MM / PAGE_MM))
+    for y in range(bottom - 1, top, -1):
+        if any(pixels[x, y] < 200 for x in range(0, width, 2)):
+            return (y - top) / (bottom - top)
+    return 0.0
+
+
+@pytest.mark.parametrize("request_", [
+    {"problems": ["child-fears"], "age_group": "child", "length": 6},
+    {"problems": ["bereavement", "anger-outbursts"], "age_group": "adult", "length": 6},
+    {"problems": ["ocd-contamination"], "age_group": "adult", "length": 6},
+], ids=lambda request_: "+".join(request_["problems"]))
+def test_no_page_of_a_book_carries_only_a_few_lines(content, tools, tools_by_id, request_):
+    """A chapter's last tool, a tool's closing section, a measure's key, a row of the plan: none is
+    left alone near the top of an otherwise empty page (each tool starts on a page of its own)."""
+    plan = propose_plan(content, tools, request_)
+    html = book_html(plan, tools_by_id, client_name="Sam", practitioner_name="Dr Ada Lee",
+                     clinic_name="Sunny Side Clinic", date="2026-03-01", edition=1)
+    pdf = render_pdf(html, paper="a4", footer_text="Sunny Side Clinic", forms=True,
+                     max_html_bytes=MAX_BOOK_HTML_BYTES)
+    document = pypdfium2.PdfDocument(pdf)
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    sparse = [(number, round(reach, 2), normal(pages[number - 1].extract_text())[:80])
+              for number, reach in enumerate((page_reach(page) for page in document), start=1)
+              if number > 1 and reach < MIN_PAGE_REACH]   # the cover is laid out on its own
+    assert not sparse, sparse
+    # A table to fill in (a log, a plan) is printed whole on one page: its cells' fields are found
+    # by name ("t2_1_f3_log_r0_c1") and every row of a table sits on the same page.
+    table_pages: dict[str, set[int]] = {}
+    for number, page in enumerate(pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            name = str(annotation.get_object().get("/T") or "")
+            cell = _CELL.match(name)
+            if cell:
+                table_pages.setdefault(cell.group(1), set()).add(number)
+    assert len(table_pages) >= 3
+    assert not {table: sorted(found) for table, found in table_pages.items() if len(found) > 1}
