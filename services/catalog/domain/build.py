@@ -86,7 +86,7 @@ def _fit_tools(fit: Fit, content: Content) -> list[dict]:
                 timing = {"minutes": max(1, round(seconds / 60)), "audio_seconds": seconds}
             tools.append(_tool(
                 (problem.slug, technique.slug, age, fmt), kind="exercise", title=title,
-                summary=text.tracker_summary() if fmt == "tracker" else text.summary(), sections=sections,
+                summary=text.tracker_summary() if fmt == "tracker" else text.summary(fmt), sections=sections,
                 # A game played by its rules has them as its steps.
                 instructions=parts.game_rules(sections) if parts.borrowed_steps(technique, fmt) else text.steps(fmt),
                 fields=parts.fit_fields(text, fmt), approach=technique.approach, phase=fit.phase,

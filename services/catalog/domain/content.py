@@ -48,11 +48,13 @@ class Field:
 @dataclass(frozen=True)
 class Handout:
     """What a technique or fit says when it is printed as a handout, with nothing to fill in:
-    its own steps, the list its text points to, and what to remember."""
+    its own summary and steps, the list its text points to, and what to remember."""
     steps: tuple[str, ...] = ()
     remember: tuple[str, ...] = ()
     list_heading: str = ""
     list_items: tuple[str, ...] = ()
+    # What the reader will read and try: a page to read has no room to plan or write.
+    summary: str = ""
 
 
 @dataclass(frozen=True)

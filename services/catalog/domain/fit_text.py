@@ -48,8 +48,11 @@ class FitText:
     def formats(self) -> tuple[str, ...]:
         return self._pick("formats") or self.technique.formats
 
-    def summary(self) -> str:
-        return self._pick("summary") or self.technique.summary
+    def summary(self, fmt: str = "worksheet") -> str:
+        """A handout's own summary where written (a page to read cannot promise a plan written on
+        it), else the summary for this reader."""
+        own = self._handout_piece("summary") if fmt == "handout" else ""
+        return own or self._pick("summary") or self.technique.summary
 
     def focus(self) -> str:
         return self._pick("focus") or self.fit.focus

@@ -51,3 +51,19 @@ def test_the_next_session_line_is_added_only_where_the_prompts_lack_it():
         "Bring it to your next session."]
     assert with_next_session(["What helped?"], "tracker", "child")[-1] == NEXT_SESSION[("page", "child")]
     assert with_next_session(["What helped?"], "audio", "teen")[-1] == NEXT_SESSION[("practice", "teen")]
+
+
+def test_a_technique_handout_promises_only_what_a_page_to_read_gives(tools):
+    """A handout has nothing to fill in: its summary does not promise a plan or record written on it,
+    and its steps do not ask to tick, mark or write on the page (a phone, a card or paper is fine)."""
+    import re
+    promise = re.compile(r"\b(plan|planning|write|rewrite|record|collect|jot)\b", re.I)
+    on_page = re.compile(r"\b(tick|mark|circle)\b|\b(write|jot|note) (down|your|a|one|it|them)\b", re.I)
+    elsewhere = re.compile(r"\b(phone|paper|card|calendar|notebook|to someone)\b", re.I)
+    handouts = [t for t in tools if t["format"] == "handout" and t["approach"] != "psychoeducation"]
+    assert handouts
+    for tool in handouts:
+        summary = re.sub(r"\b(safety|return) plan\b", "", tool["summary"], flags=re.I)
+        assert not promise.search(summary), (tool["slug"], tool["summary"])
+        for step in tool["instructions"]:
+            assert not (on_page.search(step) and not elsewhere.search(step)), (tool["slug"], step)

@@ -124,6 +124,22 @@ def test_a_tracker_asks_for_what_its_grid_holds_and_a_handout_carries_its_list(t
     assert tools["worry--worry-log--child--handout"]["instructions"][0] == "Draw a worry box with your grown-up."
 
 
+def test_a_handout_can_say_what_the_reader_will_read_in_place_of_the_worksheets_summary(tmp_path):
+    # The fit's summary promises a plan written on the worksheet; a page to read has no room for it.
+    ages = {**WRITTEN["ages"], "adult": {**WRITTEN["ages"]["adult"], "summary": "You will write a worry plan.",
+                                         "handout": {"summary": "You will read how worry time works."}}}
+    files = written_files(ages=ages, handout={"summary": "Read how a worry box works with your grown-up."})
+    files["techniques/basics.yaml"]["techniques"][1]["formats"] = ["worksheet", "handout"]
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert tools["worry--worry-log--adult--handout"]["summary"] == "You will read how worry time works."
+    assert tools["worry--worry-log--adult--worksheet"]["summary"] == "You will write a worry plan."
+    # The fit's handout summary serves an age that wrote none of its own; its worksheet keeps the technique's.
+    assert tools["worry--worry-log--child--handout"]["summary"] == "Read how a worry box works with your grown-up."
+    assert tools["worry--worry-log--child--worksheet"]["summary"] != "Read how a worry box works with your grown-up."
+    # The child's handout keeps the child's steps: a summary alone does not replace them.
+    assert tools["worry--worry-log--child--handout"]["instructions"][0] == "Draw a worry box with your grown-up."
+
+
 def test_a_fit_can_drop_a_format_at_an_age(tmp_path):
     ages = {**WRITTEN["ages"], "child": {**WRITTEN["ages"]["child"], "formats": ["worksheet"]}}
     tools = build_catalogue(load_files(tmp_path, written_files(ages=ages)))
