@@ -201,10 +201,11 @@ def test_tools_sharing_a_title_read_apart_in_every_list(web):
     client_url = ana.post(f"{base}/clients", data={"display_name": "Two Formats", "csrf_token": token}).url
     client_id = client_url.rsplit("/", 1)[1]
     pair = [(tool_id, label) for tool_id, label in links if label.startswith(shared + " · ")][:2]
-    for tool_id, _label in pair:
+    for tool_id, label in pair:
         done = ana.post(f"{base}/tools/{tool_id}/assign", data={"client_id": client_id, "due": "2030-01-06",
                                                                 "csrf_token": token})
         assert done.status_code == 200, done.text
+        assert f"Assigned: {label}</h1>" in done.text
     page = ana.get(client_url).text
     shown = re.findall(r'<li><strong>([^<]+)</strong><span class="muted"> · ([^<]+)</span>', page)
     assert len(shown) == 2 and len(set(shown)) == 2
