@@ -45,6 +45,22 @@ FLAG_MESSAGES = (
        "number or crisis line now."),
 )
 
+# What kind of homework a page is, beside its title: the worksheet and the recording of one
+# exercise share their title, and a client may have both.
+KINDS = {
+    "worksheet": N_("A worksheet to fill in"),
+    "handout": N_("A handout to read"),
+    "tracker": N_("A log to keep over the days"),
+    "audio": N_("A recording to listen to"),
+    "game": N_("A game to play"),
+    "measure": N_("A questionnaire to answer"),
+}
+
+
+def kind_of(tool: dict) -> str:
+    """The (untranslated) words for the tool's kind, or "" for a format not named above."""
+    return KINDS.get("measure" if tool.get("measure") is True else str(tool.get("format") or ""), "")
+
 
 def locales() -> list[str]:
     return sorted({DEFAULT_LOCALE, *(p.parent.parent.name for p in TRANSLATIONS.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))})
@@ -111,7 +127,8 @@ def assignment_page(page: PortalPage, view: dict) -> Response:
     # Made with the page: sending the same form twice (a retry after an error, a double click, a
     # redelivered message) records it once.
     return render(page, "portal/assignment.html", view=view, tool=tool, draft=view.get("draft") or {},
-                  is_measure=tool.get("measure") is True, submission_id=new_key(), rating_id=new_key())
+                  is_measure=tool.get("measure") is True, kind=kind_of(tool), submission_id=new_key(),
+                  rating_id=new_key())
 
 
 def submitted_page(page: PortalPage, result: dict) -> Response:

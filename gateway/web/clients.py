@@ -41,8 +41,14 @@ class ClientPages(WebBase):
         reviews = {e["id"]: e for e in timeline if e["type"] == "correction"}
         flags = [{**e, "acknowledged": reviews.get(e.get("superseded_by"))} for e in timeline
                  if e["type"] == "risk_flagged"]
+        assignments = self.progress_rpc.list_assignments(actor, client_id)
+        # The worksheet and the audio of one exercise share its title: each says which it is.
+        tool_ids = [(a.get("target") or {}).get("tool_id") for a in assignments if a.get("kind") == "tool"]
+        kinds = self.catalog_rpc.tool_summaries(actor, [i for i in tool_ids if i]) if any(tool_ids) else {}
+        for assignment in assignments:
+            assignment["tool"] = kinds.get((assignment.get("target") or {}).get("tool_id") or "")
         return self.show(request, "client.html", client=client, charts=charts, window=window, windows=WINDOWS,
-                         timeline=timeline, assignments=self.progress_rpc.list_assignments(actor, client_id),
+                         timeline=timeline, assignments=assignments,
                          flags=flags, measures=MEASURES, due=(date.today() + timedelta(days=7)).isoformat(),
                          portal_languages=PORTAL_LANGUAGES, language_saved=request.args.get("language") == "saved")
 

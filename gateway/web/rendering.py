@@ -12,6 +12,8 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.wrappers import Response
 
+from services.catalog.contract import summary_to_show, tool_kind, tool_label
+
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 TRANSLATIONS = HERE / "translations"
@@ -46,6 +48,11 @@ def environment(locale: str, domain: str = "messages") -> Environment:
                       lstrip_blocks=True)
     env.install_gettext_translations(translations(locale, domain), newstyle=True)
     env.globals["locale"] = locale
+    # One way, for every page and the portal, to tell apart tools sharing a title ("Stepping Down
+    # the Fear Ladder · audio · for teens") and to leave out a summary the first section repeats.
+    env.filters["tool_label"] = tool_label
+    env.filters["tool_kind"] = tool_kind
+    env.filters["summary_to_show"] = summary_to_show
     return env
 
 

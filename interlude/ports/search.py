@@ -90,7 +90,7 @@ class SearchResult:
 class Suggestion:
     text: str
     kind: str          # "title" or "problem"
-    id: str = ""       # the tool's id for a title
+    id: str = ""       # the tool's id for a title only one tool has
 
 
 class SearchEngine(abc.ABC):
@@ -158,7 +158,8 @@ def word_start_pattern(prefix: str) -> re.Pattern | None:
 def pick_suggestions(prefix: str, problem_names: list[str], titles: list[tuple[str, str]],
                      limit: int) -> list[Suggestion]:
     """Problem names (most tools first) then titles (those starting with the prefix, then the
-    shortest). The formats and ages of one exercise share its title: it is suggested once."""
+    shortest). The formats and ages of one exercise share its title: it is suggested once, with
+    no tool id (it stands for all of them)."""
     pattern = word_start_pattern(prefix)
     if pattern is None:
         return []
@@ -167,11 +168,13 @@ def pick_suggestions(prefix: str, problem_names: list[str], titles: list[tuple[s
     starts = prefix.strip().casefold()
     ranked = sorted((not title.casefold().startswith(starts), len(title), title, tool_id)
                     for tool_id, title in titles if pattern.search(title))
-    unique = {}
+    unique: dict[str, list[str]] = {}
     for _later, _length, title, tool_id in ranked:
-        unique.setdefault(title, tool_id)
-    found += [Suggestion(text=title, kind="title", id=tool_id)
-              for title, tool_id in list(unique.items())[: limit - len(found)]]
+        unique.setdefault(title, []).append(tool_id)
+    # A title one tool has leads to that tool; a title several share (the worksheet, the audio,
+    # the teen version) carries no id: it leads to the search for it, which lists them all.
+    found += [Suggestion(text=title, kind="title", id=ids[0] if len(set(ids)) == 1 else "")
+              for title, ids in list(unique.items())[: limit - len(found)]]
     return found
 
 

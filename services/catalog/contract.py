@@ -19,12 +19,15 @@ from services.catalog.domain.measures import MEASURES, Measure, Score, load_meas
 from services.catalog.domain.media import MAX_BYTES as MEDIA_MAX_BYTES
 from services.catalog.domain.paper_answers import measure_answers, worksheet_fields
 from services.catalog.domain.tool_html import TOOL_CSS, field_html, tool_body_html
+from services.catalog.domain.tool_labels import summary_to_show, tool_kind, tool_label
 
 __all__ = [
     "AGE_GROUPS", "APPROACHES", "CONTENT_DIR", "FORMATS", "MEASURES", "MEDIA_MAX_BYTES", "PHASES", "PSYCHOEDUCATION",
     "TOOL_CSS", "Content", "Fit", "Measure", "Problem", "Score", "build_catalogue", "clinic_tool_search_document",
     "field_html", "load_and_build", "load_content", "load_measures", "score", "search_document",
     "tool_body_html", "tool_id",
+    # a tool in a list beside others sharing its title, and whether its summary is worth showing
+    "summary_to_show", "tool_kind", "tool_label",
     # a filled fillable PDF's field values read back as a submission (paper round trip)
     "measure_answers", "worksheet_fields",
 ]

@@ -179,3 +179,50 @@ def test_workbook_edits_without_javascript(web):
     assert f'<option value="{workbook_id}">' in tool_page
     again = ana.post(f"{base}/tools/{tool_id}/add-to-workbook", data={"workbook_id": workbook_id, "csrf_token": token})
     assert again.status_code == 400 and "already in the chapter" in again.text
+
+
+def test_tools_sharing_a_title_read_apart_in_every_list(web):
+    """All formats and ages of one exercise share its title: lists say which each one is."""
+    base, ana, _ = web
+    html = ana.get(f"{base}/tools", params={"q": "fear ladder contamination"}).text
+    links = re.findall(r'<h3><a href="/tools/([^"]+)">([^<]+)</a></h3>', html)
+    labels = [label for _id, label in links]
+    titles = [label.split(" · ")[0] for label in labels]
+    shared = next(t for t in titles if titles.count(t) > 1)   # a title several results share
+    assert len(set(labels)) == len(labels) and all(" · " in label for label in labels)
+
+    # its suggestion stands for all of them: it leads to the search for the title, not to one tool
+    suggested = ana.get(f"{base}/tools/suggest", params={"q": shared}).text
+    assert f'<a href="/tools?q={requests.utils.quote(shared, safe="")}">' in suggested.replace("%20", "%20")
+    assert "several formats or ages" in suggested
+
+    # a client with two of them sees which is which on their page
+    token = csrf_of(ana.get(f"{base}/clients").text)
+    client_url = ana.post(f"{base}/clients", data={"display_name": "Two Formats", "csrf_token": token}).url
+    client_id = client_url.rsplit("/", 1)[1]
+    pair = [(tool_id, label) for tool_id, label in links if label.startswith(shared + " · ")][:2]
+    for tool_id, label in pair:
+        done = ana.post(f"{base}/tools/{tool_id}/assign", data={"client_id": client_id, "due": "2030-01-06",
+                                                                "csrf_token": token})
+        assert done.status_code == 200, done.text
+        assert f"Assigned: {label}</h1>" in done.text
+    page = ana.get(client_url).text
+    shown = re.findall(r'<li><strong>([^<]+)</strong><span class="muted"> · ([^<]+)</span>', page)
+    assert len(shown) == 2 and len(set(shown)) == 2
+    assert {f"{title} · {kind}" for title, kind in shown} == {label for _id, label in pair}
+
+
+def test_a_handouts_summary_is_not_shown_twice_on_its_page(web):
+    """A problem handout's summary opens its "What is going on": the page says it once (the PDF's rule);
+    a worksheet's summary is its own line and stays."""
+    base, ana, _ = web
+    seen = {}
+    for params in ({"technique": "psychoeducation"}, {"format": "worksheet"}):
+        html = ana.get(f"{base}/tools", params=params).text
+        for tool_id in re.findall(r'<h3><a href="/tools/([^"]+)">', html):
+            tool = ana.get(f"{base}/api/v1/tools/{tool_id}").json()
+            opening = " ".join(tool["sections"][0]["text"].split())
+            seen.setdefault(opening.startswith(" ".join(tool["summary"].split()).rstrip(".")), tool_id)
+    assert set(seen) == {True, False}   # both cases are in the catalogue
+    assert 'class="lead"' not in ana.get(f"{base}/tools/{seen[True]}").text
+    assert 'class="lead"' in ana.get(f"{base}/tools/{seen[False]}").text

@@ -10,8 +10,7 @@ from html import escape
 
 from services.catalog.domain import audio_script, audio_scripts, child_art, game_html
 from services.catalog.domain.measure_html import measure_body_html
-
-AGE_LABELS = {"child": "for children, with a grown-up", "teen": "for teens", "adult": "for adults"}
+from services.catalog.domain.tool_labels import AGE_LABELS, summary_to_show
 ORDERED_SECTIONS = {"how", "rules"}
 CARD_SECTIONS = {"game_items"}
 
@@ -266,13 +265,9 @@ NAME_DATE = ('<div class="name-date"><span>Name</span><input type="text" name="{
 
 def _summary_html(tool: dict) -> str:
     """The one-line summary under the title, unless the first section opens with the same words
-    (a problem handout's summary is the start of its "What is going on"): said once, not twice."""
-    summary = " ".join(str(tool.get("summary") or "").split())
-    sections = tool.get("sections") or []
-    opening = " ".join(str(sections[0].get("text") or "").split()) if sections else ""
-    if not summary or opening.startswith(summary.rstrip(".")):
-        return ""
-    return f'<p class="tool-summary">{escape(summary)}</p>'
+    (``tool_labels.summary_to_show``, the rule the web app and the portal use too)."""
+    summary = summary_to_show(tool)
+    return f'<p class="tool-summary">{escape(summary)}</p>' if summary else ""
 
 
 def tool_body_html(tool: dict, *, field_prefix: str = "") -> str:

@@ -114,3 +114,30 @@ def test_the_spanish_catalogue_translates_every_message():
         catalogue = read_po(po)
     untranslated = [m.id for m in catalogue if m.id and not m.string]
     assert untranslated == [] and not [m.id for m in catalogue if m.fuzzy and m.id]
+
+
+@pytest.mark.parametrize("locale, worksheet, recording", [
+    ("en", "A worksheet to fill in", "A recording to listen to"),
+    ("es", "Una hoja de trabajo para rellenar", "Una grabación para escuchar")])
+def test_the_worksheet_and_the_recording_of_one_exercise_say_which_they_are(locale, worksheet, recording):
+    def page(tool):
+        return portal_pages.assignment_page(frame(locale), {"client_name": "S", "due": None, "draft": {},
+                                                            "submitted": False, "has_audio": True,
+                                                            "tool": tool}).get_data(as_text=True)
+    sheet, audio = page({**WORKSHEET, "format": "worksheet"}), page({**WORKSHEET, "format": "audio", "fields": []})
+    assert f'<p class="kind">{worksheet}</p>' in sheet and recording not in sheet
+    assert f'<p class="kind">{recording}</p>' in audio
+    assert re.search(rf"<title>Thought record · {recording}", audio)
+
+
+def test_a_summary_the_first_section_opens_with_is_shown_once():
+    handout = {"title": "Loneliness", "format": "handout", "summary": "Feeling alone is common.",
+               "sections": [{"id": "what", "heading": "What is going on",
+                             "text": "Feeling alone is common. It can change.", "items": []}], "fields": []}
+    html = portal_pages.assignment_page(frame(), {"client_name": "S", "due": None, "draft": {}, "submitted": False,
+                                                  "has_audio": False, "tool": handout}).get_data(as_text=True)
+    assert html.count("Feeling alone is common.") == 1
+    assert "A handout to read" in html
+    worksheet = portal_pages.assignment_page(frame(), {"client_name": "S", "due": None, "draft": {}, "submitted": False,
+                                                       "has_audio": False, "tool": WORKSHEET}).get_data(as_text=True)
+    assert "<p>Catch a thought.</p>" in worksheet

@@ -65,3 +65,11 @@ def test_results_become_plain_data():
     assert "body" not in data["hits"][0] and data["hits"][0]["score"] == 1.2346
     assert suggestions_to_list([Suggestion("Panic", "problem"), Suggestion("T", "title", "t1")]) == [
         {"text": "Panic", "kind": "problem"}, {"text": "T", "kind": "title", "id": "t1"}]
+
+
+def test_a_title_several_tools_share_is_suggested_once_without_a_tool_id():
+    from interlude.ports.search import pick_suggestions
+    titles = [("t1", "Fear Ladder: Contamination"), ("t2", "Fear Ladder: Contamination"),
+              ("t3", "Fear Ladder: Heights only")]
+    found = pick_suggestions("fear lad", [], titles, 8)
+    assert sorted((s.text, s.id) for s in found) == [("Fear Ladder: Contamination", ""), ("Fear Ladder: Heights only", "t3")]
