@@ -86,7 +86,7 @@ label.check { display: block; margin: 1.5pt 0; font-weight: normal; }
 input[type="checkbox"], input[type="radio"] { display: inline-block; }  /* the UA sheet makes inputs blocks */
 table.grid { width: 100%; border-collapse: collapse; font-size: 9pt; table-layout: fixed; }
 table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-align: top; }
-table.grid td { height: 20pt; }
+table.grid td { height: 26pt; }   /* a row tall enough to write a thought by hand */
 table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
 table.grid.days thead th:first-child { width: 15mm; }
 /* A log's legend printed under its grid (a plan above it) reads at the page's own size. */
@@ -133,7 +133,7 @@ table.key-table td { padding: 1pt 4mm 1pt 2mm; }
 .age-child li { margin-bottom: 3pt; }
 .age-child .field-label { font-size: 12.5pt; }
 .age-child table.grid { font-size: 10.5pt; }
-.age-child table.grid td { height: 26pt; }
+.age-child table.grid td { height: 32pt; }
 .age-child .scale label { width: 26pt; font-size: 11pt; }
 .kid-icon { vertical-align: middle; margin-right: 5pt; }
 .kid-sun { float: right; margin: -4pt 0 4pt 8pt; }

@@ -130,12 +130,19 @@ def _my_plan(plan: dict) -> str:
         (f"Chapter {n}: {chapter['title']}", chapter["tools"]) for n, chapter in enumerate(plan["chapters"], 1)]
     for heading, entries in groups:
         rows.append(f'<tr><th class="group" colspan="2">{escape(heading)}</th></tr>')
-        rows.extend(f"<tr><td>{escape(e['title'])}</td><td class=\"why\">{escape(e.get('why', ''))}</td></tr>"
+        rows.extend(f"<tr><td>{escape(_entry_title(e))}</td><td class=\"why\">{escape(e.get('why', ''))}</td></tr>"
                     for e in entries)
     return ('<section class="new-page" id="my-plan"><h1 class="bm1">My plan</h1>'
             f"<h2>What we are working on</h2><ul>{problems}</ul><h2>My goals</h2>{goal_list}"
             '<h2>The plan at a glance</h2><table class="glance"><thead><tr><th>Tool</th>'
             f"<th>Why it was chosen</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+
+
+def _entry_title(entry: Mapping) -> str:
+    """A plan entry's title with its format ("… · audio"): the formats of one exercise share its
+    title, and a book is for one age group, so the format is what tells two entries apart."""
+    fmt = entry.get("format")
+    return f"{entry['title']} · {fmt}" if fmt and fmt != "measure" else str(entry["title"])
 
 
 def _contents(book: _Book, with_progress: bool) -> str:
@@ -152,7 +159,7 @@ def _contents(book: _Book, with_progress: bool) -> str:
         anchor = book.MEASURE
         items.append(f"<li>{link(anchor, 'Before you begin')}{sub([(anchor, measure['title'])])}</li>")
     for number, chapter in enumerate(plan["chapters"], start=1):
-        tools = [(book.anchor(number, index), e["title"]) for index, e in enumerate(chapter["tools"], start=1)]
+        tools = [(book.anchor(number, index), _entry_title(e)) for index, e in enumerate(chapter["tools"], start=1)]
         heading = f"Chapter {number}: {chapter['title']}"
         items.append(f"<li>{link(f'ch-{number}', heading)}{sub(tools)}</li>")
     pages = plan.get("tracking") or []
@@ -173,7 +180,7 @@ def _chapter(book: _Book, number: int, chapter: dict, practitioner: str) -> str:
         paragraphs = "".join(f"<p>{escape(p.strip())}</p>" for p in chapter["note"].split("\n\n") if p.strip())
         note = f'<div class="note"><p class="note-from">A note from {escape(practitioner)}</p>{paragraphs}</div>'
     entries = list(enumerate(chapter["tools"], start=1))
-    listing = "".join(f'<li><a href="#{book.anchor(number, index)}">{escape(e["title"])}</a>'
+    listing = "".join(f'<li><a href="#{book.anchor(number, index)}">{escape(_entry_title(e))}</a>'
                       f'<span class="why">{escape(e.get("why", ""))}</span></li>' for index, e in entries)
     head = (f'<section class="new-page chapter" id="ch-{number}"><h1 class="chapter-title bm1">'
             f'<span class="chapter-number">Chapter {number}:</span> {escape(chapter["title"])}</h1>'
