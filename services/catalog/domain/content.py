@@ -55,6 +55,8 @@ class Handout:
     list_items: tuple[str, ...] = ()
     # What the reader will read and try: a page to read has no room to plan or write.
     summary: str = ""
+    # A worked example for the page to read, where the worksheet's ticks or writes in fields it lacks.
+    example: str = ""
 
 
 @dataclass(frozen=True)

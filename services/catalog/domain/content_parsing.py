@@ -172,14 +172,15 @@ def _tracker(item: Item) -> Tracker:
 
 
 def _handout(item: Item) -> Handout:
-    """`handout: {summary: ..., steps: [...], remember: [...], list: {heading: ..., items: [...]}}`, all optional."""
+    """`handout: {summary: ..., steps: [...], example: ..., remember: [...], list: {heading: ..., items: [...]}}`,
+    all optional."""
     listed = item.child("list") if item.has("list") else None
     found = Handout(steps=item.texts("steps", required=False), remember=item.texts("remember", required=False),
                     list_heading=listed.text("heading") if listed else "",
                     list_items=listed.texts("items", at_least=2) if listed else (),
-                    summary=item.text("summary", required=False))
-    if not (found.summary or found.steps or found.remember or found.list_items):
-        item.fail("is empty: give it `summary`, `steps`, `remember` or a `list`")
+                    summary=item.text("summary", required=False), example=item.text("example", required=False))
+    if not (found.summary or found.steps or found.example or found.remember or found.list_items):
+        item.fail("is empty: give it `summary`, `steps`, `example`, `remember` or a `list`")
     return found
 
 

@@ -90,6 +90,11 @@ class FitText:
             return self.fit.age_examples[self.age]
         return self.technique.example if self.age == "adult" else self.technique.adaptations[self.age].example
 
+    def handout_example(self) -> str:
+        """A handout's own worked example where written (the worksheet's may tick or write in a
+        table the page to read does not have), else the example for this reader."""
+        return self._handout_piece("example") or self.example()
+
     def note_for_adult(self) -> str:
         if self.age != "child":
             return ""

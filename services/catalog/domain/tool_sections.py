@@ -94,7 +94,8 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
     sections += _optional(("for_adult", text.note_for_adult()), ("cautions", cautions), ("safety", safety))
     if not borrowed_steps(technique, fmt):
         sections.append(section("how", items=text.steps(fmt)))
-    example = section("example", text.tracker_example() if fmt == "tracker" else text.example())
+    example = section("example", text.tracker_example() if fmt == "tracker"
+                      else text.handout_example() if fmt == "handout" else text.example())
     focus = text.focus()
     if fmt == "worksheet":
         # The fields themselves are this section's content; renderers put them right after it.

@@ -216,3 +216,31 @@ def test_every_slug_in_the_plan_exists(complete_content):
     planned_techniques = set(re.findall(r"^([a-z0-9-]+) \|", PLAN, flags=re.M))
     assert not sorted(planned_problems - set(complete_content.problems))
     assert not sorted(planned_techniques - set(complete_content.techniques))
+
+
+def _column_lists(node):
+    """Every `columns:` list in a parsed content file (tables in fields, trackers' grids)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "columns" and isinstance(value, list):
+                yield value
+            yield from _column_lists(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _column_lists(value)
+
+
+def _broken_column(label: str) -> bool:
+    """A heading cut at an unquoted comma: a piece starting in lower case ("kind no"), or a
+    bracket opened in one piece and closed in the next ("Where (home", "friends)")."""
+    return label[:1].islower() or (label.count("(") != label.count(")"))
+
+
+def test_no_table_heading_is_split_at_an_unquoted_comma():
+    import yaml
+    broken = []
+    for path in sorted(CONTENT.rglob("*.yaml")):
+        for columns in _column_lists(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if any(_broken_column(str(label)) for label in columns):
+                broken.append(f"{path.relative_to(CONTENT)}: {columns}")
+    assert not broken, "quote a column heading that has a comma in it:\n" + "\n".join(broken)

@@ -140,6 +140,23 @@ def test_a_handout_can_say_what_the_reader_will_read_in_place_of_the_worksheets_
     assert tools["worry--worry-log--child--handout"]["instructions"][0] == "Draw a worry box with your grown-up."
 
 
+def test_a_handout_can_carry_its_own_worked_example(tmp_path):
+    # The worksheet's example ticks and writes in fields; the page to read has none of them.
+    ages = {**WRITTEN["ages"], "adult": {**WRITTEN["ages"]["adult"],
+                                         "handout": {"example": "Dev, 42, named the worry and let it wait."}}}
+    files = written_files(ages=ages, handout={"example": "Kofi, 9, read about the worry box with his mum."})
+    files["techniques/basics.yaml"]["techniques"][1]["formats"] = ["worksheet", "handout"]
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert section(tools["worry--worry-log--adult--handout"], "example")["text"] == \
+        "Dev, 42, named the worry and let it wait."
+    assert section(tools["worry--worry-log--adult--worksheet"], "example")["text"] == \
+        "Dev, 42, wrote his worries on his phone and read them at six."
+    # The fit's handout example serves an age that wrote none of its own; the worksheet keeps its own.
+    assert section(tools["worry--worry-log--child--handout"], "example")["text"] == \
+        "Kofi, 9, read about the worry box with his mum."
+    assert section(tools["worry--worry-log--child--worksheet"], "example")["text"].startswith("Kofi, 9, posted")
+
+
 def test_a_fit_can_drop_a_format_at_an_age(tmp_path):
     ages = {**WRITTEN["ages"], "child": {**WRITTEN["ages"]["child"], "formats": ["worksheet"]}}
     tools = build_catalogue(load_files(tmp_path, written_files(ages=ages)))
