@@ -3,6 +3,7 @@ bed ends by letting the listener rest, the steps and example never give the reco
 that is not its own, and what the steps ask the listener to rate or write has a place on the page."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -80,9 +81,26 @@ def test_an_audio_tool_has_the_worksheets_ratings_and_lines(audio_tools):
     rated = [t for t in audio_tools if any(f["kind"] == "scale" for f in t["fields"])]
     assert len(rated) > 50
     for tool in audio_tools:
-        assert {f["kind"] for f in tool["fields"]} <= {"scale", "lines"}, tool["slug"]
+        kinds = {f["kind"] for f in tool["fields"]}
+        assert kinds <= {"scale", "lines", "table"}, tool["slug"]
+        if "table" in kinds:
+            # A table only where the steps ask for ratings or a log the page would otherwise lack.
+            words = json.dumps(tool, ensure_ascii=False)
+            assert re.search(r"before and after|[Bb]ring your (?:log|diary|chart)", words), tool["slug"]
         if tool["fields"]:
             assert any(s["id"] == "your_turn" for s in tool["sections"]), tool["slug"]
+
+
+def test_an_audio_tool_has_a_place_for_the_ratings_and_log_it_asks_for(audio_tools):
+    missing = []
+    for tool in audio_tools:
+        kinds = {f["kind"] for f in tool["fields"]}
+        steps = " ".join(tool["instructions"])
+        if re.search(r"[Rr]ate [^.]{0,80}before and after", steps) and not kinds & {"scale", "table"}:
+            missing.append(f"{tool['slug']}: ratings")
+        if re.search(r"[Bb]ring your (?:log|diary|chart)", json.dumps(tool)) and "table" not in kinds:
+            missing.append(f"{tool['slug']}: log")
+    assert not missing, missing[:10]
 
 
 def test_the_safe_place_script_has_the_listener_choose_their_cue_word(audio_tools):
