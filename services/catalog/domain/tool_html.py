@@ -89,6 +89,10 @@ table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-
 table.grid td { height: 26pt; }   /* a row tall enough to write a thought by hand */
 table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
 table.grid.days thead th:first-child { width: 15mm; }
+/* A two-week log: a table a week, each whole; the page may turn between the weeks. */
+.tool-body > section > .field.field-weeks, .field.field-weeks { break-inside: auto; }
+table.grid.week { break-inside: avoid; margin-bottom: 4pt; }
+table.grid.week caption { caption-side: top; text-align: left; font-weight: bold; font-size: 9.5pt; padding: 2pt 0; }
 /* A log's legend printed under its grid (a plan above it) reads at the page's own size. */
 .format-tracker .legend { font-size: 10pt; color: #333; }
 .age-child.format-tracker .legend { font-size: 12pt; }
@@ -210,6 +214,9 @@ def _checklist(field: dict, name: str) -> str:
                    for i, option in enumerate(field.get("options") or []))
 
 
+WEEK = 7
+
+
 def _table(field: dict, name: str) -> str:
     columns = field.get("columns") or ["Notes"]
     # A first column named "Day" is printed, not left empty: each row is one day, a week by default.
@@ -223,10 +230,17 @@ def _table(field: dict, name: str) -> str:
                   for c in range(1 if numbered else 0, len(columns))]
         return "<tr>" + "".join(cells) + "</tr>"
 
-    body = "".join(row(r) for r in range(rows))
     legend = f'<div class="legend">{escape(field["legend"])}</div>' if field.get("legend") else ""
     # The day column needs only "Day 7": the rest of the width goes to what is written.
     kind = "grid days" if numbered else "grid"
+    if numbered and rows > WEEK:
+        # Two weeks print as a table a week, each kept whole, so the second may start a new page
+        # rather than pushing the whole log (and leaving the page before it nearly empty).
+        weeks = [range(start, min(start + WEEK, rows)) for start in range(0, rows, WEEK)]
+        return "".join(f'<table class="{kind} week"><caption>Week {n}</caption><thead><tr>{head}</tr></thead>'
+                       f'<tbody>{"".join(row(r) for r in week)}</tbody></table>'
+                       for n, week in enumerate(weeks, start=1)) + legend
+    body = "".join(row(r) for r in range(rows))
     return f'<table class="{kind}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
 
 
@@ -244,7 +258,8 @@ def _field(field: dict, index: int, prefix: str = "") -> str:
     name = pdf_field_name(field, index, prefix)
     writer = FIELD_WRITERS.get(field.get("kind"), _lines)
     kind = escape(str(field.get("kind") or "lines"))
-    return (f'<div class="field field-{kind}"><div class="field-label">{escape(field.get("label", ""))}</div>'
+    weeks = " field-weeks" if kind == "table" and int(field.get("rows") or 0) > WEEK else ""
+    return (f'<div class="field field-{kind}{weeks}"><div class="field-label">{escape(field.get("label", ""))}</div>'
             f"{writer(field, escape(name))}</div>")
 
 

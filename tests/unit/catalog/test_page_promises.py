@@ -67,3 +67,13 @@ def test_a_technique_handout_promises_only_what_a_page_to_read_gives(tools):
         assert not promise.search(summary), (tool["slug"], tool["summary"])
         for step in tool["instructions"]:
             assert not (on_page.search(step) and not elsewhere.search(step)), (tool["slug"], step)
+
+
+def test_a_two_week_log_prints_a_table_a_week():
+    from services.catalog.domain.tool_html import tool_body_html as body
+    field = {"id": "log", "kind": "table", "label": "Log", "columns": ["Day", "Drinks"], "rows": 14}
+    html = body({"title": "T", "format": "tracker", "age_group": "child", "sections": [], "fields": [field]})
+    assert html.count("<table") == 2 and "Week 1" in html and "Week 2" in html
+    assert 'name="f0_log_r13_c1"' in html and "field-weeks" in html   # the same cells, by the same names
+    week = body({"title": "T", "format": "tracker", "sections": [], "fields": [{**field, "rows": 7}]})
+    assert week.count("<table") == 1 and "Week 1" not in week

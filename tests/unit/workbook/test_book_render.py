@@ -22,7 +22,7 @@ _TOC_LINE = re.compile(r"^\s*(\S.*?)\s{2,}(\d+)\s*$")
 # carries only a few lines (a quarter is about six lines of text).
 TOP_MM, BOTTOM_MM, PAGE_MM = 24, 22, 297
 MIN_PAGE_REACH = 0.25
-_CELL = re.compile(r"^(.+)_r\d+_c\d+$")
+_CELL = re.compile(r"^(.+)_r(\d+)_c\d+$")
 
 
 def normal(text: str) -> str:
@@ -192,14 +192,14 @@ def test_no_page_of_a_book_carries_only_a_few_lines(content, tools, tools_by_id,
               for number, reach in enumerate((page_reach(page) for page in document), start=1)
               if number > 1 and reach < MIN_PAGE_REACH]   # the cover is laid out on its own
     assert not sparse, sparse
-    # A table to fill in (a log, a plan) is printed whole on one page: its cells' fields are found
+    # A table to fill in (a log's week, a plan) is printed whole on one page: its cells' fields are found
     # by name ("t2_1_f3_log_r0_c1") and every row of a table sits on the same page.
     table_pages: dict[str, set[int]] = {}
     for number, page in enumerate(pages, start=1):
         for annotation in page.get("/Annots") or []:
             name = str(annotation.get_object().get("/T") or "")
             cell = _CELL.match(name)
-            if cell:
-                table_pages.setdefault(cell.group(1), set()).add(number)
+            if cell:   # a two-week log prints a table a week: each week is kept whole
+                table_pages.setdefault((cell.group(1), int(cell.group(2)) // 7), set()).add(number)
     assert len(table_pages) >= 3
     assert not {table: sorted(found) for table, found in table_pages.items() if len(found) > 1}
