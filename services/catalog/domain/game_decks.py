@@ -34,9 +34,21 @@ def game_for(technique_slug: str, game: Game, problem: str, age: str) -> dict:
     """The game's text and printable items for this problem and age group."""
     entry = load_games().get(technique_slug) or {}
     override = (entry.get("ages") or {}).get(age) or {}
+    # How this problem changes the game: a private problem is played with a trusted adult, not
+    # friends or siblings; a `link` rule ties each card back to the problem; `leave_out` drops the
+    # age group's general cards that make no sense for it.
+    setup = (entry.get("problem_setup") or {}).get(problem) or {}
+    if setup.get("private"):
+        override = {**override, **((entry.get("private") or {}).get(age) or {})}
+    override = {**override, **(setup.get(age) or {})}
     text = {key: " ".join(str(override.get(key, getattr(game, key))).split()) for key in TEXT_KEYS}
     rules = [" ".join(str(rule).split()) for rule in override.get("rules", game.rules)]
-    base_items = [" ".join(str(item).split()) for item in override.get("items", game.items)]
+    link = (setup.get("link") or {}).get(age) if isinstance(setup.get("link"), dict) else setup.get("link")
+    if link:
+        rules.insert(max(len(rules) - 1, 0), " ".join(str(link).split()))
+    leave_out = {str(feeling).strip().lower() for feeling in setup.get("leave_out", [])}
+    base_items = [" ".join(str(item).split()) for item in override.get("items", game.items)
+                  if str(item).partition(": ")[0].strip().lower() not in leave_out]
     own = [" ".join(str(item).split()) for item in ((entry.get("problems") or {}).get(problem) or {}).get(age, [])]
     caller = list(game.caller_prompts)
     if game.kind == "bingo":

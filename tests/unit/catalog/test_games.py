@@ -135,9 +135,43 @@ def test_every_deck_and_board_has_enough_cards_made_for_its_problem_and_age(game
 
 
 def test_a_feelings_deck_deals_each_feeling_once(games):
+    decks = load_games()["emotion-naming"]["problems"]
+    checked = 0
     for tool in (t for t in games if t["technique"] == "emotion-naming"):
-        feelings = [card.split(": ", 1)[0].lower() for card in _section(tool, "game_items")["items"]]
+        cards = _section(tool, "game_items")["items"]
+        feelings = [card.split(": ", 1)[0].lower() for card in cards]
         assert len(feelings) == len(set(feelings)) >= 20, tool["slug"]
+        # Most of the deck is about THIS problem: a deck of general feelings (Jealous, Bored,
+        # Disgusted...) with a few of the problem's own reads as generic.
+        own = {" ".join(card.split()) for card in (decks.get(tool["problems"][0]) or {}).get(tool["age_group"], [])}
+        assert 2 * sum(card in own for card in cards) >= len(cards), (tool["slug"], len(own), len(cards))
+        checked += 1
+    assert checked >= 25
+
+
+# Problems a young person may keep secret: acting their cards out in front of friends or siblings
+# could give the secret away.
+PRIVATE = {"skin-picking": "pick", "hair-pulling": "pull", "binge-eating": "binge", "bedwetting-worries": "wet"}
+
+
+def test_a_private_problems_feelings_game_is_played_with_a_trusted_adult_and_ties_feelings_to_it(games):
+    checked = 0
+    for tool in (t for t in games if t["technique"] == "emotion-naming" and t["problems"][0] in PRIVATE):
+        players = _section(tool, "players")["text"]
+        assert "trust" in players and "practitioner" in players and "Not friends" in players.replace(
+            "not with friends", "Not friends"), (tool["slug"], players)
+        rules = " ".join(_section(tool, "rules")["items"])
+        assert PRIVATE[tool["problems"][0]] in rules, (tool["slug"], rules)
+        checked += 1
+    assert checked >= 4
+
+
+def test_every_childs_feelings_card_can_be_played_under_the_rules(games):
+    for tool in (t for t in games if t["technique"] == "emotion-naming" and t["age_group"] == "child"):
+        rules = " ".join(_section(tool, "rules")["items"])
+        # The problem's cards give a situation, not a face: the rules let the actor act either.
+        assert "act out what is happening on the card" in rules, tool["slug"]
+        assert all(": " in card for card in _section(tool, "game_items")["items"]), tool["slug"]
 
 
 def test_every_bingo_game_prints_cards_that_differ(games):
