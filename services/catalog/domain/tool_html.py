@@ -137,7 +137,7 @@ table.key-table td { padding: 1pt 4mm 1pt 2mm; }
 .age-child li { margin-bottom: 3pt; }
 .age-child .field-label { font-size: 12.5pt; }
 .age-child table.grid { font-size: 10.5pt; }
-.age-child table.grid td { height: 32pt; }
+.age-child table.grid td { height: 28pt; }
 .age-child .scale label { width: 26pt; font-size: 11pt; }
 .kid-icon { vertical-align: middle; margin-right: 5pt; }
 .kid-sun { float: right; margin: -4pt 0 4pt 8pt; }
