@@ -173,16 +173,30 @@ def game_rules(sections: list[dict]) -> list[str]:
 
 def cautions_given_once(cautions: str, safety: str, general: bool) -> str:
     """The cautions without what the problem's safety note already says: a sentence it repeats
-    word for word, and, where the cautions are the technique's general ones and the safety note
+    word for word or with words added, and, where the cautions are the technique's general ones and the safety note
     points to emergency help, the general pointer to emergency help."""
     if not cautions or not safety:
         return cautions
-    said = {" ".join(sentence.split()) for sentence in _SENTENCE_END.split(safety)}
+    said = [content_words(sentence) for sentence in _SENTENCE_END.split(safety)]
     points_to_help = general and CRISIS_POINTER.search(safety)
     sentences = _SENTENCE_END.split(cautions.strip())
-    kept = [sentence for sentence in sentences if " ".join(sentence.split()) not in said
+    kept = [sentence for sentence in sentences if not repeats(content_words(sentence), said)
             and not (points_to_help and CRISIS_POINTER.search(sentence))]
     return cautions if len(kept) == len(sentences) else " ".join(kept)
+
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def content_words(sentence: str) -> frozenset[str]:
+    """The words of four letters or more: what a sentence says, whatever its small words."""
+    return frozenset(word for word in _WORD.findall(sentence.lower()) if len(word) >= 4)
+
+
+def repeats(words: frozenset[str], said: list[frozenset[str]]) -> bool:
+    """True where one sentence already said holds every content word of this one: the same
+    warning word for word, or with a word added ("tell your doctor you are quitting [smoking]")."""
+    return bool(words) and any(words <= other for other in said)
 
 
 def _game_sections(technique: Technique, problem: Problem, age: str) -> list[dict]:

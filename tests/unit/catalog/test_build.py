@@ -174,3 +174,11 @@ def test_a_warning_is_given_once_where_the_problems_safety_note_already_gives_it
     # Without a safety note the cautions are left whole.
     assert cautions_given_once(general, "", general=True) == general
     assert cautions_given_once("Tell your practitioner.", safety, general=False) == ""
+    # A repeat with a word added is still a repeat (tool 24 of the review: "...you are quitting
+    # [smoking]..."); a caution that says something the safety note does not is kept.
+    quit_safety = ("If you take medicine for your mental health, tell your doctor you are quitting smoking, "
+                   "because some doses may need checking.")
+    assert cautions_given_once("If you take medicine for your mental health, tell your doctor you are "
+                               "quitting, because some doses may need checking.", quit_safety, general=False) == ""
+    assert cautions_given_once("Tell your doctor before you use nicotine gum in pregnancy.", quit_safety,
+                               general=False) == "Tell your doctor before you use nicotine gum in pregnancy."

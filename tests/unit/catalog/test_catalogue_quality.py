@@ -153,13 +153,51 @@ def test_a_childs_tool_speaks_to_the_child_outside_the_grown_ups_parts(tools):
     assert not found, found[:20]
 
 
+# The parts of a page that warn ("Before you start", "When to stop and get help", "For the grown-up",
+# a game's "Keeping it safe and kind", a handout's "What to remember"), and the rest of its text.
+WARNING_SECTIONS = ("cautions", "safety", "for_adult", "game_safety", "remember")
+PAGE_SECTIONS = (*WARNING_SECTIONS, "why", "how", "about", "situation", "list", "rules", "example")
+
+
+def _sentences(tool, keys) -> dict[str, set[str]]:
+    said: dict[str, set[str]] = {}
+    for section in tool["sections"]:
+        if section["id"] in keys:
+            for text in (section["text"], *section["items"]):
+                said.setdefault(section["id"], set()).update(
+                    " ".join(x.split()) for x in re.split(r"(?<=[.!?])\s+", text or "") if len(x.split()) > 3)
+    return said
+
+
 def test_no_tool_gives_a_warning_twice(tools):
-    # "Before you start" and "When to stop and get help" never repeat a sentence of each other.
-    def said(tool, key):
-        text = " ".join(s["text"] for s in tool["sections"] if s["id"] == key)
-        return {" ".join(x.split()) for x in re.split(r"(?<=[.!?])\s+", text) if len(x.split()) > 3}
-    twice = sorted((t["slug"], sentence) for t in tools for sentence in said(t, "cautions") & said(t, "safety"))
-    assert not twice, twice[:20]
+    # A warning is given once on a page, in the section for its reader: no sentence of a warning
+    # section comes again, word for word, anywhere else on the page.
+    twice = []
+    for t in tools:
+        said = _sentences(t, PAGE_SECTIONS)
+        for warning in WARNING_SECTIONS:
+            for other in PAGE_SECTIONS:
+                if other != warning and (other not in WARNING_SECTIONS or other > warning):
+                    twice += [(t["slug"], warning, other, x) for x in said.get(warning, set()) & said.get(other, set())]
+    assert not twice, sorted(twice)[:20]
+
+
+def test_no_tool_gives_a_warning_again_in_other_words(tools):
+    # Nor with words added or left out (review 20261210, tool 24: "tell your doctor you are quitting
+    # [smoking]"): no warning sentence whose every word of 4+ letters (at least four of them) is in a
+    # sentence of another warning section of the page.
+    from services.catalog.domain.tool_sections import content_words
+    again = []
+    for t in tools:
+        said = {key: [(x, content_words(x)) for x in sentences] for key, sentences in
+                _sentences(t, WARNING_SECTIONS).items()}
+        for warning, sentences in said.items():
+            for other, others in said.items():
+                if other == warning:
+                    continue
+                again += [(t["slug"], warning, x, other, y) for x, words in sentences if len(words) >= 4
+                          for y, other_words in others if x != y and words <= other_words]
+    assert not again, sorted(again)[:20]
 
 
 def test_only_a_worksheet_calls_itself_a_worksheet(tools):
