@@ -5,7 +5,10 @@ per age group for children (short, concrete, playful, done with a grown-up) and 
 naming the problem helps, an opening line for that problem, spoken first. Where a problem's
 recording is listened to in a particular setting (in bed, at lights-out), ``problems.<problem>.ending``
 names one of the technique's ``endings``, which replaces the script's own ending from a given
-sentence on: a bedtime recording ends by letting the listener rest, not by getting them up. The length a tool states
+sentence on: a bedtime recording ends by letting the listener rest, not by getting them up. Where the
+script asks the listener to bring one thought or urge to mind, ``problems.<problem>.prompt`` (one text,
+or one per age group) is spoken right after the technique's ``prompt_after`` sentence for that age, so
+the recording practises with the thought or situation its page names. The length a tool states
 is the length of its recording: espeak-ng's speech, measured by the model in audio_script
 (calibrated against real synthesis; tests/unit/catalog/test_audio_durations.py checks it), plus
 the silence the recording adds at each end.
@@ -20,6 +23,7 @@ from services.catalog.domain.content_reading import ContentError, Issues, read_y
 
 AUDIO_FILE = Path(__file__).resolve().parents[1] / "content" / "audio.yaml"
 OPENING_PAUSE = "[pause 2s]"
+PROMPT_PAUSE = "[pause 2s]"   # a moment to bring a thought to mind before the problem's prompt names one
 # The recording adds this much silence around the voice (services/catalog/adapters/audio.py:
 # LEAD_IN_SECONDS + TAIL_SECONDS); kept here so the domain does not import the adapter.
 PADDING_SECONDS = 4.5
@@ -43,9 +47,29 @@ def parts_for(technique_slug: str, adult_script: str, problem: str, age: str) ->
     openings = (entry.get("problems") or {}).get(problem) or {}
     opening = openings.get(age) or openings.get("all") or "" if isinstance(openings, dict) else str(openings)
     setting = openings.get("ending") if isinstance(openings, dict) else None
+    prompt = prompt_for(openings, age) if isinstance(openings, dict) else ""
+    if prompt:
+        script = with_prompt(script, str((entry.get("prompt_after") or {}).get(age) or ""), prompt)
     if setting:
         script = with_ending(script, ending_for(entry, setting, age))
     return " ".join(str(opening).split()), script
+
+
+def prompt_for(problem_entry: dict, age: str) -> str:
+    """The problem's prompt for this age group (``prompt: text`` or ``prompt: {age or all: text}``)."""
+    prompt = problem_entry.get("prompt") or ""
+    if isinstance(prompt, dict):
+        prompt = prompt.get(age) or prompt.get("all") or ""
+    return " ".join(str(prompt).split())
+
+
+def with_prompt(script: str, after: str, prompt: str) -> str:
+    """``script`` with ``prompt`` spoken right after the sentence ``after``. A script without that
+    sentence is kept as it is (tests/unit/catalog/test_audio_pages.py checks every prompt is heard)."""
+    if not after or after not in script:
+        return script
+    cut = script.index(after) + len(after)
+    return script[:cut] + f" {PROMPT_PAUSE} " + prompt + script[cut:]
 
 
 def ending_for(entry: dict, setting: str, age: str) -> dict:
