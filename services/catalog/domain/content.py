@@ -38,10 +38,13 @@ class Field:
     high: str = ""
     options: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    # A table's rows where its example needs more (or fewer) than the printed default.
+    rows: int = 0
 
     def to_dict(self) -> dict:
+        table = {"columns": list(self.columns), **({"rows": self.rows} if self.rows else {})}
         extra = {"lines": {"lines": self.lines}, "scale": {"low": self.low, "high": self.high},
-                 "checklist": {"options": list(self.options)}, "table": {"columns": list(self.columns)}}
+                 "checklist": {"options": list(self.options)}, "table": table}
         return {"id": self.id, "kind": self.kind, "label": self.label, **extra[self.kind]}
 
 

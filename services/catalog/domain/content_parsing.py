@@ -118,7 +118,10 @@ def _fields(item: Item) -> tuple[Field, ...]:
         elif kind == "checklist":
             fields.append(Field(field_id, kind, label, options=entry.texts("options", at_least=2)))
         elif kind == "table":
-            fields.append(Field(field_id, kind, label, columns=entry.texts("columns")))
+            rows = entry.integer("rows", minimum=1, required=False)
+            if rows > 14:
+                entry.fail(f"`rows` is {rows}: a table prints at most 14 rows")
+            fields.append(Field(field_id, kind, label, columns=entry.texts("columns"), rows=rows))
     return tuple(fields)
 
 

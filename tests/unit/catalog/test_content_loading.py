@@ -120,6 +120,16 @@ def test_a_field_of_an_unknown_kind_is_named(tmp_path):
     assert "technique 'slow-breathing', field 'notes': `kind` 'essay' is not allowed" in message
 
 
+def test_a_table_may_say_how_many_rows_its_example_needs(tmp_path):
+    files = valid_files()
+    files["techniques/basics.yaml"]["techniques"][0]["fields"].append(
+        {"id": "ladder", "kind": "table", "label": "My ladder", "columns": ["Step", "Fear 0-10"], "rows": 8})
+    field = load_files(tmp_path, files).techniques["slow-breathing"].fields[-1]
+    assert field.rows == 8 and field.to_dict()["rows"] == 8
+    files["techniques/basics.yaml"]["techniques"][0]["fields"][-1]["rows"] = 20
+    assert "`rows` is 20" in load_error(tmp_path, files)
+
+
 def test_missing_text_is_named_with_its_key(tmp_path):
     files = valid_files()
     del files["problems/anxiety.yaml"]["problems"][1]["situations"]["teen"]
