@@ -117,3 +117,20 @@ def test_a_fourteen_day_grid_is_one_page_not_a_page_a_week(tools):
     for tool in fortnight:
         found = pages.search(_tool_text(tool))
         assert not found, (tool["slug"], found and found.group(0))
+
+
+def test_a_page_names_only_the_artefacts_it_has_or_explains(tools):
+    """"Text someone on your support map", "back to his wake-time steps", "your true thing": a
+    tool points only to a map, chart, plan or list it prints, or that its own words set up."""
+    import re
+    artefacts = ["support map", "gate plan", "morning chart", "wake-time steps", "time-out plan",
+                 "true thing", "morning walk"]
+    pointed = re.compile(r"\b(your|his|her|their|the) (" + "|".join(artefacts) + r")\b", re.I)
+    for tool in tools:
+        text = _tool_text(tool)
+        own = " ".join([tool["title"], tool["technique"].replace("-", " ")] + [
+            " ".join([f.get("label") or "", *(f.get("columns") or [])]) for f in tool["fields"]]).lower()
+        for m in pointed.finditer(text):
+            artefact = m.group(2).lower()
+            introduced = re.search(rf"\b(a|an|one|own) ([\w-]+ )?{artefact}\b", text, re.I)
+            assert artefact in own or introduced, (tool["slug"], m.group(0))
