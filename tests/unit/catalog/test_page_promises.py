@@ -77,3 +77,70 @@ def test_a_two_week_log_prints_a_table_a_week():
     assert 'name="f0_log_r13_c1"' in html and "field-weeks" in html   # the same cells, by the same names
     week = body({"title": "T", "format": "tracker", "sections": [], "fields": [{**field, "rows": 7}]})
     assert week.count("<table") == 1 and "Week 1" not in week
+
+
+def _tool_text(tool):
+    parts = [tool["title"], tool["summary"], *tool["instructions"]]
+    for section in tool["sections"]:
+        parts.append(section.get("text") or "")
+        parts.extend(section.get("items") or [])
+    for field in tool["fields"]:
+        parts.append(field.get("label") or "")
+        parts.extend(field.get("options") or [])
+    return " ".join(p for p in parts if isinstance(p, str))
+
+
+def test_a_page_speaks_of_an_audio_only_where_the_catalogue_has_one(tools):
+    """"Practise with the audio" needs a recording for the same problem, technique and age; a
+    named audio ("her urge-surfing audio") needs that technique's recording for the problem and age."""
+    import re
+    audio = {(t["problems"][0], t["technique"], t["age_group"]) for t in tools if t["format"] == "audio" and t["problems"]}
+    names = {t["technique"].replace("-", " "): t["technique"] for t in tools if t["technique"]}
+    mention = re.compile(r"[^.!?]*\b(audio|the recording|play the recording)\b[^.!?]*", re.I)
+    for tool in tools:
+        if tool["format"] == "audio" or not tool["problems"]:
+            continue
+        problem, age = tool["problems"][0], tool["age_group"]
+        for m in mention.finditer(_tool_text(tool)):
+            sentence = m.group(0).lower().replace("-", " ")
+            named = [slug for name, slug in names.items() if re.search(rf"\b{name} audio\b", sentence)]
+            wanted = named or [tool["technique"]]
+            if "calm audio" in sentence:      # a grounding kit's option: any recording for this reader
+                assert any(k[0] == problem and k[2] == age for k in audio), (tool["slug"], m.group(0))
+                continue
+            assert any((problem, tech, age) in audio for tech in wanted), (tool["slug"], m.group(0))
+
+
+def test_a_plan_is_brought_to_the_next_session_not_the_last(tools):
+    import re
+    last = re.compile(r"\b(last|final) session\b(?! of)", re.I)
+    for tool in tools:
+        found = last.search(_tool_text(tool))
+        assert not found, (tool["slug"], found and found.group(0))
+
+
+def test_a_fourteen_day_grid_is_one_page_not_a_page_a_week(tools):
+    import re
+    pages = re.compile(r"\b(one|a) page (a|each|per) week\b|\bnew page\b|\bboth pages\b|\bsecond page\b", re.I)
+    fortnight = [t for t in tools if any(f["kind"] == "table" and (f.get("rows") or 0) >= 14 for f in t["fields"])]
+    assert fortnight
+    for tool in fortnight:
+        found = pages.search(_tool_text(tool))
+        assert not found, (tool["slug"], found and found.group(0))
+
+
+def test_a_page_names_only_the_artefacts_it_has_or_explains(tools):
+    """"Text someone on your support map", "back to his wake-time steps", "your true thing": a
+    tool points only to a map, chart, plan or list it prints, or that its own words set up."""
+    import re
+    artefacts = ["support map", "gate plan", "morning chart", "wake-time steps", "time-out plan",
+                 "true thing", "morning walk"]
+    pointed = re.compile(r"\b(your|his|her|their|the) (" + "|".join(artefacts) + r")\b", re.I)
+    for tool in tools:
+        text = _tool_text(tool)
+        own = " ".join([tool["title"], tool["technique"].replace("-", " ")] + [
+            " ".join([f.get("label") or "", *(f.get("columns") or [])]) for f in tool["fields"]]).lower()
+        for m in pointed.finditer(text):
+            artefact = m.group(2).lower()
+            introduced = re.search(rf"\b(a|an|one|own) ([\w-]+ )?{artefact}\b", text, re.I)
+            assert artefact in own or introduced, (tool["slug"], m.group(0))
