@@ -14,6 +14,7 @@ from services.catalog.domain.tool_labels import AGE_LABELS, summary_to_show
 ORDERED_SECTIONS = {"how", "rules"}
 CARD_SECTIONS = {"game_items"}
 
+MAX_LINES = 12
 TOOL_CSS = """
 .tool-title { font-size: 20pt; margin: 0 0 4pt; line-height: 1.2; }
 .tool-meta { color: #555; font-size: 9pt; margin: 0 0 6pt; }
@@ -47,33 +48,9 @@ ol.write-list li { margin: 0 0 2pt; }
 textarea.write-lines { display: block; width: 100%; border: 0.8pt solid #999; min-height: 0; box-sizing: border-box;
                        background: repeating-linear-gradient(to bottom, transparent 0, transparent 7.6mm,
                                                              #c9d3dc 7.6mm, #c9d3dc 8mm); }
-textarea.write-lines.lines-1 { height: 9mm; }
-textarea.write-lines.lines-2 { height: 17mm; }
-textarea.write-lines.lines-3 { height: 25mm; }
-textarea.write-lines.lines-4 { height: 33mm; }
-textarea.write-lines.lines-5 { height: 41mm; }
-textarea.write-lines.lines-6 { height: 49mm; }
-textarea.write-lines.lines-7 { height: 57mm; }
-textarea.write-lines.lines-8 { height: 65mm; }
-textarea.write-lines.lines-9 { height: 73mm; }
-textarea.write-lines.lines-10 { height: 81mm; }
-textarea.write-lines.lines-11 { height: 89mm; }
-textarea.write-lines.lines-12 { height: 97mm; }
 /* A child writes bigger: 10 mm lines. */
 .age-child textarea.write-lines { background: repeating-linear-gradient(to bottom, transparent 0, transparent 9.6mm,
                                                                         #c9d3dc 9.6mm, #c9d3dc 10mm); }
-.age-child textarea.write-lines.lines-1 { height: 11mm; }
-.age-child textarea.write-lines.lines-2 { height: 21mm; }
-.age-child textarea.write-lines.lines-3 { height: 31mm; }
-.age-child textarea.write-lines.lines-4 { height: 41mm; }
-.age-child textarea.write-lines.lines-5 { height: 51mm; }
-.age-child textarea.write-lines.lines-6 { height: 61mm; }
-.age-child textarea.write-lines.lines-7 { height: 71mm; }
-.age-child textarea.write-lines.lines-8 { height: 81mm; }
-.age-child textarea.write-lines.lines-9 { height: 91mm; }
-.age-child textarea.write-lines.lines-10 { height: 101mm; }
-.age-child textarea.write-lines.lines-11 { height: 111mm; }
-.age-child textarea.write-lines.lines-12 { height: 121mm; }
 /* 0-10 scales: eleven numbered boxes in a row, with the two anchors underneath at either end.
    Block layout, not flex: the same look, and WeasyPrint lays flex boxes out several times slower. */
 .scale { display: block; white-space: nowrap; }
@@ -149,6 +126,10 @@ table.key-table td { padding: 1pt 4mm 1pt 2mm; }
 """
 
 
+# The write-in boxes' heights, one class per line count (see "Room to write by hand" above).
+TOOL_CSS += "".join(f"textarea.write-lines.lines-{n} {{ height: {8 * n + 1}mm; }}\n"
+                    f".age-child textarea.write-lines.lines-{n} {{ height: {10 * n + 1}mm; }}\n"
+                    for n in range(1, MAX_LINES + 1))
 TOOL_CSS += game_html.GAME_CSS
 
 
@@ -178,7 +159,7 @@ def _section(section: dict, age: str = "adult", seed: str = "") -> str:
 
 
 def _lines(field: dict, name: str) -> str:
-    count = max(1, min(int(field.get("lines") or 3), 12))
+    count = max(1, min(int(field.get("lines") or 3), MAX_LINES))
     return f'<textarea class="write-lines lines-{count}" name="{name}" rows="{count}"></textarea>'
 
 
