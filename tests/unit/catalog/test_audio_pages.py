@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 
-from services.catalog.cli import load_and_build
+from tests.unit.catalog.conftest import script_of as _script
 from services.catalog.domain import audio_script, audio_scripts
 from services.catalog.domain.content import load_content
 
@@ -21,15 +20,6 @@ NUMBER = r"(\d+|" + "|".join(WORD_NUMBERS) + r")"
 MINUTES = re.compile(NUMBER + r"(?:[- ](?:to|or)[- ]" + NUMBER + r")?[- ]minutes?", re.IGNORECASE)
 OTHER_THING = re.compile(r"\s*(wind-down|routine|walk|writing|of (writing|stretch|neck))", re.IGNORECASE)
 ABOUT_THE_RECORDING = re.compile(r"\b(audio|recording|track|recorded)\b", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def audio_tools():
-    return [t for t in load_and_build()[1] if t["format"] == "audio"]
-
-
-def _script(tool: dict) -> str:
-    return next(s["text"] for s in tool["sections"] if s["id"] == "script")
 
 
 def test_every_ending_starts_at_a_sentence_of_its_script():

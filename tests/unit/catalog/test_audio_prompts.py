@@ -3,20 +3,10 @@ one thought or urge to mind, a problem's `prompt` in audio.yaml names the one it
 ("the 'I look wrong' story"), spoken right after the technique's `prompt_after` sentence."""
 from __future__ import annotations
 
-import pytest
 
-from services.catalog.cli import load_and_build
+from tests.unit.catalog.conftest import script_of as _script
 from services.catalog.domain import audio_scripts
 from services.catalog.domain.content import load_content
-
-
-@pytest.fixture(scope="module")
-def audio_tools():
-    return [t for t in load_and_build()[1] if t["format"] == "audio"]
-
-
-def _script(tool: dict) -> str:
-    return next(s["text"] for s in tool["sections"] if s["id"] == "script")
 
 
 def test_with_prompt_speaks_the_prompt_after_its_sentence():
