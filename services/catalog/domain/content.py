@@ -17,7 +17,7 @@ PHASES = ("understand", "skills", "practice", "maintain")
 FORMATS = ("worksheet", "handout", "tracker", "audio", "game", "measure")
 APPROACHES = ("CBT", "DBT", "ACT", "MI", "CFT", "mindfulness", "behavioural", "relaxation", "grief",
               "parenting", "positive-psychology", "CBT-I", "trauma-informed")
-FIELD_KINDS = ("lines", "scale", "checklist", "table")
+FIELD_KINDS = ("lines", "scale", "checklist", "table", "drawing")
 GAME_KINDS = ("cards", "bingo", "board")
 # The build files each problem's psychoeducation handout under this technique slug.
 PSYCHOEDUCATION = "psychoeducation"
@@ -29,7 +29,7 @@ __all__ = ["AGE_GROUPS", "APPROACHES", "FIELD_KINDS", "FORMATS", "GAME_KINDS", "
 
 @dataclass(frozen=True)
 class Field:
-    """One "Your turn" entry: lines to write on, a 0-10 scale, a checklist or a table."""
+    """One "Your turn" entry: lines to write on, a 0-10 scale, a checklist, a table or a box to draw in."""
     id: str
     kind: str
     label: str
@@ -40,11 +40,14 @@ class Field:
     columns: tuple[str, ...] = ()
     # A table's rows where its example needs more (or fewer) than the printed default.
     rows: int = 0
+    # A table's first column printed, one row per label (a plan's steps), where the reader fills the rest.
+    row_labels: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        table = {"columns": list(self.columns), **({"rows": self.rows} if self.rows else {})}
+        table = {"columns": list(self.columns), **({"rows": self.rows} if self.rows else {}),
+                 **({"row_labels": list(self.row_labels)} if self.row_labels else {})}
         extra = {"lines": {"lines": self.lines}, "scale": {"low": self.low, "high": self.high},
-                 "checklist": {"options": list(self.options)}, "table": table}
+                 "checklist": {"options": list(self.options)}, "table": table, "drawing": {}}
         return {"id": self.id, "kind": self.kind, "label": self.label, **extra[self.kind]}
 
 

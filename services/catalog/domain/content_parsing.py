@@ -121,7 +121,15 @@ def _fields(item: Item) -> tuple[Field, ...]:
             rows = entry.integer("rows", minimum=1, required=False)
             if rows > 14:
                 entry.fail(f"`rows` is {rows}: a table prints at most 14 rows")
-            fields.append(Field(field_id, kind, label, columns=entry.texts("columns"), rows=rows))
+            row_labels = entry.texts("row_labels", required=False)
+            if row_labels and (len(row_labels) > 14 or (rows and rows != len(row_labels))):
+                entry.fail(f"`row_labels` has {len(row_labels)} labels: give at most 14, one per row, "
+                           "and leave out `rows` (the labels set the rows)")
+            columns = entry.texts("columns", at_least=2 if row_labels else 1)
+            fields.append(Field(field_id, kind, label, columns=columns, rows=len(row_labels) or rows,
+                                row_labels=row_labels))
+        elif kind == "drawing":
+            fields.append(Field(field_id, kind, label))
     return tuple(fields)
 
 

@@ -65,6 +65,10 @@ table.grid { width: 100%; border-collapse: collapse; font-size: 9pt; table-layou
 table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-align: top; }
 table.grid td { height: 26pt; }   /* a row tall enough to write a thought by hand */
 table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
+table.grid th.row-label { font-weight: normal; background: #f4f7fa; text-align: left; }
+/* A box to draw in: tall enough for a picture, kept whole with its label. */
+.draw-box { border: 0.8pt solid #999; border-radius: 2mm; height: 80mm; break-inside: avoid; }
+.age-child .draw-box { height: 95mm; }
 table.grid.days thead th:first-child { width: 15mm; }
 /* A two-week log: a table a week, each whole; the page may turn between the weeks. */
 .tool-body > section > .field.field-weeks, .field.field-weeks { break-inside: auto; }
@@ -200,15 +204,22 @@ WEEK = 7
 
 def _table(field: dict, name: str) -> str:
     columns = field.get("columns") or ["Notes"]
+    labels = [str(label) for label in field.get("row_labels") or []]
     # A first column named "Day" is printed, not left empty: each row is one day, a week by default.
-    numbered = str(columns[0]).strip().lower() == "day"
-    rows = max(1, min(int(field.get("rows") or (7 if numbered else 5)), 14))
+    numbered = not labels and str(columns[0]).strip().lower() == "day"
+    rows = len(labels) or max(1, min(int(field.get("rows") or (7 if numbered else 5)), 14))
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
 
+    def first_cell(r: int) -> list[str]:
+        # A printed first column: the day, or the row's own label (a plan's step), never a blank to fill.
+        if labels:
+            return [f'<th class="row-label" scope="row">{escape(labels[r])}</th>']
+        return [f'<th class="day" scope="row">Day {r + 1}</th>'] if numbered else []
+
     def row(r: int) -> str:
-        cells = [f'<th class="day" scope="row">Day {r + 1}</th>'] if numbered else []
+        cells = first_cell(r)
         cells += [f'<td><input type="text" name="{name}_r{r}_c{c}"></td>'
-                  for c in range(1 if numbered else 0, len(columns))]
+                  for c in range(1 if (numbered or labels) else 0, len(columns))]
         return "<tr>" + "".join(cells) + "</tr>"
 
     legend = f'<div class="legend">{escape(field["legend"])}</div>' if field.get("legend") else ""
@@ -225,7 +236,14 @@ def _table(field: dict, name: str) -> str:
     return f'<table class="{kind}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
 
 
-FIELD_WRITERS = {"lines": _lines, "list": _list, "scale": _scale, "checklist": _checklist, "table": _table}
+def _drawing(field: dict, name: str) -> str:
+    """A framed blank box to draw in (a body outline, a safe place): no form field, as a PDF
+    viewer cannot draw; the portal asks the client to draw on paper or say what they drew."""
+    return '<div class="draw-box" role="img" aria-label="Space to draw"></div>'
+
+
+FIELD_WRITERS = {"lines": _lines, "list": _list, "scale": _scale, "checklist": _checklist, "table": _table,
+                 "drawing": _drawing}
 
 
 def pdf_field_name(field: dict, index: int, prefix: str = "") -> str:

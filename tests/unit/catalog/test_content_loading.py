@@ -130,6 +130,19 @@ def test_a_table_may_say_how_many_rows_its_example_needs(tmp_path):
     assert "`rows` is 20" in load_error(tmp_path, files)
 
 
+def test_a_table_may_print_its_first_column_and_a_field_may_be_a_box_to_draw_in(tmp_path):
+    files = valid_files()
+    fields = files["techniques/basics.yaml"]["techniques"][0]["fields"]
+    fields.append({"id": "plan", "kind": "table", "label": "My plan", "columns": ["Step", "What I will say"],
+                   "row_labels": ["Describe", "Express", "Assert"]})
+    fields.append({"id": "picture", "kind": "drawing", "label": "Draw your safe place"})
+    loaded = load_files(tmp_path, files).techniques["slow-breathing"].fields
+    assert loaded[-2].to_dict()["row_labels"] == ["Describe", "Express", "Assert"] and loaded[-2].rows == 3
+    assert loaded[-1].to_dict() == {"id": "picture", "kind": "drawing", "label": "Draw your safe place"}
+    fields[-2]["rows"] = 5
+    assert "`row_labels` has 3 labels" in load_error(tmp_path, files)
+
+
 def test_missing_text_is_named_with_its_key(tmp_path):
     files = valid_files()
     del files["problems/anxiety.yaml"]["problems"][1]["situations"]["teen"]

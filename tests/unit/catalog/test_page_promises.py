@@ -79,6 +79,17 @@ def test_a_two_week_log_prints_a_table_a_week():
     assert week.count("<table") == 1 and "Week 1" not in week
 
 
+def test_a_tables_printed_first_column_and_a_box_to_draw_in():
+    from services.catalog.domain.tool_html import tool_body_html as body
+    plan = {"id": "plan", "kind": "table", "label": "Plan", "columns": ["Step", "What I will say"],
+            "row_labels": ["Describe", "Express <calmly>"], "rows": 2}
+    html = body({"title": "T", "format": "worksheet", "sections": [],
+                 "fields": [plan, {"id": "pic", "kind": "drawing", "label": "Draw it"}]})
+    assert '<th class="row-label" scope="row">Express &lt;calmly&gt;</th>' in html
+    assert 'name="f0_plan_r1_c1"' in html and 'name="f0_plan_r1_c0"' not in html and "Day 1" not in html
+    assert 'class="draw-box"' in html and "Draw it" in html
+
+
 def _tool_text(tool):
     parts = [tool["title"], tool["summary"], *tool["instructions"]]
     for section in tool["sections"]:

@@ -82,6 +82,19 @@ def test_a_scale_anchor_says_its_number_once():
         assert f"<span>{low}</span>" in html and "0 = 0 =" not in html and "10 = 10 =" not in html
 
 
+def test_a_tables_printed_first_column_is_a_row_heading_and_a_drawing_is_asked_for_on_paper():
+    plan = {**WORKSHEET, "fields": [
+        {"id": "plan", "kind": "table", "label": "My plan", "columns": ["Step", "What I will say"],
+         "row_labels": ["Describe", "Express"], "rows": 2},
+        {"id": "safe_place", "kind": "drawing", "label": "Draw your safe place"}]}
+    html = portal_pages.assignment_page(frame(), {"client_name": "S", "due": None, "draft": {}, "submitted": False,
+                                                  "has_audio": False, "tool": plan}).get_data(as_text=True)
+    assert '<p class="row-label">Describe</p>' in html and '<p class="row-label">Express</p>' in html
+    # only the column to fill is an input: the printed step is not asked for again
+    assert 'name="plan.r0c1"' in html and 'name="plan.r1c1"' in html and 'name="plan.r0c0"' not in html
+    assert "Draw this on paper" in html and 'name="safe_place"' in html
+
+
 def test_crisis_numbers_beside_a_risk_item_and_in_the_crisis_message():
     tool = {"title": "PHQ-9", "measure": True, "summary": portal_rules.MEASURE_SUMMARY, "instructions": "Over the last 2 weeks",
             "sections": [], "fields": [{"id": "q9", "kind": "scale", "label": "Thoughts", "risk": True,
