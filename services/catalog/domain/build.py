@@ -100,7 +100,7 @@ def _handouts(problem: Problem) -> list[dict]:
     if name[:2] != name[:2].upper():
         name = name[0].lower() + name[1:]
     return [_tool((problem.slug, PSYCHOEDUCATION, age, "handout"), kind="psychoeducation",
-                  title=f"Understanding {name}",
+                  title=problem.handout_title.get(age) or f"Understanding {name}",
                   summary=_first_sentences(problem.about(age)),
                   instructions=parts.HANDOUT_STEPS[age], sections=parts.handout_sections(problem, age),
                   fields=[], approach=PSYCHOEDUCATION, phase="understand", minutes=HANDOUT_MINUTES)

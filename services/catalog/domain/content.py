@@ -154,6 +154,8 @@ class Problem:
     safety_by_age: dict[str, str] = field(default_factory=dict, compare=False)
     # The handout's "What to remember": one list for every age, or one per age.
     remember: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # The "what is going on" handout's own title, per age; else "Understanding <short name>".
+    handout_title: dict[str, str] = field(default_factory=dict, compare=False)
 
     def about(self, age: str) -> str:
         return self.psychoeducation_by_age.get(age) or self.psychoeducation

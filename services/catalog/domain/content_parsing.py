@@ -39,8 +39,19 @@ def problems(data: dict, domain: str, file: str, issues: Issues) -> list[Problem
             else item.text("psychoeducation"), psychoeducation_by_age=about,
             situations={age: situations[age].strip() for age in ages if isinstance(situations.get(age), str)},
             file=file, safety=item.text("safety", required=False) if not safety else "",
-            safety_by_age=safety, remember=_remember(item, ages)))
+            safety_by_age=safety, remember=_remember(item, ages), handout_title=_handout_title(item, ages)))
     return found
+
+
+def _handout_title(item: Item, ages: tuple[str, ...]) -> dict[str, str]:
+    """`handout_title: ...` for every age, or `{child: ..., teen: ...}` for the ages given."""
+    if "handout_title" not in item.raw:
+        return {}
+    written = _per_age(item, "handout_title", ages) if isinstance(item.raw["handout_title"], dict) else {}
+    if written:
+        return written
+    title = item.text("handout_title")
+    return {age: title for age in ages} if title else {}
 
 
 def _remember(item: Item, ages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -143,6 +143,16 @@ def test_a_table_may_print_its_first_column_and_a_field_may_be_a_box_to_draw_in(
     assert "`row_labels` has 3 labels" in load_error(tmp_path, files)
 
 
+def test_a_problem_may_title_its_handout_for_every_age_or_per_age(tmp_path):
+    files = valid_files()
+    problem = files["problems/anxiety.yaml"]["problems"][0]
+    problem["handout_title"] = "Why worry keeps going"
+    loaded = load_files(tmp_path, files).problems[problem["slug"]]
+    assert set(loaded.handout_title.values()) == {"Why worry keeps going"} and set(loaded.handout_title) == set(loaded.ages)
+    problem["handout_title"] = {age: f"For {age}" for age in loaded.ages}
+    assert load_files(tmp_path, files).problems[problem["slug"]].handout_title == {a: f"For {a}" for a in loaded.ages}
+
+
 def test_missing_text_is_named_with_its_key(tmp_path):
     files = valid_files()
     del files["problems/anxiety.yaml"]["problems"][1]["situations"]["teen"]
