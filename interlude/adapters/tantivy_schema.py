@@ -81,7 +81,10 @@ def to_document(doc: dict) -> tantivy.Document:
     document.add_text("problem_words", " \n ".join(names))
     for name in names:
         document.add_text("problem_label", name)
-    document.add_text("title_sort", str(doc.get("title") or "").casefold())
+    # Tools of one fit share a title across formats and ages: the id after it breaks the tie, so
+    # the order (and so what each page holds) is the same on every search, as Elasticsearch's
+    # (title, id) sort. "\x1f" sorts below every printable character: "Anger" before "Anger plan".
+    document.add_text("title_sort", str(doc.get("title") or "").casefold() + "\x1f" + str(doc.get("id") or ""))
     # Hits carry the document without its body: no result list shows it, and at some 3,000
     # characters it would be most of what each hit reads back from the store.
     stored = {k: v for k, v in doc.items() if k != "body"}

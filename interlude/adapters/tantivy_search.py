@@ -25,7 +25,7 @@ from interlude.ports.search import (FACET_FIELDS, PUBLIC, SearchEngine,
 
 WRITER_HEAP = 64 * 1024 * 1024
 # Bump when the schema changes: an index written by another version is rebuilt, not misread.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 MARKER = "interlude-index.json"
 FACET_SIZE = 500
 # Decoded hits kept by the writing engine (fetching and decoding a stored document is most of a

@@ -208,6 +208,15 @@ class TestTantivySearch(SearchEngineContract):
         assert highlights["summary"] == "Delay rituals (for example, <b>washing</b>)."
         assert highlights["body"] == "Notice the urge (for example, <b>washing</b>) &amp; wait."
 
+    def test_tools_sharing_a_title_sort_by_id_so_pages_never_repeat_or_skip_one(self, engine):
+        # (Elasticsearch sorts by title, then id, in its query: elasticsearch_queries.py.)
+        twins = [{**DOCS[0], "id": f"t{n}", "title": "Same Title", "format": fmt}
+                 for n, fmt in ((7, "worksheet"), (5, "audio"), (9, "handout"), (6, "tracker"))]
+        engine.index(twins + [{**DOCS[1], "title": "Same Title, Longer"}])
+        paged = [hit.document["id"] for page in (1, 2, 3, 4, 5)
+                 for hit in engine.search(SearchQuery(sort="title", per_page=1, page=page)).hits]
+        assert paged == ["t5", "t6", "t7", "t9", DOCS[1]["id"]]
+
     def test_never_empties_a_folder_that_holds_no_index(self, tmp_path):
         folder = tmp_path / "not-an-index"
         folder.mkdir()
