@@ -1,6 +1,7 @@
 """The web app over HTTP (no browser): security headers on every HTML response, error pages
 included; CSRF on every state-changing request, forms and htmx alike; user-written text escaped;
 one clinic's data never reaches another's pages. The browser path is tests/browser/."""
+import datetime
 import re
 
 import pytest
@@ -201,8 +202,9 @@ def test_tools_sharing_a_title_read_apart_in_every_list(web):
     client_url = ana.post(f"{base}/clients", data={"display_name": "Two Formats", "csrf_token": token}).url
     client_id = client_url.rsplit("/", 1)[1]
     pair = [(tool_id, label) for tool_id, label in links if label.startswith(shared + " · ")][:2]
+    due_soon = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
     for tool_id, label in pair:
-        done = ana.post(f"{base}/tools/{tool_id}/assign", data={"client_id": client_id, "due": "2030-01-06",
+        done = ana.post(f"{base}/tools/{tool_id}/assign", data={"client_id": client_id, "due": due_soon,
                                                                 "csrf_token": token})
         assert done.status_code == 200, done.text
         assert f"Assigned: {label}</h1>" in done.text
@@ -210,6 +212,10 @@ def test_tools_sharing_a_title_read_apart_in_every_list(web):
     shown = re.findall(r'<li><strong>([^<]+)</strong><span class="muted"> · ([^<]+)</span>', page)
     assert len(shown) == 2 and len(set(shown)) == 2
     assert {f"{title} · {kind}" for title, kind in shown} == {label for _id, label in pair}
+    # and so does the dashboard's "Due this week"
+    dashboard = ana.get(f"{base}/").text
+    due = re.findall(r'Two Formats</a>: ([^<]+)<span class="muted"> · ([^<]+)</span>', dashboard)
+    assert {f"{title} · {kind}" for title, kind in due} == {label for _id, label in pair}
 
 
 def test_a_handouts_summary_is_not_shown_twice_on_its_page(web):

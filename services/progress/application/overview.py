@@ -40,6 +40,8 @@ def overview(store: DocumentStore, actor: Actor, *, now: datetime | None = None)
         who = {"client_id": client_id, "display_name": names[client_id]}
         history = status.effective(raw)
         titles = {a["id"]: a["title"] for a in assigned[client_id]}
+        # A fit's worksheet and its audio share a title: the tool id lets the page say which it is.
+        tool_ids = {a["id"]: (a.get("target") or {}).get("tool_id") for a in assigned[client_id]}
         acks = {e["data"]["corrects"]: e for e in raw
                 if e["type"] == "correction" and e["data"].get("corrected_type") == "risk_flagged"}
         scores = {e["data"].get("submission_id"): e["data"] for e in history if e["type"] == "measure_scored"}
@@ -58,13 +60,14 @@ def overview(store: DocumentStore, actor: Actor, *, now: datetime | None = None)
                 inbox.append({**who, "event_id": e["id"], "at": e["at"],
                               "assignment_id": e["data"].get("assignment_id"),
                               "title": titles.get(e["data"].get("assignment_id"), ""),
+                              "tool_id": tool_ids.get(e["data"].get("assignment_id")),
                               "on_paper": bool(e["data"].get("on_paper")),
                               "score": None if score is None else {"total": score.get("total"),
                                                                    "band": score.get("band")}})
         for a in assigned[client_id]:
             state = status.assignment_status(a, history, now)
-            item = {**who, "assignment_id": a["id"], "title": a["title"], "due": state["due"],
-                    "status": state["status"]}
+            item = {**who, "assignment_id": a["id"], "title": a["title"], "tool_id": tool_ids[a["id"]],
+                    "due": state["due"], "status": state["status"]}
             if state["status"] == "overdue":
                 overdue.append(item)
             elif state["status"] in ("assigned", "opened", "draft") and state["due"] and state["due"] <= week_end:

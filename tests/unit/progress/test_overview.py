@@ -23,6 +23,7 @@ def test_flag_shows_until_acknowledged_and_the_record_keeps_who_and_when(store, 
     assert flag["display_name"] == "Sam" and flag["measure"] == "phq9" and flag["acknowledged"] is None
     assert flag["score"] == 10
     assert [i["title"] for i in seen["inbox"]] == ["PHQ-9"] and seen["inbox"][0]["score"]["total"] == 10
+    assert seen["inbox"][0]["tool_id"] is None   # a measure is no catalogue tool
 
     with pytest.raises(InvalidInput):
         records.review_risk_flag(store, alice, client["id"], flag["event_id"], note="   ")
@@ -54,6 +55,9 @@ def test_overdue_and_due_this_week(store, alice):
     seen = overview.overview(store, alice, now=at(2))
     assert [i["title"] for i in seen["overdue"]] == ["Late one"]
     assert [i["title"] for i in seen["due_this_week"]] == ["Soon one"]
+    # the tool behind each item, so the dashboard can say "worksheet" or "audio" beside a shared title
+    assert seen["overdue"][0]["tool_id"] == "thought-record"
+    assert [i["tool_id"] for i in seen["inbox"]] == []
 
 
 def test_other_clinics_and_other_practitioners_see_nothing(store, alice, bob, carol):
