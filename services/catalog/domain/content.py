@@ -184,6 +184,8 @@ class AgeText:
     handout: Handout | None = None
     tracker: Tracker | None = None
     formats: tuple[str, ...] = ()
+    # "Looking back" for the game, where the worksheet's prompts ask about what the game does not do.
+    game_reflection: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ class Fit:
     handout: Handout | None = None
     tracker: Tracker | None = None
     formats: tuple[str, ...] = ()
+    # "Looking back" for the game, where the worksheet's prompts ask about what the game does not do.
+    game_reflection: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

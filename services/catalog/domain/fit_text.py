@@ -125,8 +125,10 @@ class FitText:
             return adapted.fields
         return self.technique.fields
 
-    def reflection(self) -> tuple[str, ...]:
-        return self._pick("reflection") or self.technique.reflection
+    def reflection(self, fmt: str = "worksheet") -> tuple[str, ...]:
+        """The "Looking back" prompts; a game's own where written (a card game has no page of notes)."""
+        own = self._pick("game_reflection") if fmt == "game" else None
+        return own or self._pick("reflection") or self.technique.reflection
 
     def _handout_piece(self, name: str):
         """From the first handout text that has the piece: this age's, the fit's, the technique's

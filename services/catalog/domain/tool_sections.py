@@ -138,7 +138,7 @@ def fit_sections(text: FitText, problem: Problem, fmt: str) -> list[dict]:
         sections += [*_game_sections(technique, problem, age),
                      *([] if borrowed_steps(technique, fmt) else [example])]
     if fmt != "handout":
-        reflection = list(own.get("reflection") or text.reflection())
+        reflection = list(own.get("reflection") or text.reflection(fmt))
         sections.append(section("looking_back", items=with_next_session(reflection, fmt, age)))
     return sections
 
