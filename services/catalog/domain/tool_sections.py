@@ -58,8 +58,7 @@ def fit_fields(text: FitText, fmt: str) -> list[dict]:
         return [field.to_dict() for field in text.fields()]
     if fmt == "audio":
         # An audio tool shares its steps with the worksheet ("rate how tense you feel before and
-        # after", "jot down what you noticed"), so it carries the worksheet's ratings and lines
-        # to write them on (its longer tables and checklists stay on the worksheet).
+        # after", "jot down what you noticed"), so it carries the worksheet's fields.
         return [field.to_dict() for field in audio_fields(text)]
     tracker = text.tracker()
     if fmt == "tracker" and tracker is not None:
@@ -74,25 +73,19 @@ def fit_fields(text: FitText, fmt: str) -> list[dict]:
     return []
 
 
-# Steps that ask for ratings, or for a log, that the recording's page must give a place to write.
-_ASKS_FOR_RATINGS = re.compile(r"before and after", re.I)
+# Steps that ask to bring a log: the recording's page must hold one.
 _ASKS_FOR_LOG = re.compile(r"bring your (?:log|diary|chart)", re.I)
 
 
 def audio_fields(text: FitText) -> list[Field]:
-    """The worksheet's ratings and lines to write on. Its tables and checklists stay on the
-    worksheet, except what the shared steps need a place for: a table of 0-10 ratings where they ask
-    to rate before and after and the page has no scale, and the fit's log (the tracker's grid)
-    where they ask to bring a log and the page has no table."""
-    fields = text.fields()
+    """The worksheet's fields, all of them: the recording shares the worksheet's steps ("rate it
+    before and after", "draw your safe place", "note each sense"), so whatever they ask for needs
+    its place on the recording's page too; and the fit's log (the tracker's grid) where they ask
+    to bring a log and the page has no table."""
+    kept = list(text.fields())
     words = " ".join((*text.steps("audio"), *text.reflection()))
-    kept = [field for field in fields if field.kind in ("scale", "lines")]
-    asks_log = bool(_ASKS_FOR_LOG.search(words))
-    if asks_log or (_ASKS_FOR_RATINGS.search(words) and not any(f.kind == "scale" for f in kept)):
-        kept = [field for field in fields if field.kind in ("scale", "lines")
-                or (field.kind == "table" and any("0-10" in column for column in field.columns))]
     tracker = text.tracker()
-    if asks_log and tracker is not None and not any(field.kind == "table" for field in kept):
+    if _ASKS_FOR_LOG.search(words) and tracker is not None and not any(field.kind == "table" for field in kept):
         kept.append(Field("log", "table", HEADINGS["log"], columns=tracker.columns))
     return kept
 
