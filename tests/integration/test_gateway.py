@@ -7,19 +7,22 @@ import requests
 
 from gateway.identity import Identity
 from interlude import wiring
+from interlude import settings as settings_module
 from interlude.actor import Actor
-from tests.conftest import TEST_SECRET, free_port
+from tests.conftest import TEST_SECRET, free_port, make_env
 from tests.platform import running
 
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(params=["memory", "rabbitmq"])
-def platform(request, make_settings):
+# One platform per transport for the whole module: starting one takes seconds, and no test here
+# depends on another's data (each creates what it looks for; only test_roles adds a user).
+@pytest.fixture(scope="module", params=["memory", "rabbitmq"])
+def platform(request, tmp_path_factory):
     overrides = {"http_port": free_port()}
     if request.param == "rabbitmq":
         overrides.update(broker_url=request.getfixturevalue("rabbit_url"), secret_key=TEST_SECRET)
-    settings = make_settings(**overrides)
+    settings = settings_module.load(make_env(tmp_path_factory.mktemp(request.param) / "data", **overrides))
     store = wiring.documents(settings)
     identity = Identity(store)
     clinic_a, admin_a = identity.create_clinic("Clinic A", "admin@a.example", "Admin A", PASSWORD)
