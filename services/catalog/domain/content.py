@@ -7,6 +7,7 @@ but is malformed is an error. The rules come from content/SCHEMA.md.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,11 +249,38 @@ class Content:
     problem_files: tuple[str, ...]   # domains whose problems/<domain>.yaml is present
 
 
+# Content loaded in this process, by a digest of its files' names and bytes: the embedded
+# platform's services (and the tests) each ask for it, and parsing ~80,000 lines of YAML takes a
+# second or more, hashing them milliseconds. Content is frozen; an edited file changes the digest.
+_LOADED: dict[tuple, Content] = {}
+_LOADED_KEPT = 4
+
+
+def _files_key(root: Path) -> tuple:
+    digest = hashlib.blake2b(digest_size=20)
+    for folder in ("problems", "techniques", "measures"):
+        for path in sorted((root / folder).glob("*.yaml")):
+            digest.update(f"{folder}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return str(root.resolve()), digest.hexdigest()
+
+
 def load_content(root: Path | str) -> Content:
+    root = Path(root)
+    key = _files_key(root)
+    if key not in _LOADED:
+        content = _load_content(root)   # raises ContentError, and then nothing is kept
+        if len(_LOADED) >= _LOADED_KEPT:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = content
+    return _LOADED[key]
+
+
+def _load_content(root: Path) -> Content:
     # Imported here because the parsers need the dataclasses above.
     from services.catalog.domain import content_parsing as parse
 
-    root = Path(root)
     issues = Issues()
     problems: dict[str, Problem] = {}
     domains = []
