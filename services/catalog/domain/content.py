@@ -187,6 +187,8 @@ class AgeText:
     formats: tuple[str, ...] = ()
     # "Looking back" for the game, where the worksheet's prompts ask about what the game does not do.
     game_reflection: tuple[str, ...] = ()
+    # The game's own one sentence, where the worksheet's summary describes the worksheet.
+    game_summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,8 @@ class Fit:
     formats: tuple[str, ...] = ()
     # "Looking back" for the game, where the worksheet's prompts ask about what the game does not do.
     game_reflection: tuple[str, ...] = ()
+    # The game's own one sentence, where the worksheet's summary describes the worksheet.
+    game_summary: str = ""
 
 
 @dataclass(frozen=True)

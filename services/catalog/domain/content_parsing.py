@@ -237,7 +237,7 @@ def fits(data: dict, file: str, issues: Issues) -> list[Fit]:
 
 # Keys a written fit may carry for all its ages, and (with steps, example, note_for_adult) per age.
 _SHARED_KEYS = ("why", "summary", "focus", "cautions", "fields", "reflection", "handout", "tracker", "formats",
-                "game_reflection")
+                "game_reflection", "game_summary")
 _FIT_KEYS = {"problem", "technique", "phase", "ages", "title", *_SHARED_KEYS}
 _AGE_KEYS = {"steps", "example", "note_for_adult", *_SHARED_KEYS}
 STEPS_PER_AGE = {"child": (3, 6), "teen": (3, 7), "adult": (4, 8)}
@@ -263,7 +263,8 @@ def _written_fit(item: Item, file: str) -> Fit:
                why=shared["why"], focus=shared["focus"] or item.text("focus"),
                example=next(iter(written.values())).example if written else "", file=file, written=written,
                **{key: shared[key] for key in ("summary", "cautions", "fields", "reflection", "handout",
-                                               "tracker", "formats", "game_reflection")})
+                                               "tracker", "formats", "game_reflection",
+                                               "game_summary")})
 
 
 def _age_text(item: Item, age: str) -> AgeText:
@@ -287,6 +288,7 @@ def _shared(item: Item) -> dict:
         "fields": _fields(item) if "fields" in item.raw else None,
         "reflection": item.texts("reflection", required=False),
         "game_reflection": item.texts("game_reflection", required=False),
+        "game_summary": item.text("game_summary", required=False),
         "handout": _handout(item.child("handout")) if item.has("handout") else None,
         "tracker": _tracker(item.child("tracker")) if item.has("tracker") else None,
         "formats": item.choices("formats", TECHNIQUE_FORMATS) if item.has("formats") else (),

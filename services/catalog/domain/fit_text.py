@@ -49,9 +49,10 @@ class FitText:
         return self._pick("formats") or self.technique.formats
 
     def summary(self, fmt: str = "worksheet") -> str:
-        """A handout's own summary where written (a page to read cannot promise a plan written on
-        it), else the summary for this reader."""
-        own = self._handout_piece("summary") if fmt == "handout" else ""
+        """A handout's or a game's own summary where written (a page to read cannot promise a plan
+        written on it; a card game does not keep a diary), else the summary for this reader."""
+        own = (self._handout_piece("summary") if fmt == "handout"
+               else self._pick("game_summary") if fmt == "game" else "")
         return own or self._pick("summary") or self.technique.summary
 
     def focus(self) -> str:

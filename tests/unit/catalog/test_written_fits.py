@@ -165,17 +165,20 @@ def test_a_fit_can_drop_a_format_at_an_age(tmp_path):
     assert "worry--worry-log--adult--tracker" in slugs
 
 
-def test_a_game_can_look_back_on_the_game_rather_than_on_the_worksheet(tmp_path):
+def test_a_game_can_say_what_it_is_and_look_back_on_the_game_rather_than_on_the_worksheet(tmp_path):
     game = {"kind": "cards", "players": "A child and a grown-up.", "materials": "Print the cards.",
             "rules": ["Take turns."], "safety": "Keep it kind.", "items": ["a", "b", "c", "d"]}
     ages = {**WRITTEN["ages"], "child": {**WRITTEN["ages"]["child"],
-                                         "game_reflection": ["Which card was the bravest to play?"]}}
+                                         "game_reflection": ["Which card was the bravest to play?"],
+                                         "game_summary": "You and your grown-up will play the worry cards."}}
     files = written_files(ages=ages)
     technique = files["techniques/basics.yaml"]["techniques"][1]
     technique.update(formats=["worksheet", "tracker", "game"], game=game)
     tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
     looking_back = section(tools["worry--worry-log--child--game"], "looking_back")["items"]
     assert looking_back[0] == "Which card was the bravest to play?"
+    assert tools["worry--worry-log--child--game"]["summary"] == "You and your grown-up will play the worry cards."
+    assert tools["worry--worry-log--child--worksheet"]["summary"] != tools["worry--worry-log--child--game"]["summary"]
     assert section(tools["worry--worry-log--child--worksheet"], "looking_back")["items"][0] == WRITTEN["reflection"][0]
 
 
