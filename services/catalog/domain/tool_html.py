@@ -74,7 +74,8 @@ table.grid.labelled thead th:first-child { width: 28%; }
 table.grid.days thead th:first-child { width: 15mm; }
 /* A two-week log: a table a week, each whole; the page may turn between the weeks. */
 .tool-body > section > .field.field-weeks, .field.field-weeks { break-inside: auto; }
-table.grid.week { break-inside: avoid; margin-bottom: 4pt; }
+div.week, table.grid.week { break-inside: avoid; }
+table.grid.week { margin-bottom: 4pt; }
 table.grid.week caption { caption-side: top; text-align: left; font-weight: bold; font-size: 9.5pt; padding: 2pt 0; }
 /* A log's legend printed under its grid (a plan above it) reads at the page's own size. */
 .format-tracker .legend { font-size: 10pt; color: #333; }
@@ -231,8 +232,10 @@ def _table(field: dict, name: str) -> str:
         # Two weeks print as a table a week, each kept whole, so the second may start a new page
         # rather than pushing the whole log (and leaving the page before it nearly empty).
         weeks = [range(start, min(start + WEEK, rows)) for start in range(0, rows, WEEK)]
-        return "".join(f'<table class="{kind} week"><caption>Week {n}</caption><thead><tr>{head}</tr></thead>'
-                       f'<tbody>{"".join(row(r) for r in week)}</tbody></table>'
+        # Each week sits in a block kept whole: a table's caption is laid out outside the table
+        # box, so "Week 2" could otherwise be left alone at the foot of a page.
+        return "".join(f'<div class="week"><table class="{kind} week"><caption>Week {n}</caption>'
+                       f'<thead><tr>{head}</tr></thead><tbody>{"".join(row(r) for r in week)}</tbody></table></div>'
                        for n, week in enumerate(weeks, start=1)) + legend
     body = "".join(row(r) for r in range(rows))
     return f'<table class="{kind}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{legend}'
