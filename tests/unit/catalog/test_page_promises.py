@@ -74,6 +74,7 @@ def test_a_two_week_log_prints_a_table_a_week():
     field = {"id": "log", "kind": "table", "label": "Log", "columns": ["Day", "Drinks"], "rows": 14}
     html = body({"title": "T", "format": "tracker", "age_group": "child", "sections": [], "fields": [field]})
     assert html.count("<table") == 2 and "Week 1" in html and "Week 2" in html
+    assert html.count('<div class="week">') == 2   # each week kept whole, its caption with its rows
     assert 'name="f0_log_r13_c1"' in html and "field-weeks" in html   # the same cells, by the same names
     week = body({"title": "T", "format": "tracker", "sections": [], "fields": [{**field, "rows": 7}]})
     assert week.count("<table") == 1 and "Week 1" not in week
