@@ -21,8 +21,10 @@ run: install
 rabbitmq:
 	@bash deploy/dev/ensure-rabbitmq.sh
 
+# Two pytest processes side by side, one per core (deploy/dev/test.sh says how the tree is split);
+# `$(BIN)/python -m pytest` alone runs the same tests one after another.
 test: install rabbitmq
-	$(BIN)/python -m pytest
+	@PYTHON=$(BIN)/python bash deploy/dev/test.sh
 
 # Records the search conformance tests against a real Elasticsearch 9 server, for their replay in
 # `make test` (tests/elasticsearch_recordings.py); e.g. after `docker compose up -d elasticsearch`.
