@@ -110,6 +110,13 @@ def test_no_two_tools_share_an_id_and_no_two_exercises_a_title(tools):
     assert not shared, f"titles of more than one exercise: {shared[:10]}"
 
 
+def test_every_problem_titles_its_own_what_is_going_on_handout(tools):
+    # "Understanding panic attacks" x 85 read as a template; each problem writes `handout_title`.
+    templated = sorted({t["title"] for t in tools if t["technique"] == "psychoeducation"
+                        and t["title"].startswith("Understanding ")})
+    assert not templated, templated[:10]
+
+
 def test_no_title_carries_a_generated_format_or_age_qualifier(tools):
     # "— worksheet", "— 7-day log", "(for teens)" read as generated; the subtitle line says these.
     qualified = sorted({t["title"] for t in tools
