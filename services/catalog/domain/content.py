@@ -189,6 +189,8 @@ class AgeText:
     game_reflection: tuple[str, ...] = ()
     # The game's own one sentence, where the worksheet's summary describes the worksheet.
     game_summary: str = ""
+    # The recording's own steps, where the worksheet's describe the exercise otherwise than its script.
+    audio_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,8 @@ class Fit:
     game_reflection: tuple[str, ...] = ()
     # The game's own one sentence, where the worksheet's summary describes the worksheet.
     game_summary: str = ""
+    # The recording's own steps, where the worksheet's describe the exercise otherwise than its script.
+    audio_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,7 @@ def fits(data: dict, file: str, issues: Issues) -> list[Fit]:
 
 # Keys a written fit may carry for all its ages, and (with steps, example, note_for_adult) per age.
 _SHARED_KEYS = ("why", "summary", "focus", "cautions", "fields", "reflection", "handout", "tracker", "formats",
-                "game_reflection", "game_summary")
+                "game_reflection", "game_summary", "audio_steps")
 _FIT_KEYS = {"problem", "technique", "phase", "ages", "title", *_SHARED_KEYS}
 _AGE_KEYS = {"steps", "example", "note_for_adult", *_SHARED_KEYS}
 STEPS_PER_AGE = {"child": (3, 6), "teen": (3, 7), "adult": (4, 8)}
@@ -264,7 +264,7 @@ def _written_fit(item: Item, file: str) -> Fit:
                example=next(iter(written.values())).example if written else "", file=file, written=written,
                **{key: shared[key] for key in ("summary", "cautions", "fields", "reflection", "handout",
                                                "tracker", "formats", "game_reflection",
-                                               "game_summary")})
+                                               "game_summary", "audio_steps")})
 
 
 def _age_text(item: Item, age: str) -> AgeText:
@@ -289,6 +289,7 @@ def _shared(item: Item) -> dict:
         "reflection": item.texts("reflection", required=False),
         "game_reflection": item.texts("game_reflection", required=False),
         "game_summary": item.text("game_summary", required=False),
+        "audio_steps": item.texts("audio_steps", required=False),
         "handout": _handout(item.child("handout")) if item.has("handout") else None,
         "tracker": _tracker(item.child("tracker")) if item.has("tracker") else None,
         "formats": item.choices("formats", TECHNIQUE_FORMATS) if item.has("formats") else (),

@@ -65,13 +65,17 @@ class FitText:
         return f"{self.technique.why}\n\n{self.fit.why}"
 
     def steps(self, fmt: str = "worksheet") -> tuple[str, ...]:
-        """A handout's or tracker's own steps where written (reading and a grid ask for other things
-        than a worksheet does), else the steps for this reader."""
+        """A handout's, tracker's or recording's own steps where written (reading, a grid and a
+        recording ask for other things than a worksheet does), else the steps for this reader."""
         if fmt == "handout":
             own = self._handout_piece("steps")
         elif fmt == "tracker":
             tracker = self.tracker()
             own = tracker.steps if tracker is not None else ()
+        elif fmt == "audio":
+            # The recording's own steps, where the worksheet's describe the exercise otherwise
+            # than the script does (a balloon and a teddy on paper, a flower and a candle spoken).
+            own = self._pick("audio_steps") or ()
         else:
             own = ()
         if own:

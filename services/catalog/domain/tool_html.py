@@ -19,6 +19,9 @@ TOOL_CSS = """
 .tool-title { font-size: 20pt; margin: 0 0 4pt; line-height: 1.2; }
 .tool-meta { color: #555; font-size: 9pt; margin: 0 0 6pt; }
 .tool-summary { font-size: 11.5pt; margin: 0 0 10pt; }
+/* A printed audio script: a small grey "(pause)" wherever the voice stops. */
+.script-lines { line-height: 1.55; }
+.script-lines .pause { color: #7b8794; font-size: 8.5pt; font-style: italic; white-space: nowrap; }
 /* The name and date line at the top of every tool, fillable or written by hand. */
 .name-date { display: block; margin: 0 0 8pt; font-size: 10pt; white-space: nowrap; }
 .name-date span { display: inline-block; margin-right: 2mm; }
@@ -144,15 +147,38 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 
+# A pause this long or longer also ends the printed line: the listener is given time to do something.
+LONG_PAUSE_SECONDS = 5
+
+
+def _script_html(text: str) -> str:
+    """The script's paragraphs with a small "(pause)" where the voice stops, and a new line after a
+    long pause: a dense block read as a lecture, not as something to follow at a slow pace."""
+    paragraphs: dict[int, list[str]] = {}
+    current = 0
+    for segment in audio_script.parse(text).segments:
+        if isinstance(segment, audio_script.Speech):
+            current = segment.paragraph
+            paragraphs.setdefault(current, []).append(escape(segment.text))
+        elif paragraphs.get(current):
+            long = segment.seconds >= LONG_PAUSE_SECONDS
+            paragraphs[current].append('<span class="pause">(pause)</span>' + ("<br>" if long else ""))
+    html = []
+    for _, pieces in sorted(paragraphs.items()):
+        body = " ".join(pieces)
+        while body.endswith("<br>"):
+            body = body[:-4]
+        html.append(f'<p class="script-lines">{body}</p>')
+    return "".join(html)
+
+
 def _section(section: dict, age: str = "adult", seed: str = "") -> str:
     icon = child_art.icon_for(section["id"]) if age == "child" else ""
     kind = f' kind-{escape(str(section["game_kind"]))}' if section.get("game_kind") else ""
     parts = [f'<section class="section-{escape(section["id"])}{kind}"><h2>{icon}{escape(section["heading"])}</h2>']
     text = section.get("text") or ""
-    if section["id"] == "script":
-        # On paper an audio script is its transcript: the pause markers are for the voice.
-        text = audio_script.parse(text).transcript()
-    parts.append(_paragraphs(text))
+    # On paper an audio script reads as a guided script: its pauses show where the voice stops.
+    parts.append(_script_html(text) if section["id"] == "script" else _paragraphs(text))
     items = section.get("items") or []
     if section["id"] in CARD_SECTIONS:
         parts.append(game_html.game_items_html(section, seed, age))

@@ -182,6 +182,18 @@ def test_a_game_can_say_what_it_is_and_look_back_on_the_game_rather_than_on_the_
     assert section(tools["worry--worry-log--child--worksheet"], "looking_back")["items"][0] == WRITTEN["reflection"][0]
 
 
+def test_a_recording_can_have_its_own_steps(tmp_path):
+    ages = {**WRITTEN["ages"], "child": {**WRITTEN["ages"]["child"],
+                                         "audio_steps": ["Lie down with your grown-up.", "Play the recording.",
+                                                         "Blow out the candle when the voice says so."]}}
+    files = written_files(ages=ages)
+    files["techniques/basics.yaml"]["techniques"][1].update(formats=["worksheet", "tracker", "audio"],
+                                                           script="Breathe in. [pause 3s] Breathe out.")
+    tools = {t["slug"]: t for t in build_catalogue(load_files(tmp_path, files))}
+    assert tools["worry--worry-log--child--audio"]["instructions"][2] == "Blow out the candle when the voice says so."
+    assert tools["worry--worry-log--child--worksheet"]["instructions"] == WRITTEN["ages"]["child"]["steps"]
+
+
 def test_older_fits_borrow_the_techniques_text_and_a_child_gets_the_cautions_worded_for_a_child(tmp_path):
     files = valid_files()
     technique = files["techniques/basics.yaml"]["techniques"][0]
