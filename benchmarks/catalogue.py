@@ -11,11 +11,16 @@ from services.catalog.domain.content import load_content
 
 
 def run(quick: bool = False) -> list[dict]:
-    timings, tools = [], []
+    timings, again, tools = [], [], []
     for _ in range(1 if quick else 5):
         started = time.perf_counter()
-        tools = build_catalogue(load_content(CONTENT_DIR))
+        tools = build_catalogue(load_content(CONTENT_DIR, cached=False))   # every file read and checked
         timings.append(time.perf_counter() - started)
-    return [{"measurement": "catalogue build (load + compose)", "tools": len(tools),
-             "median s": round(statistics.median(timings), 3), "goal s": 30,
-             "tools per s": round(len(tools) / statistics.median(timings))}]
+        # What a second service of the same process pays: the content is kept, the tools composed.
+        started = time.perf_counter()
+        build_catalogue(load_content(CONTENT_DIR))
+        again.append(time.perf_counter() - started)
+    return [{"measurement": name, "tools": len(tools), "median s": round(statistics.median(times), 3),
+             "goal s": 30, "tools per s": round(len(tools) / statistics.median(times))}
+            for name, times in (("catalogue build (load + compose)", timings),
+                                ("again in the same process (content kept)", again))]

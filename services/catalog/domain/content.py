@@ -274,8 +274,11 @@ def _files_key(root: Path) -> tuple:
     return str(root.resolve()), digest.hexdigest()
 
 
-def load_content(root: Path | str) -> Content:
+def load_content(root: Path | str, *, cached: bool = True) -> Content:
+    """The content under ``root``; ``cached=False`` reads and checks every file again (to time it)."""
     root = Path(root)
+    if not cached:
+        return _load_content(root)
     key = _files_key(root)
     if key not in _LOADED:
         content = _load_content(root)   # raises ContentError, and then nothing is kept
