@@ -24,6 +24,7 @@ HEADINGS = {
     "step_cards": "Brave-step cards (examples, then blanks to fill in with your practitioner)",
 }
 GAME_ITEMS_HEADING = {"cards": "The cards", "bingo": "The bingo squares", "board": "The board squares"}
+GRID_LABEL = "Day by day"
 HANDOUT_STEPS = {
     "adult": ("Read this through in a quiet moment. It takes about five minutes.",
               "Mark anything that sounds like you, and anything you want to ask about.",
@@ -63,8 +64,9 @@ def fit_fields(text: FitText, fmt: str) -> list[dict]:
     tracker = text.tracker()
     if fmt == "tracker" and tracker is not None:
         days = tracker_days(text)
-        label = HEADINGS["log"] if days == TRACKER_DAYS else f"Your {days}-day log"
-        grid = Field("log", "table", label, columns=tracker.columns).to_dict()
+        # The section's heading already says "Your 7-day log: <focus>": the grid's own label says
+        # how it is filled, rather than the same words again right under it.
+        grid = Field("log", "table", GRID_LABEL, columns=tracker.columns).to_dict()
         plan = [field.to_dict() for field in text.tracker_fields()]
         if plan:
             # The plan the rows tick off comes first; the legend then stays with the grid, under it.

@@ -76,7 +76,7 @@ def test_other_ages_use_the_techniques_own_example(content):
 def test_trackers_audio_and_measures_get_their_own_parts(content):
     tools = by_slug(build_catalogue(content))
     tracker = tools["worry--worry-log--adult--tracker"]
-    assert tracker["fields"] == [{"id": "log", "kind": "table", "label": "Your 7-day log",
+    assert tracker["fields"] == [{"id": "log", "kind": "table", "label": "Day by day",
                                   "columns": ["Day", "Worry", "Strength 0-10"], "rows": 7}]
     grid_section = next(s for s in tracker["sections"] if s["id"] == "your_turn")
     assert grid_section["heading"] == "Your 7-day log: worries that pop up"
