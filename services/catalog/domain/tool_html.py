@@ -69,9 +69,6 @@ table.grid th, table.grid td { border: 0.8pt solid #888; padding: 3pt; vertical-
 table.grid td { height: 26pt; }   /* a row tall enough to write a thought by hand */
 table.grid th.day { font-weight: normal; background: #f4f7fa; white-space: nowrap; }
 table.grid th.row-label { font-weight: normal; background: #f4f7fa; text-align: left; }
-/* Six columns or more: narrow cells get taller rows, so a few words fit by hand. */
-table.grid.wide td { height: 36pt; }
-table.grid.wide thead th { font-size: 8pt; }
 /* A printed label needs less room than what is written beside it. */
 table.grid.labelled thead th:first-child { width: 28%; }
 /* A box to draw in: tall enough for a picture, kept whole with its label. */
@@ -232,8 +229,6 @@ def _checklist(field: dict, name: str) -> str:
 
 
 WEEK = 7
-# From this many columns a cell is narrow (about 2.5 cm): its row is made taller to write in.
-WIDE_COLUMNS = 6
 
 
 def _table(field: dict, name: str) -> str:
@@ -259,8 +254,6 @@ def _table(field: dict, name: str) -> str:
     legend = f'<div class="legend">{escape(field["legend"])}</div>' if field.get("legend") else ""
     # The day column needs only "Day 7": the rest of the width goes to what is written.
     kind = "grid days" if numbered else "grid labelled" if labels else "grid"
-    if len(columns) >= WIDE_COLUMNS:
-        kind += " wide"
     if numbered and rows > WEEK:
         # Two weeks print as a table a week, each kept whole, so the second may start a new page
         # rather than pushing the whole log (and leaving the page before it nearly empty).
