@@ -22,6 +22,14 @@ class WebBase:
         """The clinic's link lifetime and reminder timing, passed to progress with each assignment."""
         return self.auth.identity.clinic_profile(actor["clinic_id"]).assignment_timing()
 
+    def name_the_tools(self, actor: dict, items: list[dict], tool_id_of) -> None:
+        """The worksheet and the audio of one exercise share its title: each item gets its tool's
+        summary as ``item["tool"]`` (one catalogue call for the page) so a list says which it is."""
+        tool_ids = sorted({tool_id for item in items if (tool_id := tool_id_of(item))})
+        summaries = self.catalog_rpc.tool_summaries(actor, tool_ids) if tool_ids else {}
+        for item in items:
+            item["tool"] = summaries.get(tool_id_of(item) or "")
+
     def show(self, request, template: str, status: int = 200, **context) -> Response:
         return render(request, template, status=status, **context)
 

@@ -42,11 +42,8 @@ class ClientPages(WebBase):
         flags = [{**e, "acknowledged": reviews.get(e.get("superseded_by"))} for e in timeline
                  if e["type"] == "risk_flagged"]
         assignments = self.progress_rpc.list_assignments(actor, client_id)
-        # The worksheet and the audio of one exercise share its title: each says which it is.
-        tool_ids = [(a.get("target") or {}).get("tool_id") for a in assignments if a.get("kind") == "tool"]
-        kinds = self.catalog_rpc.tool_summaries(actor, [i for i in tool_ids if i]) if any(tool_ids) else {}
-        for assignment in assignments:
-            assignment["tool"] = kinds.get((assignment.get("target") or {}).get("tool_id") or "")
+        self.name_the_tools(actor, assignments, lambda a: (a.get("target") or {}).get("tool_id")
+                            if a.get("kind") == "tool" else None)
         return self.show(request, "client.html", client=client, charts=charts, window=window, windows=WINDOWS,
                          timeline=timeline, assignments=assignments,
                          flags=flags, measures=MEASURES, due=(date.today() + timedelta(days=7)).isoformat(),

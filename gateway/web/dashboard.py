@@ -14,21 +14,14 @@ class DashboardPages(WebBase):
     def dashboard_page(self, request):
         actor = self.web_actor(request)
         overview = self.progress_rpc.practice_overview(actor)
-        self._name_the_kinds(actor, overview["inbox"] + overview["overdue"] + overview["due_this_week"])
+        self.name_the_tools(actor, overview["inbox"] + overview["overdue"] + overview["due_this_week"],
+                            lambda item: item.get("tool_id"))
         workbooks = self.workbook_rpc.list(actor)[:LAST_WORKBOOKS]
         open_flags = [f for f in overview["risk_flags"] if not f["acknowledged"]]
         return self.show(request, "dashboard.html", overview=overview, open_flags=open_flags,
                          seen_flags=[f for f in overview["risk_flags"] if f["acknowledged"]], workbooks=workbooks,
                          measure_names=dict(MEASURES),
                          checklist=self.admin_checklist(actor))   # a clinic admin's first visit: gateway/web/admin_clinic.py
-
-    def _name_the_kinds(self, actor, items: list[dict]) -> None:
-        """The worksheet and the audio of one exercise share its title: each item gets its tool's
-        summary (one catalogue call for the page) so the list says which it is."""
-        tool_ids = sorted({item["tool_id"] for item in items if item.get("tool_id")})
-        summaries = self.catalog_rpc.tool_summaries(actor, tool_ids) if tool_ids else {}
-        for item in items:
-            item["tool"] = summaries.get(item.get("tool_id") or "")
 
     @page("POST", "/clients/<string:client_id>/flags/<string:event_id>/acknowledge")
     def acknowledge_flag(self, request, client_id, event_id):

@@ -76,12 +76,22 @@ class AudioScript:
                 parts.append(f'<break time="{_break_time(segment.seconds)}"/>')
         return "<speak>" + " ".join(parts) + "</speak>"
 
-    def transcript(self) -> str:
-        paragraphs: dict[int, list[str]] = {}
+    def paragraphs(self) -> list[list[Segment]]:
+        """The segments paragraph by paragraph, each pause kept after the speech it follows (a
+        pause before any speech has nothing to follow and is left out)."""
+        found: dict[int, list[Segment]] = {}
+        current = 0
         for segment in self.segments:
             if isinstance(segment, Speech):
-                paragraphs.setdefault(segment.paragraph, []).append(segment.text)
-        return "\n\n".join(" ".join(texts) for _, texts in sorted(paragraphs.items()))
+                current = segment.paragraph
+                found.setdefault(current, []).append(segment)
+            elif found.get(current):
+                found[current].append(segment)
+        return [segments for _, segments in sorted(found.items())]
+
+    def transcript(self) -> str:
+        return "\n\n".join(" ".join(s.text for s in paragraph if isinstance(s, Speech))
+                             for paragraph in self.paragraphs())
 
 
 def _break_time(seconds: float) -> str:

@@ -154,17 +154,11 @@ LONG_PAUSE_SECONDS = 5
 def _script_html(text: str) -> str:
     """The script's paragraphs with a small "(pause)" where the voice stops, and a new line after a
     long pause: a dense block read as a lecture, not as something to follow at a slow pace."""
-    paragraphs: dict[int, list[str]] = {}
-    current = 0
-    for segment in audio_script.parse(text).segments:
-        if isinstance(segment, audio_script.Speech):
-            current = segment.paragraph
-            paragraphs.setdefault(current, []).append(escape(segment.text))
-        elif paragraphs.get(current):
-            long = segment.seconds >= LONG_PAUSE_SECONDS
-            paragraphs[current].append('<span class="pause">(pause)</span>' + ("<br>" if long else ""))
     html = []
-    for _, pieces in sorted(paragraphs.items()):
+    for paragraph in audio_script.parse(text).paragraphs():
+        pieces = [escape(segment.text) if isinstance(segment, audio_script.Speech)
+                  else '<span class="pause">(pause)</span>' + ("<br>" if segment.seconds >= LONG_PAUSE_SECONDS else "")
+                  for segment in paragraph]
         body = " ".join(pieces)
         while body.endswith("<br>"):
             body = body[:-4]
